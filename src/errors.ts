@@ -1,0 +1,115 @@
+/**
+ * Stable error codes carried by every {@link KeyflowError}.
+ *
+ * The codes are part of the public API: apps may switch on them, so a code is
+ * never renamed or reused for another meaning.
+ */
+export type KeyflowErrorCode =
+  /** The configuration passed to `new Keyflow()` or `configure()` is invalid. */
+  | 'INVALID_CONFIG'
+  /** No license server URL is known for the key system Shaka chose. */
+  | 'NO_LICENSE_URL'
+  /** The app's token source threw or rejected. `cause` holds what it threw. */
+  | 'TOKEN_SOURCE_FAILED'
+  /** The app's token source did not settle within `tokenTimeoutMs`. */
+  | 'TOKEN_TIMEOUT'
+  /** The token source returned something that is not a token. */
+  | 'TOKEN_MALFORMED'
+  /** The license server says the token is missing, forged or otherwise invalid. */
+  | 'TOKEN_INVALID'
+  /** The license server says the token has expired. */
+  | 'TOKEN_EXPIRED'
+  /** The token is valid but does not grant the requested keys. */
+  | 'NOT_ENTITLED'
+  /** The license server rejected the request as malformed (HTTP 400). */
+  | 'BAD_REQUEST'
+  /** The license server failed (HTTP 5xx) or answered with an unexpected status. */
+  | 'LICENSE_SERVER_ERROR'
+  /** The license request failed without an HTTP answer (network error, timeout). */
+  | 'LICENSE_REQUEST_FAILED'
+  /** The license server answered 2xx but the body is not a license keyflow can pass on. */
+  | 'MALFORMED_RESPONSE'
+  /** The CDM rejected the license (Shaka error 6008). */
+  | 'LICENSE_REJECTED'
+  /** The request was abandoned because `destroy()` was called. */
+  | 'DESTROYED';
+
+/** Everything a {@link KeyflowError} can carry besides its code and message. */
+export interface KeyflowErrorDetails {
+  /** The EME key system of the license exchange, e.g. `com.widevine.alpha`. */
+  keySystem?: string;
+  /** The HTTP status of the license server's reply, when there was one. */
+  httpStatus?: number;
+  /** The provider's own error code from the reply body, e.g. ExpressPlay's `-4010`. */
+  providerCode?: number | string;
+  /** The underlying error, if any (never contains a token). */
+  cause?: unknown;
+}
+
+/**
+ * The one error type keyflow produces. It reaches the app as a keyflow `error`
+ * event and, where Shaka allows it, inside Shaka's own error chain
+ * (6007 LICENSE_REQUEST_FAILED → 1006 REQUEST_FILTER_ERROR → KeyflowError).
+ *
+ * Messages never contain a token: keyflow redacts them before building one.
+ */
+export class KeyflowError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: KeyflowErrorCode;
+  /** The key system of the failed exchange, when known. */
+  readonly keySystem?: string;
+  /** HTTP status of the license server's reply, when there was one. */
+  readonly httpStatus?: number;
+  /** The provider's own error code, when the reply carried one. */
+  readonly providerCode?: number | string;
+  /** The underlying error, if any. */
+  override readonly cause?: unknown;
+
+  /**
+   * @param code a stable {@link KeyflowErrorCode}
+   * @param message a human-readable explanation (must not contain secrets)
+   * @param details optional key system, HTTP status, provider code and cause
+   */
+  constructor(code: KeyflowErrorCode, message: string, details: KeyflowErrorDetails = {}) {
+    super(message);
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = 'KeyflowError';
+    this.code = code;
+    if (details.keySystem !== undefined) this.keySystem = details.keySystem;
+    if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
+    if (details.providerCode !== undefined) this.providerCode = details.providerCode;
+    if (details.cause !== undefined) this.cause = details.cause;
+  }
+}
+
+/** KeyflowErrors keyflow derived from Shaka errors it could not put in the chain itself. */
+const attachedErrors = new WeakMap<object, KeyflowError>();
+
+/**
+ * Records that `shakaError` (e.g. a 6007 whose chain ends in Shaka's own
+ * 1001 on Shaka 4.x) corresponds to `keyflowError`, so
+ * {@link findKeyflowError} finds it. Internal to keyflow.
+ */
+export function attachKeyflowError(shakaError: object, keyflowError: KeyflowError): void {
+  attachedErrors.set(shakaError, keyflowError);
+}
+
+/**
+ * Walks a Shaka error chain (`error.data[0]` nesting, as in 6007 → 1006 → x)
+ * and returns the first {@link KeyflowError} in it, or `null`. Also finds the
+ * KeyflowError keyflow derived from a Shaka error whose chain ends in Shaka's
+ * own HTTP error (Shaka 4.x, where a 401/403 is never retried).
+ *
+ * @param error anything an app received from Shaka's `error` event or a rejected `load()`
+ */
+export function findKeyflowError(error: unknown): KeyflowError | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current; depth++) {
+    if (current instanceof KeyflowError) return current;
+    const attached = typeof current === 'object' ? attachedErrors.get(current) : undefined;
+    if (attached) return attached;
+    const data = (current as { data?: unknown[] }).data;
+    current = Array.isArray(data) ? data[0] : undefined;
+  }
+  return null;
+}

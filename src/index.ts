@@ -1,0 +1,16 @@
+/**
+ * shaka-keyflow: the DRM license workflow for Shaka Player.
+ *
+ * @packageDocumentation
+ */
+export { Keyflow } from './keyflow';
+export { KeyflowError, findKeyflowError } from './errors';
+export type { KeyflowErrorCode, KeyflowErrorDetails } from './errors';
+export type { KeyflowConfig, KeyflowConfigUpdate, ExpressPlayConfig, CommonOptions, ProviderName } from './config';
+export type { KeyflowEvents, LicenseRequestEvent, LicenseResponseEvent } from './events';
+export type { TokenContext, TokenSource } from './token';
+export type { ExpressPlayToken, ExpressPlayOptions } from './providers/expressplay';
+export { EXPRESSPLAY_DEFAULT_SERVERS, EXPRESSPLAY_TOKEN_PARAM } from './providers/expressplay';
+export { KeySystem } from './key-systems';
+export type { KeySystemName, LicenseServers } from './key-systems';
+export type { ShakaPlayer } from './shaka-types';

@@ -1,0 +1,26 @@
+import type { KeyflowConfig, ProviderName } from '../config';
+import { KeyflowError } from '../errors';
+import { expressPlayProvider } from './expressplay';
+import type { Provider } from './provider';
+
+/** Every provider preset, by the `provider` value that selects it. */
+const PROVIDERS: Record<ProviderName, Provider<never, never>> = {
+  expressplay: expressPlayProvider as Provider<never, never>,
+};
+
+/**
+ * The provider preset selected by a configuration.
+ *
+ * @throws KeyflowError `INVALID_CONFIG` for an unknown provider name
+ */
+export function providerFor(config: KeyflowConfig): Provider<KeyflowConfig, unknown> {
+  const name = (config as { provider?: unknown }).provider;
+  const provider = typeof name === 'string' ? PROVIDERS[name as ProviderName] : undefined;
+  if (!provider) {
+    throw new KeyflowError(
+      'INVALID_CONFIG',
+      `keyflow: unknown provider ${JSON.stringify(name)}; expected one of ${Object.keys(PROVIDERS).join(', ')}`,
+    );
+  }
+  return provider as unknown as Provider<KeyflowConfig, unknown>;
+}

@@ -1,0 +1,98 @@
+import type { KeyflowError } from '../errors';
+import type { LicenseServers } from '../key-systems';
+
+/** Which kind of DRM request a provider is asked to shape. */
+export type DrmRequestKind = 'license' | 'certificate';
+
+/**
+ * A license or certificate request as Shaka is about to send it, described
+ * without any Shaka types. Providers receive this and never see Shaka.
+ */
+export interface DrmRequest {
+  kind: DrmRequestKind;
+  /** The EME key system, e.g. `com.widevine.alpha`. */
+  keySystem: string;
+  /** The license (or certificate) URL configured for this key system. */
+  url: string;
+  /** Request headers, as Shaka prepared them (PlayReady: SOAPAction, Content-Type). */
+  headers: Record<string, string>;
+  /** The CDM's message (PlayReady: the raw SOAP challenge, already unpacked by Shaka). */
+  body: Uint8Array;
+  /** EME message type, e.g. `license-request`, `license-renewal`; null for certificates. */
+  messageType: string | null;
+  /** 0 for the first attempt; Shaka 5 re-runs filters on each retry. */
+  attempt: number;
+  /** The init data the session was created from, when known. */
+  initData: Uint8Array | null;
+  /** The init data type (`cenc`, `keyids`, `webm`, `sinf`, `skd`), when known. */
+  initDataType: string | null;
+  /** Key IDs (lower-case hex) Shaka knows for the content, possibly empty. */
+  keyIds: string[];
+}
+
+/** What a provider wants sent instead of the original request. */
+export interface RewrittenDrmRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  /**
+   * Secret strings placed in the request (tokens). keyflow redacts them from
+   * every event, log line and error message.
+   */
+  secrets: string[];
+}
+
+/** A successful (2xx) license or certificate reply, described without Shaka types. */
+export interface DrmResponse {
+  kind: DrmRequestKind;
+  keySystem: string;
+  url: string;
+  status: number;
+  /** Response headers, lower-case names. */
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** A failed (non-2xx) reply from the license server. */
+export interface DrmHttpFailure {
+  kind: DrmRequestKind;
+  keySystem: string;
+  status: number;
+  /** Response headers, lower-case names. */
+  headers: Record<string, string>;
+  /** The reply body decoded as text (may be empty). */
+  bodyText: string;
+}
+
+/**
+ * One DRM service preset: how to shape requests to it and read its replies.
+ *
+ * Providers are small and declarative, never touch Shaka, and are unit-tested
+ * in isolation. All Shaka specifics live in `keyflow.ts`.
+ *
+ * @typeParam Options the provider's typed options (part of the keyflow config)
+ * @typeParam Token what the provider's token source yields, or `never`
+ */
+export interface Provider<Options, Token> {
+  /** The `provider` value that selects this preset. */
+  readonly name: string;
+  /** License URLs used when `servers` does not name a key system. */
+  readonly defaultServers: LicenseServers;
+  /** Whether this provider must shape certificate requests too. */
+  readonly handlesCertificates: boolean;
+  /** Throws an `INVALID_CONFIG` {@link KeyflowError} when options are unusable. */
+  validate(options: Options): void;
+  /**
+   * Rewrites a request. Must be idempotent: on Shaka 5 it may run again on
+   * the already-rewritten URL for a retry.
+   *
+   * @param request the request as Shaka would send it
+   * @param token what the token source returned, or `null` when no token is configured
+   * @param options the provider's options
+   */
+  rewriteRequest(request: DrmRequest, token: Token | null, options: Options): RewrittenDrmRequest;
+  /** Turns a 2xx reply into the bytes for the CDM, or throws a {@link KeyflowError}. */
+  unwrapResponse(response: DrmResponse, options: Options): Uint8Array;
+  /** Turns a non-2xx reply into a typed {@link KeyflowError}. */
+  decodeFailure(failure: DrmHttpFailure, options: Options): KeyflowError;
+}

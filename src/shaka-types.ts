@@ -1,0 +1,128 @@
+/**
+ * The small part of Shaka Player's API that keyflow touches, typed
+ * structurally so that a `shaka.Player` of any supported version (4.9 to 5.x)
+ * fits without keyflow importing Shaka at all (no second Shaka copy in a
+ * bundle, no dependency on Shaka's generated type declarations).
+ *
+ * Field names and enum values follow `externs/shaka/net.js` and
+ * `lib/net/networking_engine.js` of shaka-player.
+ */
+
+/** `shaka.net.NetworkingEngine.RequestType` values keyflow acts on. */
+export const ShakaRequestType = {
+  MANIFEST: 0,
+  LICENSE: 2,
+  SERVER_CERTIFICATE: 5,
+} as const;
+
+/** Shaka error codes keyflow reads (`lib/util/error.js`). */
+export const ShakaErrorCode = {
+  BAD_HTTP_STATUS: 1001,
+  HTTP_ERROR: 1002,
+  TIMEOUT: 1003,
+  REQUEST_FILTER_ERROR: 1006,
+  RESPONSE_FILTER_ERROR: 1007,
+  OPERATION_ABORTED: 7001,
+  LICENSE_REQUEST_FAILED: 6007,
+  LICENSE_RESPONSE_REJECTED: 6008,
+} as const;
+
+/** `shaka.extern.DrmInfo`, the fields keyflow reads. */
+export interface ShakaDrmInfo {
+  keySystem: string;
+  licenseServerUri?: string;
+  keyIds?: Set<string> | null;
+  [key: string]: unknown;
+}
+
+/** `shaka.extern.Request`, the fields keyflow reads or writes. */
+export interface ShakaRequest {
+  uris: string[];
+  method: string;
+  body: ArrayBuffer | ArrayBufferView | null;
+  headers: Record<string, string>;
+  allowCrossSiteCredentials?: boolean;
+  licenseRequestType?: string | null;
+  sessionId?: string | null;
+  drmInfo?: ShakaDrmInfo | null;
+  initData?: Uint8Array | null;
+  initDataType?: string | null;
+  /** Present from Shaka 5.0: 0 for the first attempt, then 1, 2, ... */
+  attempt?: number;
+  retryParameters?: { maxAttempts: number; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** `shaka.extern.Response`, the fields keyflow reads or writes. */
+export interface ShakaResponse {
+  uri: string;
+  originalUri?: string;
+  data: ArrayBuffer | ArrayBufferView;
+  status?: number;
+  headers: Record<string, string>;
+  timeMs?: number;
+  /** Present from Shaka 4.13. */
+  originalRequest?: ShakaRequest;
+  [key: string]: unknown;
+}
+
+/** `shaka.extern.RequestContext`. */
+export interface ShakaRequestContext {
+  type?: unknown;
+  isPreload?: boolean;
+  [key: string]: unknown;
+}
+
+/** `shaka.extern.RequestFilter`. */
+export type ShakaRequestFilter = (
+  type: number,
+  request: ShakaRequest,
+  context?: ShakaRequestContext,
+) => Promise<unknown> | void;
+
+/** `shaka.extern.ResponseFilter`. */
+export type ShakaResponseFilter = (
+  type: number,
+  response: ShakaResponse,
+  context?: ShakaRequestContext,
+) => Promise<unknown> | void;
+
+/** A Shaka event as dispatched by `shaka.util.FakeEventTarget`. */
+export interface ShakaEvent {
+  type: string;
+  detail?: unknown;
+  error?: unknown;
+  [key: string]: unknown;
+}
+
+/** A Shaka event listener. */
+export type ShakaListener = (event: ShakaEvent) => void;
+
+/** `shaka.util.Error`, the fields keyflow reads. */
+export interface ShakaErrorLike {
+  severity?: number;
+  category?: number;
+  code: number;
+  data: unknown[];
+  handled?: boolean;
+}
+
+/** `shaka.net.NetworkingEngine`, the methods keyflow calls. */
+export interface ShakaNetworkingEngine {
+  registerRequestFilter(filter: ShakaRequestFilter): void;
+  unregisterRequestFilter(filter: ShakaRequestFilter): void;
+  registerResponseFilter(filter: ShakaResponseFilter): void;
+  unregisterResponseFilter(filter: ShakaResponseFilter): void;
+  addEventListener(type: string, listener: ShakaListener): void;
+  removeEventListener(type: string, listener: ShakaListener): void;
+}
+
+/** `shaka.Player`, the methods keyflow calls. */
+export interface ShakaPlayer {
+  getNetworkingEngine(): ShakaNetworkingEngine | null;
+  configure(config: object): boolean;
+  getConfiguration(): { drm: { servers: Record<string, string> } };
+  addEventListener(type: string, listener: ShakaListener): void;
+  removeEventListener(type: string, listener: ShakaListener): void;
+  getAssetUri?(): string | null;
+}

@@ -1,0 +1,78 @@
+import { KeyflowError } from './errors';
+
+/** What keyflow tells a token source about the license request it needs a token for. */
+export interface TokenContext {
+  /** The EME key system Shaka chose, e.g. `com.widevine.alpha`. */
+  keySystem: string;
+  /** The manifest URI being played, when known. */
+  manifestUri: string | null;
+  /** Key IDs of the content, lower-case hex, when known (from the manifest or init data). */
+  keyIds: string[];
+  /** 0 for a first request; higher when a request is retried. */
+  attempt: number;
+  /** Aborted when keyflow is destroyed or no longer needs the token. */
+  signal: AbortSignal;
+}
+
+/**
+ * Where a token comes from: the value itself, or a function (usually calling
+ * the app's own backend) that returns it, synchronously or as a promise.
+ */
+export type TokenSource<T> = T | ((context: TokenContext) => T | Promise<T>);
+
+/**
+ * Calls a token source with a timeout and an abort signal, turning every
+ * failure into a {@link KeyflowError} that never contains the token.
+ *
+ * @param source the configured token source
+ * @param context the context passed to a function source
+ * @param timeoutMs how long a function source may take
+ */
+export function resolveToken<T>(source: TokenSource<T>, context: TokenContext, timeoutMs: number): Promise<T> {
+  if (typeof source !== 'function') return Promise.resolve(source);
+  const { keySystem, signal } = context;
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const finish = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const onAbort = (): void => {
+      if (finish()) reject(new KeyflowError('DESTROYED', 'Token fetch abandoned: keyflow was destroyed', { keySystem }));
+    };
+    const timer = setTimeout(() => {
+      if (finish()) {
+        reject(new KeyflowError('TOKEN_TIMEOUT', `Token source did not answer within ${timeoutMs} ms`, { keySystem }));
+      }
+    }, timeoutMs);
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort);
+    let result: T | Promise<T>;
+    try {
+      result = (source as (context: TokenContext) => T | Promise<T>)(context);
+    } catch (error) {
+      if (finish()) reject(tokenSourceFailed(error, keySystem));
+      return;
+    }
+    Promise.resolve(result).then(
+      (value) => {
+        if (finish()) resolve(value);
+      },
+      (error: unknown) => {
+        if (finish()) reject(tokenSourceFailed(error, keySystem));
+      },
+    );
+  });
+}
+
+function tokenSourceFailed(error: unknown, keySystem: string): KeyflowError {
+  if (error instanceof KeyflowError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new KeyflowError('TOKEN_SOURCE_FAILED', `Token source failed: ${reason}`, { keySystem, cause: error });
+}
