@@ -49,6 +49,12 @@ export default [
   {
     input: 'src/testing/node/index.ts',
     external: [/^node:/],
+    plugins: [dts({ tsconfig: './tsconfig.node.json' })],
+    output: { file: 'dist/testing/node.d.ts', format: 'es' },
+  },
+  {
+    input: 'src/testing/node/index.ts',
+    external: [/^node:/],
     plugins: [typescript({ tsconfig: './tsconfig.node.json', declaration: false, declarationMap: false, sourceMap: false, outDir: 'dist/testing', noEmitOnError: true })],
     output: { file: 'dist/testing/node.mjs', format: 'es', banner },
   },

@@ -7,8 +7,6 @@
 export type KeyflowErrorCode =
   /** The configuration passed to `new Keyflow()` or `configure()` is invalid. */
   | 'INVALID_CONFIG'
-  /** No license server URL is known for the key system Shaka chose. */
-  | 'NO_LICENSE_URL'
   /** The app's token source threw or rejected. `cause` holds what it threw. */
   | 'TOKEN_SOURCE_FAILED'
   /** The app's token source did not settle within `tokenTimeoutMs`. */

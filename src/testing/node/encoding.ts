@@ -1,0 +1,68 @@
+/**
+ * Strict byte/text encodings shared by the Node-side test emulators:
+ * unpadded base64url (RFC 4648 §5) and 16-byte hex identifiers.
+ *
+ * Node's own decoder is lenient (`Buffer.from(s, 'base64url')` accepts
+ * padding, the `+` `/` alphabet and silently drops invalid characters), so
+ * every decode here validates first and also rejects non-canonical encodings
+ * (unused trailing bits set), which means one string maps to exactly one
+ * byte sequence and any edited character is detected.
+ *
+ * @module
+ */
+
+import { Buffer } from 'node:buffer';
+
+const BASE64URL_ALPHABET = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * True when `text` is canonical unpadded base64url: only `A-Z a-z 0-9 - _`,
+ * no `=`, a length that is not 1 mod 4, and no bits set after the last
+ * encoded byte. The empty string is valid (it encodes zero bytes).
+ */
+export function isStrictBase64Url(text: string): boolean {
+  if (!BASE64URL_ALPHABET.test(text) || text.length % 4 === 1) return false;
+  return Buffer.from(text, 'base64url').toString('base64url') === text;
+}
+
+/** Decodes canonical unpadded base64url; `null` for anything else (see {@link isStrictBase64Url}). */
+export function decodeBase64UrlStrict(text: string): Uint8Array | null {
+  if (!isStrictBase64Url(text)) return null;
+  return Uint8Array.from(Buffer.from(text, 'base64url'));
+}
+
+/** Encodes bytes as unpadded base64url. */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+}
+
+const HEX32 = /^[0-9a-f]{32}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Normalises a 16-byte identifier or key written as 32 hex digits, or in
+ * UUID form (8-4-4-4-12 with dashes), in any letter case, to 32 lower-case
+ * hex digits without dashes. Returns `null` for anything else (other dash
+ * placements, braces, whitespace, wrong length).
+ */
+export function normalizeHex16(text: string): string | null {
+  const lower = text.toLowerCase();
+  if (HEX32.test(lower)) return lower;
+  if (UUID.test(lower)) return lower.replace(/-/g, '');
+  return null;
+}
+
+/** True for 32 lower-case hex digits (the normalised form of {@link normalizeHex16}). */
+export function isNormalizedHex16(text: string): boolean {
+  return HEX32.test(text);
+}
+
+/** Converts an even-length hex string to bytes (no validation beyond Node's; callers validate first). */
+export function hexToBytes(hex: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
+/** Converts bytes to lower-case hex. */
+export function bytesToHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}

@@ -1,0 +1,67 @@
+/**
+ * Node-side testing tools of shaka-keyflow, built to `dist/testing/node.mjs`:
+ * the ExpressPlay emulator (standalone server, mountable handler, CLI entry)
+ * and the pure ClearKey and token-sealing helpers it is made of.
+ *
+ * Not for browsers: these modules import `node:http`, `node:crypto`,
+ * `node:url` and `node:buffer`.
+ *
+ * @module
+ */
+
+export {
+  createExpressPlayHandler,
+  startExpressPlayEmulator,
+  DEFAULT_CUSTOMER_AUTHENTICATOR,
+  ExpressPlayErrorCode,
+  MAX_REQUEST_BODY_BYTES,
+  MAX_TOKEN_LIFETIME_MS,
+  type EmulatorDrm,
+  type EmulatorKey,
+  type EmulatorRequestRecord,
+  type ExpressPlayEmulator,
+  type ExpressPlayEmulatorOptions,
+  type ExpressPlayRequestHandler,
+} from './expressplay-emulator.js';
+
+export {
+  buildClearKeyLicense,
+  parseClearKeyLicenseRequest,
+  ClearKeyRequestError,
+  CLEARKEY_MAX_KID_BYTES,
+  CLEARKEY_MAX_KIDS,
+  CLEARKEY_MAX_REQUEST_BYTES,
+  CLEARKEY_MIN_KID_BYTES,
+  type ClearKeyJwk,
+  type ClearKeyJwkSet,
+  type ClearKeyKeyPair,
+  type ClearKeyLicenseRequest,
+  type ClearKeyRequestErrorReason,
+  type ClearKeySessionType,
+} from './clearkey.js';
+
+export {
+  createTokenSecret,
+  isTokenPayload,
+  openToken,
+  sealToken,
+  MAX_TOKEN_LENGTH,
+  TOKEN_AAD,
+  TOKEN_SECRET_LENGTH,
+  type OpenTokenResult,
+  type TokenDrm,
+  type TokenKeyEntry,
+  type TokenPayload,
+} from './token-seal.js';
+
+export {
+  bytesToHex,
+  decodeBase64UrlStrict,
+  encodeBase64Url,
+  hexToBytes,
+  isNormalizedHex16,
+  isStrictBase64Url,
+  normalizeHex16,
+} from './encoding.js';
+
+export { main as expressPlayEmulatorCli, parseCliArgs, type CliOptions } from './cli.js';
