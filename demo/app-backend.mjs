@@ -1,0 +1,48 @@
+// The demo's "app backend": it holds the ExpressPlay customer authenticator and the content keys,
+// and mints a token per request by calling the (emulated) ExpressPlay token API over HTTP, exactly
+// as a real app backend calls ExpressPlay. The page only ever sees the token API's answer.
+
+/** Which token endpoint serves which key system. */
+const TOKEN_PATHS = {
+  'org.w3.clearkey': '/hms/ck/token',
+  'com.widevine.alpha': '/hms/wv/token',
+  'com.microsoft.playready': '/hms/pr/token',
+  'com.microsoft.playready.recommendation': '/hms/pr/token',
+};
+
+/**
+ * Handles `GET /api/token?drm=<key system>`: asks the token API at `tokenApiBase` for a token
+ * granting every key in `keys`, valid for `lifetimeSeconds`, and relays the answer (status,
+ * content type and body) to the page.
+ */
+export async function handleTokenRequest(req, res, { tokenApiBase, customerAuthenticator, keys, lifetimeSeconds = 3600 }) {
+  const url = new URL(req.url, 'http://localhost');
+  const keySystem = url.searchParams.get('drm') ?? 'org.w3.clearkey';
+  const tokenPath = TOKEN_PATHS[keySystem];
+  if (!tokenPath) {
+    res.writeHead(400, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ error: `no token API for key system ${keySystem}` }));
+    return;
+  }
+  const form = new URLSearchParams({ customerAuthenticator, errorFormat: 'json', expirationTime: `+${lifetimeSeconds}` });
+  for (const { kid, key } of keys) {
+    form.append('kid', kid);
+    form.append('contentKey', key);
+  }
+  try {
+    const answer = await fetch(new URL(tokenPath, tokenApiBase), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
+    const body = await answer.text();
+    res.writeHead(answer.status, {
+      'Content-Type': answer.headers.get('content-type') ?? 'text/plain',
+      'Cache-Control': 'no-store',
+    });
+    res.end(body);
+  } catch (error) {
+    res.writeHead(502, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ error: `token API unreachable: ${error.message}` }));
+  }
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// The demo server: one local origin serving
+//   /                        the demo page (plain <script> tags: Shaka's and keyflow's UMD builds)
+//   /dist/*, /vendor/*       keyflow's build and Shaka Player
+//   /content/*               the sample DASH content (CORS enabled, as a CDN would)
+//   /api/token?drm=...       the app backend, which mints ExpressPlay tokens server-side
+//   /hms/*, /playready/*     the ExpressPlay emulator (token API and license servers)
+// Usage: npm start [-- --port 8080 --host 127.0.0.1]
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { handleTokenRequest } from './app-backend.mjs';
+import { sendFile } from './static-files.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The customer authenticator of the demo's (emulated) ExpressPlay account. Never sent to the page. */
+export const DEMO_AUTHENTICATOR = 'keyflow-demo-authenticator';
+
+/** Reads `content/keys.json` as `[{ kid, key }]`. */
+export function loadContentKeys() {
+  const keys = JSON.parse(readFileSync(path.join(ROOT, 'content', 'keys.json'), 'utf8'));
+  return Object.values(keys).map(({ kid, key }) => ({ kid, key }));
+}
+
+/**
+ * Starts the demo server. Resolves to `{ url, port, server, emulator, close() }`.
+ *
+ * @param {{ port?: number, host?: string, publicHost?: string }} options port 0 picks a free port
+ */
+export async function startDemoServer({ port = 8080, host = '127.0.0.1', publicHost = 'localhost' } = {}) {
+  const built = path.join(ROOT, 'dist', 'testing', 'node.mjs');
+  const { createExpressPlayHandler } = await import(pathToFileURL(built).href).catch(() => {
+    throw new Error('dist/ is missing: run `npm run build` first (npm start does it for you)');
+  });
+  const keys = loadContentKeys();
+  const server = http.createServer();
+  // Created once the port is known: the token API answers with URLs on this server's public origin.
+  let emulator = () => false;
+  const cors = { 'Access-Control-Allow-Origin': '*' };
+
+  server.on('request', async (req, res) => {
+    try {
+      const { pathname } = new URL(req.url, 'http://localhost');
+      if (emulator(req, res)) return;
+      if (pathname === '/api/token') {
+        await handleTokenRequest(req, res, { tokenApiBase: `http://127.0.0.1:${server.address().port}`, customerAuthenticator: DEMO_AUTHENTICATOR, keys });
+        return;
+      }
+      let served = false;
+      if (pathname === '/' || pathname === '/index.html') served = await sendFile(res, path.join(ROOT, 'demo'), 'index.html');
+      else if (pathname.startsWith('/demo/')) served = await sendFile(res, path.join(ROOT, 'demo', 'public'), pathname.slice('/demo/'.length));
+      else if (pathname.startsWith('/dist/')) served = await sendFile(res, path.join(ROOT, 'dist'), pathname.slice('/dist/'.length));
+      else if (pathname.startsWith('/vendor/shaka-player/')) {
+        served = await sendFile(res, path.join(ROOT, 'node_modules', 'shaka-player', 'dist'), pathname.slice('/vendor/shaka-player/'.length));
+      } else if (pathname.startsWith('/content/')) {
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204, { ...cors, 'Access-Control-Allow-Headers': '*' });
+          res.end();
+          return;
+        }
+        served = await sendFile(res, path.join(ROOT, 'content'), pathname.slice('/content/'.length), cors);
+      }
+      if (!served) {
+        res.writeHead(404, { 'Content-Type': 'text/plain', ...cors });
+        res.end('not found');
+      }
+    } catch (error) {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(`demo server error: ${error.message}`);
+    }
+  });
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const actualPort = server.address().port;
+  const publicUrl = `http://${publicHost}:${actualPort}/`;
+  emulator = createExpressPlayHandler({
+    customerAuthenticators: [DEMO_AUTHENTICATOR],
+    keys,
+    publicBaseUrl: publicUrl.replace(/\/$/, ''),
+  });
+  return {
+    url: publicUrl,
+    port: actualPort,
+    server,
+    emulator,
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+  };
+}
+
+function parseArgs(argv) {
+  const options = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--port') options.port = Number(argv[++i]);
+    else if (argv[i] === '--host') options.host = argv[++i];
+  }
+  if (options.port === undefined && process.env.PORT) options.port = Number(process.env.PORT);
+  return options;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  startDemoServer(parseArgs(process.argv.slice(2))).then(
+    ({ url }) => console.log(`shaka-keyflow demo: open ${url} in Chrome or Chromium (Ctrl+C to stop)`),
+    (error) => {
+      console.error(error.code === 'EADDRINUSE' ? `Port in use: try npm start -- --port 8081` : error.message);
+      process.exit(1);
+    },
+  );
+}
