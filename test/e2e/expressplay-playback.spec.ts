@@ -1,0 +1,117 @@
+// The whole ExpressPlay flow in the browser: Shaka Player + keyflow + the ExpressPlay emulator,
+// real encrypted DASH (Shaka Packager output) and Chromium's real ClearKey CDM.
+import type S from 'shaka-player';
+import type { KeyflowError } from '../../src/errors';
+import type { LicenseRequestEvent, LicenseResponseEvent } from '../../src/events';
+import { Keyflow } from '../../src/keyflow';
+import type { ShakaPlayer } from '../../src/shaka-types';
+import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken } from '../helpers/env';
+import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
+
+const CK = 'org.w3.clearkey';
+
+describe('ExpressPlay flow, end to end (ClearKey CDM)', () => {
+  let video: HTMLVideoElement;
+  let player: S.Player;
+  let dispose: () => Promise<void>;
+  let keyflow: Keyflow | null;
+
+  beforeEach(async () => {
+    ({ video, player, dispose } = await createAttachedPlayer());
+    keyflow = null;
+    await clearEmulatorRequests();
+  });
+
+  afterEach(async () => {
+    keyflow?.destroy();
+    await dispose();
+  });
+
+  function useKeyflow(token: () => Promise<string>): { requests: LicenseRequestEvent[]; responses: LicenseResponseEvent[]; errors: KeyflowError[] } {
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, {
+      provider: 'expressplay',
+      token,
+      servers: { [CK]: at('hms/ck/rights/') },
+    });
+    const log = { requests: [] as LicenseRequestEvent[], responses: [] as LicenseResponseEvent[], errors: [] as KeyflowError[] };
+    keyflow.on('licenserequest', (e) => log.requests.push(e));
+    keyflow.on('licenseresponse', (e) => log.responses.push(e));
+    keyflow.on('error', (e) => log.errors.push(e));
+    return log;
+  }
+
+  for (const scheme of ['cenc', 'cbcs']) {
+    it(`plays the ${scheme} sample with a token from the token API`, async () => {
+      let tokenCalls = 0;
+      const log = useKeyflow(() => {
+        tokenCalls++;
+        return mintToken({ drm: 'ck' });
+      });
+      await player.load(at(`content/${scheme}/manifest.mpd`));
+      await expectPlaysPast(video, 2);
+
+      expect(player.keySystem()).toBe(CK);
+      expect(tokenCalls).toBe(1);
+      expect(log.errors).toEqual([]);
+      expect(log.requests.length).toBe(1);
+      expect(log.requests[0]!.keySystem).toBe(CK);
+      expect(log.requests[0]!.url).toBe(`${at('hms/ck/rights/')}?ExpressPlayToken=[redacted]`);
+      expect(log.requests[0]!.keyIds.sort()).toEqual([CONTENT_KEYS.audio.kid, CONTENT_KEYS.video.kid].sort());
+      expect(log.responses.length).toBe(1);
+      expect(log.responses[0]!.status).toBe(200);
+
+      const licenses = (await emulatorRequests()).filter((r) => r.kind === 'license');
+      expect(licenses.length).toBe(1);
+      expect(licenses[0]!.status).toBe(200);
+      expect(licenses[0]!.hadToken).toBe(true);
+      expect((licenses[0]!.kids ?? []).sort()).toEqual([CONTENT_KEYS.audio.kid, CONTENT_KEYS.video.kid].sort());
+      const statuses = player.getKeyStatuses();
+      expect(statuses[CONTENT_KEYS.video.kid]).toBe('usable');
+      expect(statuses[CONTENT_KEYS.audio.kid]).toBe('usable');
+    });
+  }
+
+  it('plays with a bare token (the token only, URL from `servers`)', async () => {
+    useKeyflow(async () => {
+      const url = new URL(await mintToken({ drm: 'ck' }));
+      return url.searchParams.get('ExpressPlayToken') ?? '';
+    });
+    await player.load(at('content/cenc/manifest.mpd'));
+    await expectPlaysPast(video, 1);
+  });
+
+  it('a forged token: no playback, TOKEN_INVALID on keyflow and in Shaka’s error', async () => {
+    const log = useKeyflow(async () => {
+      const url = await mintToken({ drm: 'ck' });
+      const at = url.indexOf('ExpressPlayToken=') + 'ExpressPlayToken='.length + 5;
+      return url.slice(0, at) + (url[at] === 'A' ? 'B' : 'A') + url.slice(at + 1);
+    });
+    const { shakaError, keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    expect(shakaError.code).toBe(6007);
+    expect(keyflowError?.code).toBe('TOKEN_INVALID');
+    expect(keyflowError?.httpStatus).toBe(403);
+    expect(keyflowError?.providerCode).toBe(-4010);
+    expect(log.errors.map((e) => e.code)).toEqual(['TOKEN_INVALID']);
+    expect(video.currentTime).toBe(0);
+    const licenses = (await emulatorRequests()).filter((r) => r.kind === 'license');
+    expect(licenses.map((r) => r.status)).toEqual([403]);
+  });
+
+  it('an expired token: no playback, TOKEN_EXPIRED on keyflow and in Shaka’s error', async () => {
+    const token = await mintToken({ drm: 'ck', expirationTime: '+1' });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const log = useKeyflow(async () => token);
+    const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    expect(keyflowError?.code).toBe('TOKEN_EXPIRED');
+    expect(keyflowError?.httpStatus).toBe(403);
+    expect(log.errors.map((e) => e.code)).toEqual(['TOKEN_EXPIRED']);
+    expect(JSON.stringify(log.errors.map((e) => e.message))).not.toContain(token.split('=').pop()!.slice(0, 12));
+  });
+
+  it('a token for other keys: NOT_ENTITLED', async () => {
+    const log = useKeyflow(() => mintToken({ drm: 'ck', keys: [{ kid: '00112233445566778899aabbccddeeff', key: '00112233445566778899aabbccddeeff' }] }));
+    const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    expect(keyflowError?.code).toBe('NOT_ENTITLED');
+    expect(log.errors.length).toBe(1);
+  });
+});

@@ -1,0 +1,76 @@
+/** Where the demo server started by karma.conf.cjs listens (content, emulator, demo page). */
+export const serverUrl: string = (
+  globalThis as unknown as { __karma__: { config: { keyflow: { serverUrl: string } } } }
+).__karma__.config.keyflow.serverUrl;
+
+/** The customer authenticator of the demo's emulated ExpressPlay account (see demo/server.mjs). Tests play the app backend. */
+export const TEST_AUTHENTICATOR = 'keyflow-demo-authenticator';
+
+/** The sample content's keys (content/keys.json). */
+export const CONTENT_KEYS = {
+  video: { kid: 'a8902072531212e8717f2aeeb98cea1c', key: '6665ff60772d4c153433dae79fd569b5' },
+  audio: { kid: '4a63349a01f33504a4249e5777467e89', key: 'dbbf0021ce11b6abcd32dd30d7a487a8' },
+};
+
+/** Absolute URL of a path on the test server. */
+export function at(pathname: string): string {
+  return new URL(pathname, serverUrl).href;
+}
+
+/** Waits until `predicate` is true, polling; rejects with `what` after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 15000): Promise<void> {
+  const start = performance.now();
+  while (!predicate()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Options of {@link mintToken}. */
+export interface MintOptions {
+  drm?: 'ck' | 'wv' | 'pr';
+  keys?: Array<{ kid: string; key: string }>;
+  expirationTime?: string;
+  authenticator?: string;
+}
+
+/**
+ * Mints a token through the emulator's token API, as an app backend does.
+ * Returns the raw answer body (a tokenized URL, or PlayReady's JSON text).
+ */
+export async function mintToken(options: MintOptions = {}): Promise<string> {
+  const form = new URLSearchParams({
+    customerAuthenticator: options.authenticator ?? TEST_AUTHENTICATOR,
+    errorFormat: 'json',
+    expirationTime: options.expirationTime ?? '+600',
+  });
+  for (const { kid, key } of options.keys ?? [CONTENT_KEYS.video, CONTENT_KEYS.audio]) {
+    form.append('kid', kid);
+    form.append('contentKey', key);
+  }
+  const response = await fetch(at(`hms/${options.drm ?? 'ck'}/token`), { method: 'POST', body: form });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`token API answered ${response.status}: ${text}`);
+  return text.trim();
+}
+
+/** One record of the emulator's request log (no token values). */
+export interface EmulatorRecord {
+  method: string;
+  path: string;
+  drm: string | null;
+  kind: 'token' | 'license' | 'other';
+  status: number;
+  kids?: string[];
+  hadToken: boolean;
+}
+
+/** The emulator's request log. */
+export async function emulatorRequests(): Promise<EmulatorRecord[]> {
+  return (await fetch(at('_emulator/requests'))).json() as Promise<EmulatorRecord[]>;
+}
+
+/** Clears the emulator's request log. */
+export async function clearEmulatorRequests(): Promise<void> {
+  await fetch(at('_emulator/requests'), { method: 'DELETE' });
+}

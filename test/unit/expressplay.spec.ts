@@ -1,0 +1,183 @@
+import { KeyflowError } from '../../src/errors';
+import { EXPRESSPLAY_DEFAULT_SERVERS, expressPlayProvider, type ExpressPlayOptions } from '../../src/providers/expressplay';
+import type { DrmRequest } from '../../src/providers/provider';
+
+const WV = 'com.widevine.alpha';
+const options: ExpressPlayOptions = { token: 'unused' };
+
+function request(overrides: Partial<DrmRequest> = {}): DrmRequest {
+  return {
+    kind: 'license',
+    keySystem: WV,
+    url: 'https://wv.service.expressplay.com/hms/wv/rights/',
+    headers: { 'X-Keep': '1' },
+    body: new Uint8Array([8, 1, 2, 3]),
+    messageType: 'license-request',
+    attempt: 0,
+    initData: null,
+    initDataType: null,
+    keyIds: [],
+    ...overrides,
+  };
+}
+
+function rewrite(token: Parameters<typeof expressPlayProvider.rewriteRequest>[1], req = request()) {
+  return expressPlayProvider.rewriteRequest(req, token, options);
+}
+
+function errorOf(fn: () => unknown): KeyflowError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(KeyflowError);
+    return error as KeyflowError;
+  }
+  throw new Error('expected a KeyflowError');
+}
+
+describe('ExpressPlay provider', () => {
+  describe('default license URLs', () => {
+    it('are the documented production URLs', () => {
+      expect(EXPRESSPLAY_DEFAULT_SERVERS['com.widevine.alpha']).toBe('https://wv.service.expressplay.com/hms/wv/rights/');
+      expect(EXPRESSPLAY_DEFAULT_SERVERS['com.microsoft.playready']).toBe(
+        'https://pr.service.expressplay.com/playready/RightsManager.asmx',
+      );
+      expect(EXPRESSPLAY_DEFAULT_SERVERS['com.apple.fps']).toBe('https://fp.service.expressplay.com/hms/fp/rights/');
+      expect(EXPRESSPLAY_DEFAULT_SERVERS['org.w3.clearkey']).toBeUndefined();
+    });
+  });
+
+  describe('a bare token', () => {
+    it('goes percent-encoded into the ExpressPlayToken parameter of the configured URL', () => {
+      // base64 characters + / = must be percent-encoded (RFC 3986): %2B %2F %3D.
+      const out = rewrite('AQAAAw+/=');
+      expect(out.url).toBe('https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=AQAAAw%2B%2F%3D');
+    });
+
+    it('keeps the other query parameters and their encoding', () => {
+      const out = rewrite('tok', request({ url: 'https://lic.test/rights/?env=test&name=a%20b' }));
+      expect(out.url).toBe('https://lic.test/rights/?env=test&name=a%20b&ExpressPlayToken=tok');
+    });
+
+    it('appears exactly once when the filter runs again over the rewritten URL (Shaka 5 retries)', () => {
+      const first = rewrite('tok1');
+      const second = rewrite('tok1', request({ url: first.url, attempt: 1 }));
+      expect(second.url).toBe(first.url);
+      const refreshed = rewrite('tok2', request({ url: first.url, attempt: 2 }));
+      expect(refreshed.url).toBe('https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=tok2');
+    });
+
+    it('leaves headers and body unchanged and reports the token as a secret', () => {
+      const req = request();
+      const out = rewrite('tok', req);
+      expect(out.headers).toEqual({ 'X-Keep': '1' });
+      expect(out.body).toBe(req.body);
+      expect(out.secrets).toContain('tok');
+    });
+  });
+
+  describe('a tokenized license URL (the Widevine token API answer)', () => {
+    it('is used as the license URL, token kept byte for byte', () => {
+      const answer = 'https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=AbC+/9=';
+      const out = rewrite(answer, request({ url: 'https://configured.test/x' }));
+      expect(out.url).toBe(answer);
+      expect(out.secrets).toContain('AbC+/9=');
+    });
+
+    it('moves the token after other parameters and keeps one copy', () => {
+      const out = rewrite('https://lic.test/r/?ExpressPlayToken=T1&foo=bar');
+      expect(out.url).toBe('https://lic.test/r/?foo=bar&ExpressPlayToken=T1');
+    });
+
+    it('without an ExpressPlayToken parameter is a TOKEN_MALFORMED error', () => {
+      const error = errorOf(() => rewrite('https://lic.test/r/?foo=bar'));
+      expect(error.code).toBe('TOKEN_MALFORMED');
+      expect(error.keySystem).toBe(WV);
+    });
+  });
+
+  describe('{ licenseAcquisitionUrl, token } (the PlayReady token API answer)', () => {
+    it('puts the token on the given licenseAcquisitionUrl', () => {
+      const out = rewrite(
+        { licenseAcquisitionUrl: 'https://expressplay-licensing.axprod.net/LicensingService.ashx', token: 'P/R=' },
+        request({ keySystem: 'com.microsoft.playready', url: EXPRESSPLAY_DEFAULT_SERVERS['com.microsoft.playready'] ?? '' }),
+      );
+      expect(out.url).toBe('https://expressplay-licensing.axprod.net/LicensingService.ashx?ExpressPlayToken=P%2FR%3D');
+    });
+
+    it('rejects objects without a usable URL or token', () => {
+      expect(errorOf(() => rewrite({ licenseAcquisitionUrl: 'not a url', token: 't' })).code).toBe('TOKEN_MALFORMED');
+      expect(errorOf(() => rewrite({ licenseAcquisitionUrl: 'https://a.test/', token: '' })).code).toBe('TOKEN_MALFORMED');
+    });
+  });
+
+  it('rejects empty and non-string tokens with TOKEN_MALFORMED', () => {
+    expect(errorOf(() => rewrite('  ')).code).toBe('TOKEN_MALFORMED');
+    expect(errorOf(() => rewrite(42 as unknown as string)).code).toBe('TOKEN_MALFORMED');
+  });
+
+  describe('validate()', () => {
+    it('requires a token', () => {
+      expect(errorOf(() => expressPlayProvider.validate({} as ExpressPlayOptions)).code).toBe('INVALID_CONFIG');
+      expect(errorOf(() => expressPlayProvider.validate({ token: '' })).code).toBe('INVALID_CONFIG');
+      expect(() => expressPlayProvider.validate({ token: () => 't' })).not.toThrow();
+      expect(() => expressPlayProvider.validate({ token: { licenseAcquisitionUrl: 'https://a.test', token: 't' } })).not.toThrow();
+    });
+  });
+
+  describe('decodeFailure()', () => {
+    const failure = (status: number, bodyText: string) =>
+      expressPlayProvider.decodeFailure({ kind: 'license', keySystem: WV, status, headers: {}, bodyText }, options);
+
+    it('maps -4010 to TOKEN_INVALID with the code and status', () => {
+      const error = failure(403, '{"errorCode":-4010,"errorMessage":"Invalid token"}');
+      expect(error.code).toBe('TOKEN_INVALID');
+      expect(error.httpStatus).toBe(403);
+      expect(error.providerCode).toBe(-4010);
+      expect(error.keySystem).toBe(WV);
+      expect(error.message).toContain('Invalid token');
+    });
+
+    it('maps an expired token to TOKEN_EXPIRED', () => {
+      expect(failure(403, '{"errorCode":-4011,"errorMessage":"Expired token"}').code).toBe('TOKEN_EXPIRED');
+    });
+
+    it('maps a bare 401 to TOKEN_INVALID and 403 without a token code to NOT_ENTITLED', () => {
+      expect(failure(401, '').code).toBe('TOKEN_INVALID');
+      const notEntitled = failure(403, '<html><body>Error -4012: not granted</body></html>');
+      expect(notEntitled.code).toBe('NOT_ENTITLED');
+      expect(notEntitled.providerCode).toBe(-4012);
+    });
+
+    it('maps 400 to BAD_REQUEST and 5xx to LICENSE_SERVER_ERROR', () => {
+      expect(failure(400, '{"errorCode":-4000}').code).toBe('BAD_REQUEST');
+      const serverError = failure(503, 'oops');
+      expect(serverError.code).toBe('LICENSE_SERVER_ERROR');
+      expect(serverError.providerCode).toBeUndefined();
+    });
+  });
+
+  describe('unwrapResponse()', () => {
+    const unwrap = (keySystem: string, text: string) =>
+      expressPlayProvider.unwrapResponse(
+        { kind: 'license', keySystem, url: 'u', status: 200, headers: {}, body: new TextEncoder().encode(text) },
+        options,
+      );
+
+    it('passes a license through unchanged', () => {
+      const body = new Uint8Array([8, 2, 18, 0]);
+      const out = expressPlayProvider.unwrapResponse(
+        { kind: 'license', keySystem: WV, url: 'u', status: 200, headers: {}, body },
+        options,
+      );
+      expect(out).toBe(body);
+    });
+
+    it('rejects an empty license and a ClearKey reply that is not a JWK set', () => {
+      expect(errorOf(() => unwrap(WV, '')).code).toBe('MALFORMED_RESPONSE');
+      expect(errorOf(() => unwrap('org.w3.clearkey', '<html>gateway</html>')).code).toBe('MALFORMED_RESPONSE');
+      expect(errorOf(() => unwrap('org.w3.clearkey', '{"license":"x"}')).code).toBe('MALFORMED_RESPONSE');
+      expect(() => unwrap('org.w3.clearkey', '{"keys":[]}')).not.toThrow();
+    });
+  });
+});
