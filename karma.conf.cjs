@@ -18,6 +18,11 @@ function chromeBinary() {
   }
 }
 
+// karma-esbuild writes its entry file to os.tmpdir() and imports the specs by a path relative to
+// it, which breaks (a bare "ci-clone/test/..." specifier) when the project itself lives inside the
+// temp folder. A fresh sub-folder of its own keeps that relative path starting with "../".
+process.env.TMPDIR = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'keyflow-karma-'));
+
 module.exports = async (config) => {
   const { startDemoServer } = await import(pathToFileURL(path.join(__dirname, 'demo', 'server.mjs')).href);
   const server = await startDemoServer({ port: Number(process.env.KEYFLOW_TEST_PORT || 0) });
