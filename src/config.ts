@@ -12,6 +12,21 @@ export interface CommonOptions {
   servers?: LicenseServers;
   /** How long a token source may take before the request fails with `TOKEN_TIMEOUT`. Default 10000. */
   tokenTimeoutMs?: number;
+  /**
+   * Fetch the token as soon as a load starts (the manifest request), so it is
+   * ready when the license request is due. Default true.
+   */
+  prefetchToken?: boolean;
+  /** How long a token without an expiry of its own (not a JWT) is reused. Default 600000 (10 min). */
+  tokenMaxAgeMs?: number;
+  /** A token this close to its expiry (JWT `exp` or max age) is refreshed before use. Default 10000. */
+  tokenRefreshMarginMs?: number;
+  /**
+   * When the license server rejects the token, fetch a new one and send the
+   * same challenge again, once. Default true. On Shaka 4.x, which cannot
+   * re-run a request, this reloads the content at the current position.
+   */
+  refreshRejectedToken?: boolean;
 }
 
 /** Configuration of the `expressplay` provider (Intertrust ExpressPlay). */
@@ -34,8 +49,28 @@ export type KeyflowConfigUpdate = { [P in ProviderName]: Partial<Extract<Keyflow
 /** Default for {@link CommonOptions.tokenTimeoutMs}. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
 
+/** Default for {@link CommonOptions.tokenMaxAgeMs}. */
+export const DEFAULT_TOKEN_MAX_AGE_MS = 600_000;
+
+/** Default for {@link CommonOptions.tokenRefreshMarginMs}. */
+export const DEFAULT_TOKEN_REFRESH_MARGIN_MS = 10_000;
+
 function invalid(message: string): KeyflowError {
   return new KeyflowError('INVALID_CONFIG', message);
+}
+
+function positiveMs(value: unknown, fallback: number, name: string, zeroAllowed = false): number {
+  const ms = value ?? fallback;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || (!zeroAllowed && ms === 0)) {
+    throw invalid(`keyflow: \`${name}\` must be a ${zeroAllowed ? 'non-negative' : 'positive'} number of milliseconds`);
+  }
+  return ms;
+}
+
+function flag(value: unknown, fallback: boolean, name: string): boolean {
+  const result = value ?? fallback;
+  if (typeof result !== 'boolean') throw invalid(`keyflow: \`${name}\` must be true or false`);
+  return result;
 }
 
 /**
@@ -60,9 +95,18 @@ export function normalizeCommonOptions<T extends KeyflowConfig>(config: T): T & 
       throw invalid(`keyflow: servers['${keySystem}'] must be an absolute http(s) URL`);
     }
   }
-  const tokenTimeoutMs = config.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
-  if (typeof tokenTimeoutMs !== 'number' || !(tokenTimeoutMs > 0) || !Number.isFinite(tokenTimeoutMs)) {
-    throw invalid('keyflow: `tokenTimeoutMs` must be a positive number of milliseconds');
-  }
-  return { ...config, servers: { ...servers }, tokenTimeoutMs };
+  const tokenTimeoutMs = positiveMs(config.tokenTimeoutMs, DEFAULT_TOKEN_TIMEOUT_MS, 'tokenTimeoutMs');
+  const tokenMaxAgeMs = positiveMs(config.tokenMaxAgeMs, DEFAULT_TOKEN_MAX_AGE_MS, 'tokenMaxAgeMs');
+  const tokenRefreshMarginMs = positiveMs(config.tokenRefreshMarginMs, DEFAULT_TOKEN_REFRESH_MARGIN_MS, 'tokenRefreshMarginMs', true);
+  const prefetchToken = flag(config.prefetchToken, true, 'prefetchToken');
+  const refreshRejectedToken = flag(config.refreshRejectedToken, true, 'refreshRejectedToken');
+  return {
+    ...config,
+    servers: { ...servers },
+    tokenTimeoutMs,
+    tokenMaxAgeMs,
+    tokenRefreshMarginMs,
+    prefetchToken,
+    refreshRejectedToken,
+  };
 }

@@ -30,7 +30,11 @@ export type KeyflowErrorCode =
   /** The CDM rejected the license (Shaka error 6008). */
   | 'LICENSE_REJECTED'
   /** The request was abandoned because `destroy()` was called. */
-  | 'DESTROYED';
+  | 'DESTROYED'
+  /** The token fetch was abandoned because another load started (its token is not needed any more). */
+  | 'ABORTED'
+  /** The license server rejected the token, and rejected the refreshed one too. */
+  | 'TOKEN_REJECTED';
 
 /** Everything a {@link KeyflowError} can carry besides its code and message. */
 export interface KeyflowErrorDetails {

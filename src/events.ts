@@ -1,4 +1,6 @@
 import type { KeyflowError } from './errors';
+import type { DecodedSystem } from './pssh/init-data';
+import type { TokenFetchReason } from './token-cache';
 
 /** Payload of the `licenserequest` event: a license or certificate request is about to go out. */
 export interface LicenseRequestEvent {
@@ -29,6 +31,40 @@ export interface LicenseResponseEvent {
   byteLength: number;
 }
 
+/** Payload of the `tokenrequest` event: keyflow is calling the app's token source. */
+export interface TokenRequestEvent {
+  /**
+   * Why: `prefetch` (a load started), `license` (a license request needs one
+   * and none was cached), `expired` (the cached one is about to expire),
+   * `rejected` (the license server rejected the previous one).
+   */
+  reason: TokenFetchReason;
+  /** The key system the token is for (for a prefetch: the one this platform is expected to use). */
+  keySystem: string;
+}
+
+/** Payload of the `token` event: a license request got its token. Never contains the token. */
+export interface TokenEvent {
+  keySystem: string;
+  /** How long the license request waited for the token (0 when it was ready). */
+  durationMs: number;
+  /** True when the token was fetched before this request needed it (prefetch or an earlier request). */
+  cached: boolean;
+  /** When the token expires (ms since the epoch): a JWT's `exp`, else keyflow's max age. */
+  expiresAt?: number;
+}
+
+/** Payload of the `initdata` event: what the init data of a license request says. */
+export interface InitDataEvent {
+  keySystem: string;
+  /** `cenc`, `keyids`, `webm`, ... as Shaka gave it to the CDM. */
+  initDataType: string;
+  /** One entry per protection system box (for `cenc`), with its decoded KIDs and system data. */
+  systems: DecodedSystem[];
+  /** Set when the init data could not be decoded; `systems` is then empty. */
+  decodeError?: string;
+}
+
 /**
  * The typed event map of a {@link Keyflow} instance: event name → listener
  * arguments. Token values never appear in any payload.
@@ -36,5 +72,8 @@ export interface LicenseResponseEvent {
 export interface KeyflowEvents {
   licenserequest: [event: LicenseRequestEvent];
   licenseresponse: [event: LicenseResponseEvent];
+  tokenrequest: [event: TokenRequestEvent];
+  token: [event: TokenEvent];
+  initdata: [event: InitDataEvent];
   error: [error: KeyflowError];
 }

@@ -2,10 +2,13 @@ import { EventEmitter } from 'eventemitter3';
 import { normalizeCommonOptions, type KeyflowConfig, type KeyflowConfigUpdate } from './config';
 import { attachKeyflowError, findKeyflowError, KeyflowError } from './errors';
 import type { KeyflowEvents } from './events';
+import { guessKeySystem } from './key-system-probe';
 import { isTransientStatus } from './providers/failures';
 import { providerFor } from './providers/index';
 import type { DrmRequestKind, Provider } from './providers/provider';
-import { isShakaError, readFailedAttempt, redactShakaError } from './shaka-errors';
+import { decodeInitData } from './pssh/init-data';
+import { retryAfterMs } from './retry-after';
+import { isShakaError, readFailedAttempt, redactShakaError, type FailedAttempt } from './shaka-errors';
 import {
   ShakaErrorCode,
   ShakaRequestType,
@@ -13,19 +16,23 @@ import {
   type ShakaNetworkingEngine,
   type ShakaPlayer,
   type ShakaRequest,
+  type ShakaRequestContext,
   type ShakaRequestFilter,
   type ShakaResponse,
   type ShakaResponseFilter,
 } from './shaka-types';
-import { resolveToken } from './token';
+import { resolveToken, type TokenSource } from './token';
+import { TokenCache, type TokenEntry, type TokenFetchReason, type TokenKey } from './token-cache';
 import { redact } from './url';
 
 /** One license (or certificate) request as keyflow follows it across attempts. */
 interface Exchange {
   kind: DrmRequestKind;
   keySystem: string;
-  /** The token fetch for this request, shared by its retries. */
-  token: Promise<unknown> | null;
+  manifestUri: string | null;
+  keyIds: string[];
+  /** The token this request uses, shared by its retries. */
+  token: TokenEntry | null;
   /** Secrets placed in the request, to redact. */
   secrets: string[];
   /** The URL the latest attempt was sent to. */
@@ -36,14 +43,29 @@ interface Exchange {
   attempt: number;
   /** Shaka's `retryParameters.maxAttempts` for this request. */
   maxAttempts: number;
+  /** True on Shaka 5, whose filters run on every attempt. */
+  perAttemptFilters: boolean;
   /** A failure decided in the `retry` event, thrown by the next attempt's filter. */
   pendingError: KeyflowError | null;
+  /** The license server rejected the token: the next attempt fetches a new one. */
+  needsNewToken: boolean;
+  /** A new token was already fetched once for this request. */
+  tokenRefreshed: boolean;
+  /** Do not send the next attempt before this `performance.now()` time (Retry-After). */
+  notBefore: number;
+  /** The body is Widevine's service-certificate request (`08 04`): the reply is a certificate. */
+  isCertificateChallenge: boolean;
 }
 
 type NormalizedConfig = ReturnType<typeof normalizeCommonOptions<KeyflowConfig>>;
 
 /** How many sent URLs keyflow remembers to match replies and failures. */
 const MAX_TRACKED_URLS = 64;
+
+/** Longest Retry-After keyflow honours; longer waits are capped (the player would look stuck). */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+const WIDEVINE_CERTIFICATE_REQUEST = [0x08, 0x04];
 
 function toBytes(data: ArrayBuffer | ArrayBufferView | null | undefined): Uint8Array {
   if (!data) return new Uint8Array(0);
@@ -58,6 +80,34 @@ function asKeyflowError(error: unknown, keySystem: string): KeyflowError {
   return new KeyflowError('LICENSE_REQUEST_FAILED', `keyflow failed: ${reason}`, { keySystem, cause: error });
 }
 
+function isTokenRejection(error: KeyflowError): boolean {
+  return error.code === 'TOKEN_INVALID' || error.code === 'TOKEN_EXPIRED';
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function bytesKey(bytes: Uint8Array): string {
+  let key = `${bytes.byteLength}:`;
+  for (let i = 0; i < bytes.byteLength; i++) key += String.fromCharCode(bytes[i]!);
+  return key;
+}
+
 /**
  * Runs the license workflow of one DRM provider for one Shaka player.
  *
@@ -66,7 +116,9 @@ function asKeyflowError(error: unknown, keySystem: string): KeyflowError {
  * requests where the provider needs it): it points them at the provider's
  * URL, attaches the token, unwraps replies, and turns failures into typed
  * {@link KeyflowError}s. It also sets `drm.servers` for the provider's key
- * systems, except where the app has set one itself.
+ * systems, except where the app has set one itself. Tokens are prefetched
+ * when a load starts, cached per key system, manifest and KIDs, refreshed
+ * before they expire and once after a rejection.
  *
  * @example
  * ```ts
@@ -85,10 +137,21 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
   private provider_: Provider<KeyflowConfig, unknown>;
   /** The `drm.servers` entries keyflow put into the player's configuration. */
   private appliedServers_: Record<string, string> = {};
+  /** Service certificates keyflow put into `drm.advanced[keySystem].serverCertificate`. */
+  private appliedCertificates_ = new Map<string, Uint8Array>();
   private readonly exchanges_ = new WeakMap<ShakaRequest, Exchange>();
   private readonly bySentUrl_ = new Map<string, Exchange>();
   private readonly emitted_ = new WeakSet<KeyflowError>();
   private readonly lifetime_ = new AbortController();
+  private readonly tokens_: TokenCache;
+  private readonly keySystemProbes_ = new Map<string, Promise<boolean>>();
+  private readonly seenInitData_ = new Set<string>();
+  /** The manifest of the current load, as requested. */
+  private manifestUri_: string | null = null;
+  /** The manifest of a load being preloaded, as requested. */
+  private preloadManifestUri_: string | null = null;
+  /** The asset keyflow already reloaded once after a token rejection (Shaka 4.x). */
+  private reloadedAsset_: string | null = null;
   private lastKeySystem_: string | null = null;
   private destroyed_ = false;
 
@@ -114,17 +177,24 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     this.net_ = net;
     this.config_ = normalized;
     this.provider_ = provider;
+    this.tokens_ = new TokenCache({
+      maxAgeMs: normalized.tokenMaxAgeMs,
+      refreshMarginMs: normalized.tokenRefreshMarginMs,
+      now: () => Date.now(),
+    });
 
     net.registerRequestFilter(this.requestFilter_);
     net.registerResponseFilter(this.responseFilter_);
     net.addEventListener('retry', this.onRetry_);
     player.addEventListener('error', this.onPlayerError_);
+    player.addEventListener('unloading', this.onUnloading_);
     this.applyServers_();
   }
 
   /**
    * Updates the configuration. Only the given fields change; the change
    * applies from the next license request. `provider` cannot be changed.
+   * A new `token` also drops the tokens keyflow cached.
    *
    * @throws KeyflowError `INVALID_CONFIG`; the previous configuration stays in force
    */
@@ -143,6 +213,7 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     const normalized = normalizeCommonOptions(merged);
     this.provider_.validate(normalized);
     this.config_ = normalized;
+    if ('token' in update) this.tokens_.clear();
     this.applyServers_();
   }
 
@@ -153,13 +224,14 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
 
   /**
    * Unregisters the filters and listeners, removes the `drm.servers` entries
-   * keyflow added, abandons pending token fetches and removes all keyflow
-   * listeners. Safe to call more than once.
+   * keyflow added, abandons pending token fetches and license requests and
+   * removes all keyflow listeners. Safe to call more than once.
    */
   destroy(): void {
     if (this.destroyed_) return;
     this.destroyed_ = true;
-    this.lifetime_.abort();
+    this.lifetime_.abort(new KeyflowError('DESTROYED', 'Abandoned: keyflow was destroyed'));
+    this.tokens_.clear();
     const net = this.net_;
     if (net) {
       net.unregisterRequestFilter(this.requestFilter_);
@@ -169,9 +241,11 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     const player = this.player_;
     if (player) {
       player.removeEventListener('error', this.onPlayerError_);
+      player.removeEventListener('unloading', this.onUnloading_);
       this.removeServers_(player);
     }
     this.bySentUrl_.clear();
+    this.seenInitData_.clear();
     this.player_ = null;
     this.net_ = null;
     this.removeAllListeners();
@@ -225,6 +299,24 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     }
     this.appliedServers_ = {};
     if (Object.keys(update).length) player.configure({ drm: { servers: update } });
+    if (this.appliedCertificates_.size) {
+      const advanced: Record<string, { serverCertificate: Uint8Array }> = {};
+      for (const keySystem of this.appliedCertificates_.keys()) advanced[keySystem] = { serverCertificate: new Uint8Array(0) };
+      this.appliedCertificates_.clear();
+      player.configure({ drm: { advanced } });
+    }
+  }
+
+  /**
+   * Keeps a service certificate for later loads: Shaka then skips the
+   * certificate request (or the Widevine `08 04` round trip) next time.
+   */
+  private keepCertificate_(keySystem: string, certificate: Uint8Array): void {
+    const player = this.player_;
+    if (!player || !certificate.byteLength || this.appliedCertificates_.has(keySystem)) return;
+    const copy = certificate.slice();
+    this.appliedCertificates_.set(keySystem, copy);
+    player.configure({ drm: { advanced: { [keySystem]: { serverCertificate: copy } } } });
   }
 
   /**
@@ -239,6 +331,96 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     return configured || wanted[keySystem] || null;
   }
 
+  // --- tokens -------------------------------------------------------------------
+
+  private tokenSource_(): TokenSource<unknown> | undefined {
+    return (this.config_ as { token?: TokenSource<unknown> }).token;
+  }
+
+  /** Starts a token fetch for `key`, announcing it with a `tokenrequest` event. */
+  private fetchToken_(key: TokenKey, reason: TokenFetchReason, attempt: number): TokenEntry {
+    const source = this.tokenSource_();
+    this.emit('tokenrequest', { reason, keySystem: key.keySystem });
+    return this.tokens_.start(key, reason, this.lifetime_.signal, (signal) =>
+      resolveToken(
+        source,
+        { keySystem: key.keySystem, manifestUri: key.manifestUri, keyIds: [...key.keyIds], attempt, signal },
+        this.config_.tokenTimeoutMs,
+      ),
+    );
+  }
+
+  /** The token for a license request: cached, joined in flight, or fetched now. */
+  private async tokenFor_(exchange: Exchange, attempt: number): Promise<unknown> {
+    const key: TokenKey = { keySystem: exchange.keySystem, manifestUri: exchange.manifestUri, keyIds: exchange.keyIds };
+    let reason: TokenFetchReason | null = null;
+    if (exchange.needsNewToken) {
+      if (exchange.token) this.tokens_.reject(exchange.token);
+      exchange.token = null;
+      exchange.needsNewToken = false;
+      exchange.tokenRefreshed = true;
+      reason = 'rejected';
+    }
+    let cached = false;
+    if (!exchange.token) {
+      const found = reason ? null : this.tokens_.find(key);
+      if (found) {
+        exchange.token = found;
+        cached = true;
+      } else {
+        exchange.token = this.fetchToken_(key, reason ?? (this.tokens_.hasExpired(key) ? 'expired' : 'license'), attempt);
+      }
+    } else {
+      cached = true;
+    }
+    const waitStart = performance.now();
+    const entry = exchange.token;
+    let value: unknown;
+    try {
+      value = await entry.promise;
+    } catch (error) {
+      exchange.token = null; // a later attempt may try the source again
+      throw error;
+    }
+    this.emit('token', {
+      keySystem: exchange.keySystem,
+      durationMs: Math.max(0, performance.now() - waitStart),
+      cached,
+      ...(entry.expiresAt !== null ? { expiresAt: entry.expiresAt } : {}),
+    });
+    return value;
+  }
+
+  /** A load is starting (manifest request): fetch the token it will need. */
+  private onManifestRequest_(request: ShakaRequest, context: ShakaRequestContext | undefined): void {
+    const uri = request.uris[0] ?? null;
+    const isPreload = !!context?.isPreload;
+    if (isPreload) {
+      this.preloadManifestUri_ = uri;
+    } else if (uri !== this.manifestUri_) {
+      this.tokens_.abandonOthers(uri);
+      this.manifestUri_ = uri;
+      this.seenInitData_.clear();
+    }
+    if (!this.config_.prefetchToken || typeof this.tokenSource_() !== 'function') return;
+    const player = this.player_;
+    if (!player) return;
+    const candidates = Object.keys(this.wantedServers_());
+    const preferred = (player.getConfiguration() as { drm: { preferredKeySystems?: string[] } }).drm.preferredKeySystems ?? [];
+    guessKeySystem(candidates, preferred, this.keySystemProbes_)
+      .then((keySystem) => {
+        if (!keySystem || this.destroyed_) return;
+        const key: TokenKey = { keySystem, manifestUri: uri, keyIds: [] };
+        if (!this.tokens_.find(key)) this.fetchToken_(key, 'prefetch', 0);
+      })
+      .catch(() => {});
+  }
+
+  private readonly onUnloading_ = (): void => {
+    // Token fetches for the content being unloaded are not needed any more.
+    this.tokens_.abandonOthers(null);
+  };
+
   // --- filters ----------------------------------------------------------------
 
   private kindOf_(type: number): DrmRequestKind | null {
@@ -247,63 +429,94 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     return null;
   }
 
-  private readonly requestFilter_: ShakaRequestFilter = (type, request) => {
+  private readonly requestFilter_: ShakaRequestFilter = (type, request, context) => {
     if (this.destroyed_) return;
+    if (type === ShakaRequestType.MANIFEST) {
+      this.onManifestRequest_(request, context);
+      return;
+    }
     const kind = this.kindOf_(type);
     const keySystem = request.drmInfo?.keySystem;
     if (!kind || !keySystem) return;
     const baseUrl = kind === 'license' ? this.licenseUrlFor_(keySystem) : request.uris[0];
     if (!baseUrl) return;
-    return this.rewriteRequest_(kind, keySystem, baseUrl, request);
+    return this.rewriteRequest_(kind, keySystem, baseUrl, request, !!context?.isPreload);
   };
+
+  private newExchange_(kind: DrmRequestKind, keySystem: string, baseUrl: string, request: ShakaRequest, isPreload: boolean): Exchange {
+    const body = toBytes(request.body);
+    const keyIds = request.drmInfo?.keyIds ? Array.from(request.drmInfo.keyIds).map((id) => id.toLowerCase()).sort() : [];
+    if (!keyIds.length && request.initData && request.initDataType) {
+      try {
+        const decoded = decodeInitData(request.initDataType, request.initData);
+        for (const system of decoded.systems) for (const id of system.keyIds) if (!keyIds.includes(id)) keyIds.push(id);
+        keyIds.sort();
+      } catch {
+        // undecodable init data: the KIDs stay unknown
+      }
+    }
+    return {
+      kind,
+      keySystem,
+      manifestUri: isPreload ? this.preloadManifestUri_ : (this.player_?.getAssetUri?.() ?? this.manifestUri_),
+      keyIds,
+      token: null,
+      secrets: [],
+      sentUrl: baseUrl,
+      sentAt: 0,
+      attempt: 0,
+      maxAttempts: request.retryParameters?.maxAttempts ?? 1,
+      perAttemptFilters: typeof request.attempt === 'number',
+      pendingError: null,
+      needsNewToken: false,
+      tokenRefreshed: false,
+      notBefore: 0,
+      isCertificateChallenge:
+        kind === 'license' &&
+        body.byteLength === WIDEVINE_CERTIFICATE_REQUEST.length &&
+        body.every((byte, i) => byte === WIDEVINE_CERTIFICATE_REQUEST[i]),
+    };
+  }
+
+  private emitInitData_(keySystem: string, request: ShakaRequest): void {
+    const { initData, initDataType } = request;
+    if (!initData || !initDataType || !this.listenerCount('initdata')) return;
+    const seenKey = `${keySystem}|${initDataType}|${bytesKey(initData)}`;
+    if (this.seenInitData_.has(seenKey)) return;
+    this.seenInitData_.add(seenKey);
+    try {
+      const decoded = decodeInitData(initDataType, initData);
+      this.emit('initdata', { keySystem, initDataType, systems: decoded.systems });
+    } catch (error) {
+      this.emit('initdata', { keySystem, initDataType, systems: [], decodeError: error instanceof Error ? error.message : String(error) });
+    }
+  }
 
   private async rewriteRequest_(
     kind: DrmRequestKind,
     keySystem: string,
     baseUrl: string,
     request: ShakaRequest,
+    isPreload: boolean,
   ): Promise<void> {
     const attempt = typeof request.attempt === 'number' ? request.attempt : 0;
     let exchange = this.exchanges_.get(request);
     if (!exchange) {
-      exchange = {
-        kind,
-        keySystem,
-        token: null,
-        secrets: [],
-        sentUrl: baseUrl,
-        sentAt: 0,
-        attempt,
-        maxAttempts: request.retryParameters?.maxAttempts ?? 1,
-        pendingError: null,
-      };
+      exchange = this.newExchange_(kind, keySystem, baseUrl, request, isPreload);
       this.exchanges_.set(request, exchange);
+      if (kind === 'license') this.emitInitData_(keySystem, request);
     }
     exchange.attempt = attempt;
     this.lastKeySystem_ = keySystem;
     if (exchange.pendingError) throw this.fail_(exchange.pendingError, exchange.secrets);
 
-    const keyIds = request.drmInfo?.keyIds ? Array.from(request.drmInfo.keyIds).sort() : [];
-    const source = (this.config_ as { token?: unknown }).token;
     let token: unknown = null;
-    if (source !== undefined) {
-      exchange.token ??= resolveToken(
-        source,
-        {
-          keySystem,
-          manifestUri: this.player_?.getAssetUri?.() ?? null,
-          keyIds,
-          attempt,
-          signal: this.lifetime_.signal,
-        },
-        this.config_.tokenTimeoutMs,
-      );
-      try {
-        token = await exchange.token;
-      } catch (error) {
-        exchange.token = null; // a later attempt may try the source again
-        throw this.fail_(asKeyflowError(error, keySystem), exchange.secrets);
-      }
+    try {
+      const waitUntil = exchange.notBefore - performance.now();
+      if (waitUntil > 0) await sleep(waitUntil, this.lifetime_.signal);
+      if (this.tokenSource_() !== undefined) token = await this.tokenFor_(exchange, attempt);
+    } catch (error) {
+      throw this.fail_(asKeyflowError(error, keySystem), exchange.secrets);
     }
     if (this.destroyed_) {
       throw new KeyflowError('DESTROYED', 'License request abandoned: keyflow was destroyed', { keySystem });
@@ -323,7 +536,7 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
           attempt,
           initData: request.initData ?? null,
           initDataType: request.initDataType ?? null,
-          keyIds,
+          keyIds: exchange.keyIds,
         },
         token,
         this.config_,
@@ -345,12 +558,20 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
       url: redact(rewritten.url, exchange.secrets),
       messageType: kind === 'license' ? (request.licenseRequestType ?? null) : null,
       attempt,
-      keyIds,
+      keyIds: exchange.keyIds,
     });
   }
 
   private readonly responseFilter_: ShakaResponseFilter = (type, response) => {
-    if (this.destroyed_ || !this.kindOf_(type)) return;
+    if (this.destroyed_) return;
+    if (type === ShakaRequestType.SERVER_CERTIFICATE) {
+      const keySystem = response.originalRequest?.drmInfo?.keySystem ?? this.lastKeySystem_;
+      if (!this.provider_.handlesCertificates) {
+        if (keySystem) this.keepCertificate_(keySystem, toBytes(response.data));
+        return;
+      }
+    }
+    if (!this.kindOf_(type)) return;
     const exchange = this.exchangeForResponse_(response);
     if (!exchange) return;
     const body = toBytes(response.data);
@@ -366,6 +587,7 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     }
     if (license !== body) response.data = license;
     this.bySentUrl_.delete(exchange.sentUrl);
+    if (exchange.kind === 'certificate' || exchange.isCertificateChallenge) this.keepCertificate_(exchange.keySystem, license);
     this.emit('licenseresponse', {
       kind: exchange.kind,
       keySystem: exchange.keySystem,
@@ -395,10 +617,14 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
 
   /**
    * Shaka 5 dispatches `retry` after every failed attempt and then runs the
-   * request filters again before waiting. keyflow decides here: a transient
-   * failure with attempts left is retried by Shaka; anything else is
-   * recorded and thrown by the next filter run, so it reaches the app as
-   * 6007 → 1006 → KeyflowError without another network request.
+   * request filters again before waiting. keyflow decides here:
+   * - the token was rejected: fetch a new one and replay the same challenge,
+   *   once; a second rejection ends with `TOKEN_REJECTED`;
+   * - a transient failure (5xx, 408, 429, no answer) with attempts left is
+   *   retried by Shaka, after any `Retry-After` the server asked for;
+   * - anything else (400, 403 not entitled, 404, ...) or the last attempt is
+   *   recorded and thrown by the next filter run, so it reaches the app as
+   *   6007 → 1006 → KeyflowError without another network request.
    */
   private readonly onRetry_ = (event: ShakaEvent): void => {
     const error = event.error;
@@ -408,15 +634,44 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     if (!failed || !exchange) return;
     redactShakaError(error, exchange.secrets);
     const keyflowError = this.errorForAttempt_(failed, exchange);
-    const transient = failed.status === undefined || isTransientStatus(failed.status);
     const attemptsLeft = exchange.attempt + 1 < exchange.maxAttempts;
-    if (!transient || !attemptsLeft) exchange.pendingError = keyflowError;
+    if (isTokenRejection(keyflowError) && this.canRefreshToken_()) {
+      if (exchange.tokenRefreshed) {
+        exchange.pendingError = this.tokenRejected_(keyflowError);
+      } else if (attemptsLeft) {
+        exchange.needsNewToken = true;
+      } else {
+        exchange.pendingError = keyflowError;
+      }
+      return;
+    }
+    const transient = failed.status === undefined || isTransientStatus(failed.status);
+    if (!transient || !attemptsLeft) {
+      exchange.pendingError = keyflowError;
+      return;
+    }
+    const wait = failed.status !== undefined ? retryAfterMs(failed.headers ?? {}, Date.now()) : null;
+    if (wait !== null) exchange.notBefore = performance.now() + Math.min(wait, MAX_RETRY_AFTER_MS);
   };
+
+  private canRefreshToken_(): boolean {
+    return this.config_.refreshRejectedToken && typeof this.tokenSource_() === 'function';
+  }
+
+  private tokenRejected_(cause: KeyflowError): KeyflowError {
+    return new KeyflowError('TOKEN_REJECTED', `The license server rejected a freshly fetched token too (${cause.message})`, {
+      ...(cause.keySystem !== undefined ? { keySystem: cause.keySystem } : {}),
+      ...(cause.httpStatus !== undefined ? { httpStatus: cause.httpStatus } : {}),
+      ...(cause.providerCode !== undefined ? { providerCode: cause.providerCode } : {}),
+      cause,
+    });
+  }
 
   /**
    * The player's `error` event: translates license failures keyflow has not
    * typed yet (Shaka 4.x, where 401/403 are not retried; the CDM rejecting a
-   * license) and emits every keyflow error exactly once.
+   * license), emits every keyflow error exactly once, and on Shaka 4.x
+   * recovers from a token rejection by fetching a new token and reloading.
    */
   private readonly onPlayerError_ = (event: ShakaEvent): void => {
     if (this.destroyed_) return;
@@ -434,7 +689,11 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
       const exchange = failed ? this.bySentUrl_.get(failed.uri) : undefined;
       if (failed && exchange) {
         redactShakaError(inner, exchange.secrets);
-        keyflowError = this.fail_(this.errorForAttempt_(failed, exchange), exchange.secrets);
+        keyflowError = this.errorForAttempt_(failed, exchange);
+        if (isTokenRejection(keyflowError) && !exchange.perAttemptFilters) {
+          keyflowError = this.recoverByReload_(keyflowError, exchange);
+        }
+        this.fail_(keyflowError, exchange.secrets);
       }
     } else if (error.code === ShakaErrorCode.LICENSE_RESPONSE_REJECTED && this.lastKeySystem_) {
       const reason = typeof error.data[0] === 'string' ? `: ${error.data[0]}` : '';
@@ -446,10 +705,32 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     if (keyflowError) attachKeyflowError(error, keyflowError);
   };
 
-  private errorForAttempt_(
-    failed: NonNullable<ReturnType<typeof readFailedAttempt>>,
-    exchange: Exchange,
-  ): KeyflowError {
+  /**
+   * Shaka 4.x cannot re-run a license request, so after a token rejection
+   * keyflow fetches a new token and reloads the content at the current
+   * position, once per asset. Returns the error to report.
+   */
+  private recoverByReload_(rejection: KeyflowError, exchange: Exchange): KeyflowError {
+    const player = this.player_;
+    const asset = player?.getAssetUri?.() ?? null;
+    if (!player || !asset || !this.canRefreshToken_()) return rejection;
+    if (this.reloadedAsset_ === asset) return this.tokenRejected_(rejection);
+    this.reloadedAsset_ = asset;
+    exchange.needsNewToken = true;
+    const media = (player as { getMediaElement?: () => HTMLMediaElement | null }).getMediaElement?.();
+    const position = media && media.currentTime > 0 ? media.currentTime : undefined;
+    this.tokenFor_(exchange, exchange.attempt + 1)
+      .then(() => {
+        if (this.destroyed_) return undefined;
+        return (player as unknown as { load(uri: string, start?: number): Promise<void> }).load(asset, position);
+      })
+      .catch(() => {
+        // the reload's own failures reach the app through Shaka's error event
+      });
+    return rejection;
+  }
+
+  private errorForAttempt_(failed: FailedAttempt, exchange: Exchange): KeyflowError {
     if (failed.status !== undefined) {
       return this.provider_.decodeFailure(
         {

@@ -41,7 +41,13 @@ export function resolveToken<T>(source: TokenSource<T>, context: TokenContext, t
       return true;
     };
     const onAbort = (): void => {
-      if (finish()) reject(new KeyflowError('DESTROYED', 'Token fetch abandoned: keyflow was destroyed', { keySystem }));
+      if (!finish()) return;
+      const reason: unknown = signal.reason;
+      reject(
+        reason instanceof KeyflowError
+          ? reason
+          : new KeyflowError('ABORTED', 'Token fetch abandoned: a new load started or keyflow was destroyed', { keySystem }),
+      );
     };
     const timer = setTimeout(() => {
       if (finish()) {

@@ -80,12 +80,14 @@ describe('ExpressPlay flow, end to end (ClearKey CDM)', () => {
     await expectPlaysPast(video, 1);
   });
 
-  it('a forged token: no playback, TOKEN_INVALID on keyflow and in Shaka’s error', async () => {
-    const log = useKeyflow(async () => {
-      const url = await mintToken({ drm: 'ck' });
-      const at = url.indexOf('ExpressPlayToken=') + 'ExpressPlayToken='.length + 5;
-      return url.slice(0, at) + (url[at] === 'A' ? 'B' : 'A') + url.slice(at + 1);
-    });
+  function forge(url: string): string {
+    const at = url.indexOf('ExpressPlayToken=') + 'ExpressPlayToken='.length + 5;
+    return url.slice(0, at) + (url[at] === 'A' ? 'B' : 'A') + url.slice(at + 1);
+  }
+
+  it('a forged token (no refresh): no playback, TOKEN_INVALID on keyflow and in Shaka’s error', async () => {
+    const log = useKeyflow(async () => forge(await mintToken({ drm: 'ck' })));
+    keyflow!.configure({ refreshRejectedToken: false });
     const { shakaError, keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
     expect(shakaError.code).toBe(6007);
     expect(keyflowError?.code).toBe('TOKEN_INVALID');
@@ -97,10 +99,27 @@ describe('ExpressPlay flow, end to end (ClearKey CDM)', () => {
     expect(licenses.map((r) => r.status)).toEqual([403]);
   });
 
-  it('an expired token: no playback, TOKEN_EXPIRED on keyflow and in Shaka’s error', async () => {
+  it('a token source that keeps returning forged tokens: one refresh, then TOKEN_REJECTED', async () => {
+    let calls = 0;
+    const log = useKeyflow(async () => {
+      calls++;
+      return forge(await mintToken({ drm: 'ck' }));
+    });
+    const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    expect(keyflowError?.code).toBe('TOKEN_REJECTED');
+    expect((keyflowError?.cause as { code?: string } | undefined)?.code).toBe('TOKEN_INVALID');
+    expect(keyflowError?.providerCode).toBe(-4010);
+    expect(log.errors.map((e) => e.code)).toEqual(['TOKEN_REJECTED']);
+    expect(calls).toBe(2);
+    const licenses = (await emulatorRequests()).filter((r) => r.kind === 'license');
+    expect(licenses.map((r) => r.status)).toEqual([403, 403]);
+  });
+
+  it('an expired token (no refresh): no playback, TOKEN_EXPIRED on keyflow and in Shaka’s error', async () => {
     const token = await mintToken({ drm: 'ck', expirationTime: '+1' });
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const log = useKeyflow(async () => token);
+    keyflow!.configure({ refreshRejectedToken: false });
     const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
     expect(keyflowError?.code).toBe('TOKEN_EXPIRED');
     expect(keyflowError?.httpStatus).toBe(403);

@@ -1,0 +1,61 @@
+/**
+ * Works out when a token expires, without trusting or verifying it: a JWT's
+ * `exp` claim is read (JWS compact form, the payload's `exp` in seconds);
+ * anything else is opaque and gets no expiry of its own.
+ */
+
+function base64UrlToText(segment: string): string | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(segment)) return null;
+  const padded = segment.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((segment.length + 3) % 4);
+  try {
+    const binary = atob(padded);
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** The `exp` of a JWT, in milliseconds since the epoch, or null when `token` is not a JWT with one. */
+export function jwtExpiry(token: string): number | null {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1]) return null;
+  const payload = base64UrlToText(parts[1]);
+  if (payload === null) return null;
+  try {
+    const claims = JSON.parse(payload) as { exp?: unknown };
+    return typeof claims.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The expiry of whatever a token source returned: a JWT string, an object
+ * with a `token` field holding one, or a URL carrying one in a query
+ * parameter. Null when none of these applies.
+ */
+export function tokenExpiry(value: unknown): number | null {
+  if (typeof value === 'string') {
+    const direct = jwtExpiry(value.trim());
+    if (direct !== null) return direct;
+    const query = value.indexOf('?');
+    if (query < 0) return null;
+    for (const pair of value.slice(query + 1).split(/[&#]/)) {
+      const raw = pair.slice(pair.indexOf('=') + 1);
+      let decoded = raw;
+      try {
+        decoded = decodeURIComponent(raw);
+      } catch {
+        // keep the raw text
+      }
+      const fromParam = jwtExpiry(decoded);
+      if (fromParam !== null) return fromParam;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object' && typeof (value as { token?: unknown }).token === 'string') {
+    return jwtExpiry((value as { token: string }).token);
+  }
+  return null;
+}
