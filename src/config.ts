@@ -1,6 +1,8 @@
 import { KeyflowError } from './errors';
 import type { LicenseServers } from './key-systems';
 import type { ExpressPlayOptions } from './providers/expressplay';
+import type { ClearKeyOptions } from './providers/clearkey';
+import type { CustomOptions } from './providers/custom';
 
 /** Options every provider accepts. */
 export interface CommonOptions {
@@ -31,14 +33,30 @@ export interface CommonOptions {
 
 /** Configuration of the `expressplay` provider (Intertrust ExpressPlay). */
 export interface ExpressPlayConfig extends CommonOptions, ExpressPlayOptions {
+  /** Selects this provider; the discriminant of {@link KeyflowConfig}. */
   provider: 'expressplay';
+}
+
+/**
+ * Configuration of the `custom` provider: any license server or license
+ * proxy, described declaratively. Its `servers` entries may be URL templates.
+ */
+export interface CustomConfig extends CommonOptions, CustomOptions {
+  /** Selects this provider; the discriminant of {@link KeyflowConfig}. */
+  provider: 'custom';
+}
+
+/** Configuration of the `clearkey` provider: a W3C ClearKey license server under the DASH-IF license request model. */
+export interface ClearKeyConfig extends CommonOptions, ClearKeyOptions {
+  /** Selects this provider; the discriminant of {@link KeyflowConfig}. */
+  provider: 'clearkey';
 }
 
 /**
  * The keyflow configuration: a discriminated union on `provider`, so each
  * provider's options are typed.
  */
-export type KeyflowConfig = ExpressPlayConfig;
+export type KeyflowConfig = ExpressPlayConfig | CustomConfig | ClearKeyConfig;
 
 /** The provider names keyflow knows. */
 export type ProviderName = KeyflowConfig['provider'];
@@ -77,7 +95,7 @@ function flag(value: unknown, fallback: boolean, name: string): boolean {
  * Checks the options every provider shares and returns a copy with defaults
  * filled in. Provider-specific checks are done by the provider.
  */
-export function normalizeCommonOptions<T extends KeyflowConfig>(config: T): T & Required<CommonOptions> {
+export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & Required<CommonOptions> {
   if (!config || typeof config !== 'object') throw invalid('keyflow: the configuration must be an object');
   const servers = config.servers ?? {};
   if (typeof servers !== 'object' || Array.isArray(servers)) {

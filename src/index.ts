@@ -6,11 +6,27 @@
 export { Keyflow } from './keyflow';
 export { KeyflowError, findKeyflowError } from './errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './errors';
-export type { KeyflowConfig, KeyflowConfigUpdate, ExpressPlayConfig, CommonOptions, ProviderName } from './config';
+export type { KeyflowConfig, KeyflowConfigUpdate, ExpressPlayConfig, CustomConfig, ClearKeyConfig, CommonOptions, ProviderName } from './config';
 export type { KeyflowEvents, LicenseRequestEvent, LicenseResponseEvent } from './events';
 export type { TokenContext, TokenSource } from './token';
 export type { ExpressPlayToken, ExpressPlayOptions } from './providers/expressplay';
 export { EXPRESSPLAY_DEFAULT_SERVERS, EXPRESSPLAY_TOKEN_PARAM } from './providers/expressplay';
+export type { CustomOptions, CustomToken, CustomCertificateOptions, ContentIdContext } from './providers/custom';
+export type { ClearKeyOptions } from './providers/clearkey';
+export { DASHIF_PROBLEM_TYPES } from './providers/clearkey';
+export type {
+  RequestWrapping,
+  ResponseUnwrapping,
+  ChallengeEncoding,
+  WireEncoding,
+  JsonPath,
+  JsonTemplate,
+  ErrorExtraction,
+  ErrorRule,
+  ErrorRuleCode,
+  ErrorValueSource,
+  ProblemDetails,
+} from './providers/wire/index';
 export { KeySystem } from './key-systems';
 export type { KeySystemName, LicenseServers } from './key-systems';
 export type { ShakaPlayer } from './shaka-types';

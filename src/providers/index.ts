@@ -1,11 +1,15 @@
 import type { KeyflowConfig, ProviderName } from '../config';
 import { KeyflowError } from '../errors';
+import { clearKeyProvider } from './clearkey';
+import { customProvider } from './custom';
 import { expressPlayProvider } from './expressplay';
 import type { Provider } from './provider';
 
 /** Every provider preset, by the `provider` value that selects it. */
 const PROVIDERS: Record<ProviderName, Provider<never, never>> = {
   expressplay: expressPlayProvider as Provider<never, never>,
+  custom: customProvider as Provider<never, never>,
+  clearkey: clearKeyProvider as Provider<never, never>,
 };
 
 /**

@@ -9,6 +9,7 @@ export type DrmRequestKind = 'license' | 'certificate';
  * without any Shaka types. Providers receive this and never see Shaka.
  */
 export interface DrmRequest {
+  /** `license` for CDM messages, `certificate` for Shaka's server-certificate request. */
   kind: DrmRequestKind;
   /** The EME key system, e.g. `com.widevine.alpha`. */
   keySystem: string;
@@ -32,8 +33,11 @@ export interface DrmRequest {
 
 /** What a provider wants sent instead of the original request. */
 export interface RewrittenDrmRequest {
+  /** The URL to send the request to (tokens included, as the provider placed them). */
   url: string;
+  /** The complete request headers. */
   headers: Record<string, string>;
+  /** The request body (the challenge, wrapped where the provider wraps it). */
   body: Uint8Array;
   /**
    * Secret strings placed in the request (tokens). keyflow redacts them from
@@ -44,19 +48,27 @@ export interface RewrittenDrmRequest {
 
 /** A successful (2xx) license or certificate reply, described without Shaka types. */
 export interface DrmResponse {
+  /** `license` or `certificate`, as the request was. */
   kind: DrmRequestKind;
+  /** The EME key system, e.g. `com.widevine.alpha`. */
   keySystem: string;
+  /** The URL that answered. */
   url: string;
+  /** HTTP status (2xx). */
   status: number;
   /** Response headers, lower-case names. */
   headers: Record<string, string>;
+  /** The reply body, as the server sent it. */
   body: Uint8Array;
 }
 
 /** A failed (non-2xx) reply from the license server. */
 export interface DrmHttpFailure {
+  /** `license` or `certificate`, as the request was. */
   kind: DrmRequestKind;
+  /** The EME key system, e.g. `com.widevine.alpha`. */
   keySystem: string;
+  /** HTTP status (not 2xx). */
   status: number;
   /** Response headers, lower-case names. */
   headers: Record<string, string>;
@@ -78,8 +90,8 @@ export interface Provider<Options, Token> {
   readonly name: string;
   /** License URLs used when `servers` does not name a key system. */
   readonly defaultServers: LicenseServers;
-  /** Whether this provider must shape certificate requests too. */
-  readonly handlesCertificates: boolean;
+  /** Whether this provider, so configured, shapes certificate requests too (and needs a token for them). */
+  handlesCertificates(options: Options): boolean;
   /** Throws an `INVALID_CONFIG` {@link KeyflowError} when options are unusable. */
   validate(options: Options): void;
   /**

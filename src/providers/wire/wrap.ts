@@ -1,0 +1,200 @@
+/**
+ * Request wrapping and response unwrapping: the CDM's challenge goes out
+ * encoded inside a JSON body, and the license comes back encoded inside a
+ * JSON reply or as a plain-text body (Shaka's license-wrapping tutorial,
+ * DRMtoday without `specConform`, Comcast, Vualto; provider-plugins.md
+ * §1.1, §2.2).
+ *
+ * @module
+ */
+
+import { decodeText, encodeBytes, isWireEncoding, utf8Bytes, utf8Text, type WireEncoding } from './encoding';
+import { formatPath, getPath, isValidPath, pathSegments, setPath, type JsonPath } from './json-path';
+import type { JsonTemplate } from './template';
+import { parseJsonOrUndefined } from '../failures';
+
+/** How the challenge is written into the request body: a {@link WireEncoding}, or `bytes` for a JSON array of byte values (0–255). */
+export type ChallengeEncoding = WireEncoding | 'bytes';
+
+/**
+ * How to wrap the CDM's challenge in a JSON request body. The body is the
+ * `fields` (with their placeholders expanded) with the encoded challenge set
+ * at `challengeField`, serialized without whitespace.
+ *
+ * @example Shaka's tutorial proxy: `{ challengeField: 'rawLicenseRequestBase64' }`
+ * sends `{"rawLicenseRequestBase64":"CAQ="}`.
+ */
+export interface RequestWrapping {
+  /** Where the challenge goes: `'rawLicenseRequestBase64'`, `'getWidevineLicense.widevineChallenge'`. */
+  challengeField: JsonPath;
+  /** How the challenge is written. Default `'base64'`. */
+  challengeEncoding?: ChallengeEncoding;
+  /**
+   * Other fields of the body, static or with placeholders (see `template.ts`):
+   * `{ contentId: '{contentId}', kids: '{keyIdsHex}', token: '{token}' }`.
+   * They are written first, in their order; the challenge comes last.
+   */
+  fields?: { [field: string]: JsonTemplate };
+  /** The `Content-Type` header of the wrapped request. Default `'application/json'`. */
+  contentType?: string;
+}
+
+/**
+ * How to find the license in a 2xx reply.
+ *
+ * @example `{ path: 'rawLicenseBase64' }` (Shaka's tutorial proxy),
+ * `{ path: 'data.license' }`, `{ path: '' }` (the whole body is base64 text).
+ */
+export interface ResponseUnwrapping {
+  /**
+   * Where the encoded license is in a JSON reply (`'license'`,
+   * `'getWidevineLicenseResponse.license'`); `''` when the whole body is the
+   * encoded license as plain text.
+   */
+  path: JsonPath;
+  /** How the license is written. Default `'base64'`. */
+  encoding?: WireEncoding;
+  /**
+   * When true, a 2xx reply that is not JSON is handed to the CDM as it is
+   * (for servers that wrap only some replies). Default false: such a reply
+   * is a `MALFORMED_RESPONSE`. Ignored when `path` is `''`.
+   */
+  optional?: boolean;
+}
+
+/** Why a {@link RequestWrapping} or {@link ResponseUnwrapping} option is unusable, or null when it is fine. */
+export function wrappingProblem(wrapping: unknown): string | null {
+  if (!wrapping || typeof wrapping !== 'object') return 'must be an object';
+  const w = wrapping as Partial<RequestWrapping>;
+  if (!isValidPath(w.challengeField)) return '`challengeField` must be a field name or path such as "rawLicenseRequestBase64"';
+  if (w.challengeEncoding !== undefined && w.challengeEncoding !== 'bytes' && !isWireEncoding(w.challengeEncoding)) {
+    return '`challengeEncoding` must be "base64", "base64url", "hex" or "bytes"';
+  }
+  if (w.fields !== undefined && (!w.fields || typeof w.fields !== 'object' || Array.isArray(w.fields))) {
+    return '`fields` must be an object';
+  }
+  if (w.contentType !== undefined && (typeof w.contentType !== 'string' || !w.contentType.trim())) {
+    return '`contentType` must be a non-empty string';
+  }
+  return null;
+}
+
+/** @see wrappingProblem */
+export function unwrappingProblem(unwrapping: unknown): string | null {
+  if (!unwrapping || typeof unwrapping !== 'object') return 'must be an object';
+  const u = unwrapping as Partial<ResponseUnwrapping>;
+  if (!isValidPath(u.path, true)) return '`path` must be a field name or path such as "license" or "data.license", or "" for a plain-text body';
+  if (u.encoding !== undefined && !isWireEncoding(u.encoding)) return '`encoding` must be "base64", "base64url" or "hex"';
+  if (u.optional !== undefined && typeof u.optional !== 'boolean') return '`optional` must be true or false';
+  return null;
+}
+
+/** Wrapped bodies this module produced, by their buffer, mapped to the challenge they carry. */
+const wrappedBodies = new WeakMap<ArrayBufferLike, Uint8Array>();
+
+function encodeChallenge(challenge: Uint8Array, encoding: ChallengeEncoding): unknown {
+  return encoding === 'bytes' ? Array.from(challenge) : encodeBytes(challenge, encoding);
+}
+
+function decodeChallenge(value: unknown, encoding: ChallengeEncoding): Uint8Array | null {
+  if (encoding === 'bytes') {
+    if (!Array.isArray(value) || !value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return null;
+    return Uint8Array.from(value as number[]);
+  }
+  return typeof value === 'string' ? decodeText(value, encoding) : null;
+}
+
+/**
+ * Builds the wrapped body: `fields` (already expanded) with the encoded
+ * challenge at `challengeField`. The bytes get a buffer of their own, and
+ * the module remembers which challenge they carry (see {@link recallChallenge}).
+ *
+ * @param fields the expanded `fields` object (or undefined)
+ */
+export function wrapChallenge(challenge: Uint8Array, wrapping: RequestWrapping, fields: unknown): Uint8Array {
+  const body: Record<string, unknown> =
+    fields && typeof fields === 'object' && !Array.isArray(fields) ? structuredCloneJson(fields as Record<string, unknown>) : {};
+  setPath(body, wrapping.challengeField, encodeChallenge(challenge, wrapping.challengeEncoding ?? 'base64'));
+  const bytes = utf8Bytes(JSON.stringify(body));
+  wrappedBodies.set(bytes.buffer, challenge.slice());
+  return bytes;
+}
+
+function structuredCloneJson(value: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+/**
+ * The raw challenge of a request body that may already be wrapped.
+ *
+ * Shaka 5 re-runs request filters on every retry over the same request
+ * object, whose body is then the body the previous run wrapped. A body this
+ * module wrapped is recognised by its buffer (Shaka hands filters the same
+ * `ArrayBuffer` again); failing that, on a retry (`attempt > 0`) a body that
+ * is JSON with a decodable challenge at `challengeField` is taken as wrapped.
+ * Anything else is the raw challenge itself. So wrapping happens once per
+ * challenge, and a retry can re-wrap with fresh fields (a refreshed token).
+ */
+export function recallChallenge(body: Uint8Array, wrapping: RequestWrapping, attempt: number): Uint8Array {
+  const remembered = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? wrappedBodies.get(body.buffer) : undefined;
+  if (remembered) return remembered;
+  if (attempt > 0) {
+    const text = utf8Text(body);
+    const json = text === null ? undefined : parseJsonOrUndefined(text);
+    if (json && typeof json === 'object') {
+      const challenge = decodeChallenge(getPath(json, wrapping.challengeField), wrapping.challengeEncoding ?? 'base64');
+      if (challenge) return challenge;
+    }
+  }
+  return body;
+}
+
+/** The outcome of {@link unwrapLicense}. */
+export type Unwrapped =
+  | { ok: true; license: Uint8Array }
+  /** `reason` completes "the license server's reply …"; `json` is the parsed reply, when it was JSON. */
+  | { ok: false; reason: string; json?: unknown };
+
+function preview(body: Uint8Array): string {
+  const text = utf8Text(body.subarray(0, 48));
+  if (text === null || /[\u0000-\u0008\u000e-\u001f\u007f]/.test(text)) return ` (${body.byteLength} bytes of binary data)`;
+  const clipped = text.replace(/\s+/g, ' ').trim();
+  return ` (it starts ${JSON.stringify(clipped + (body.byteLength > 48 ? '…' : ''))})`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * Takes the license out of a 2xx reply as {@link ResponseUnwrapping} says.
+ * Never throws: a reply that does not hold a usable license gives
+ * `{ ok: false, reason }` with a reason precise enough to fix the
+ * configuration or the server (not JSON, field missing, not base64, empty).
+ */
+export function unwrapLicense(body: Uint8Array, unwrapping: ResponseUnwrapping): Unwrapped {
+  const encoding = unwrapping.encoding ?? 'base64';
+  if (body.byteLength === 0) return { ok: false, reason: 'is empty' };
+  const text = utf8Text(body);
+  if (pathSegments(unwrapping.path).length === 0) {
+    const license = text === null ? null : decodeText(text, encoding);
+    if (!license) return { ok: false, reason: `is not ${encoding} text${preview(body)}` };
+    if (license.byteLength === 0) return { ok: false, reason: 'is blank' };
+    return { ok: true, license };
+  }
+  const json = text === null ? undefined : parseJsonOrUndefined(text);
+  const where = formatPath(unwrapping.path);
+  if (json === undefined) {
+    if (unwrapping.optional) return { ok: true, license: body };
+    return { ok: false, reason: `is not JSON, so it has no "${where}"${preview(body)}` };
+  }
+  const value = getPath(json, unwrapping.path);
+  if (value === undefined) return { ok: false, reason: `has no "${where}"`, json };
+  if (typeof value !== 'string') return { ok: false, reason: `has ${describe(value)} at "${where}", not ${encoding} text`, json };
+  const license = decodeText(value, encoding);
+  if (!license) return { ok: false, reason: `has "${where}" that is not valid ${encoding}`, json };
+  if (license.byteLength === 0) return { ok: false, reason: `has an empty "${where}"`, json };
+  return { ok: true, license };
+}
