@@ -1,9 +1,14 @@
 /** EME key system names keyflow knows by name. */
 export const KeySystem = {
+  /** Google Widevine. */
   WIDEVINE: 'com.widevine.alpha',
+  /** Microsoft PlayReady (the legacy key system string most PlayReady CDMs answer to). */
   PLAYREADY: 'com.microsoft.playready',
+  /** Microsoft PlayReady, the recommended key system string of newer Edge and Windows CDMs. */
   PLAYREADY_RECOMMENDATION: 'com.microsoft.playready.recommendation',
+  /** Apple FairPlay Streaming (modern EME). */
   FAIRPLAY: 'com.apple.fps',
+  /** W3C ClearKey: built into every EME browser; keys travel in clear (tests, low-value content). */
   CLEARKEY: 'org.w3.clearkey',
 } as const;
 

@@ -8,12 +8,16 @@
   const eventList = document.getElementById('events');
   const schemeSelect = document.getElementById('scheme');
   const keySystemSelect = document.getElementById('keysystem');
-  const state = { phase: 'starting', events: [], error: null, currentTime: 0, decodedFrames: 0 };
+  const state = { phase: 'starting', events: [], error: null, currentTime: 0, decodedFrames: 0, keySystem: null };
+  /** Key systems the browser lacks, played through keyflow's test CDM (emulated messages over the real ClearKey CDM). */
+  const EMULATED = ['com.widevine.alpha', 'com.microsoft.playready'];
+  let testCdm = null;
 
   /** Tells an embedding page (the project's own browser test) how the demo is doing. */
   function report() {
     state.currentTime = video.currentTime;
     state.decodedFrames = video.getVideoPlaybackQuality ? video.getVideoPlaybackQuality().totalVideoFrames : 0;
+    state.keySystem = player.keySystem() || null;
     if (window.parent !== window) window.parent.postMessage({ source: 'keyflow-demo', state }, '*');
   }
 
@@ -56,6 +60,7 @@
     provider: 'expressplay',
     token: fetchToken,
     // ClearKey has no ExpressPlay production URL: point it at the local emulator.
+    // Widevine and PlayReady: the token API answers with the emulator's license URLs itself.
     servers: { 'org.w3.clearkey': new URL('hms/ck/rights/', location.href).href },
   });
   keyflow.on('licenserequest', (e) => logEvent('licenserequest', e));
@@ -78,19 +83,54 @@
   video.addEventListener('timeupdate', () => {
     if (video.currentTime > 0 && state.phase === 'loaded') {
       state.phase = 'playing';
-      setStatus('Playing: keys delivered through keyflow, decrypted by the ' + player.keySystem() + ' CDM.', 'ok');
+      const cdm = testCdm
+        ? player.keySystem() + ' messages emulated by the test CDM, decrypted by the real ClearKey CDM'
+        : 'decrypted by the ' + player.keySystem() + ' CDM';
+      setStatus('Playing: keys delivered through keyflow, ' + cdm + '.', 'ok');
     }
     report();
   });
 
+  /** Loads the test CDM's script-tag build once (global shakaKeyflowTesting). */
+  function loadTestCdmScript() {
+    if (window.shakaKeyflowTesting) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = 'dist/testing/test-cdm.umd.js';
+      script.onload = () => resolve();
+      script.onerror = () => reject(new Error('could not load dist/testing/test-cdm.umd.js'));
+      document.head.appendChild(script);
+    });
+  }
+
+  /** Installs the test CDM for an emulated key system (uninstalls it otherwise), then resets Shaka's DRM caches. */
+  async function useKeySystem(keySystem) {
+    const emulated = EMULATED.includes(keySystem);
+    if (emulated && !testCdm) {
+      await loadTestCdmScript();
+      testCdm = shakaKeyflowTesting.installTestCdm();
+    } else if (!emulated && testCdm) {
+      testCdm.uninstall();
+      testCdm = null;
+    } else {
+      return;
+    }
+    // Shaka remembers which key systems the browser supports, per page: make it ask again.
+    await shakaKeyflowTesting.resetShakaDrmCaches(shaka);
+  }
+
   async function load() {
     const manifest = 'content/' + schemeSelect.value + '/manifest.mpd';
+    const keySystem = keySystemSelect.value;
     state.phase = 'loading';
     state.error = null;
     setStatus('Loading ' + manifest + '…');
     report();
     try {
       if (player.getMediaElement() !== video) await player.attach(video);
+      await player.unload();
+      await useKeySystem(keySystem);
+      player.configure({ drm: { preferredKeySystems: [keySystem] } });
       await player.load(manifest);
       state.phase = 'loaded';
       setStatus('Loaded; waiting for playback…');

@@ -4,6 +4,8 @@ import type { TokenSource } from '../token';
 import { getRawQueryParam, isHttpUrl, removeQueryParam, setRawQueryParam } from '../url';
 import { codeForStatus, failureError, parseJsonOrUndefined } from './failures';
 import type { DrmHttpFailure, DrmRequest, DrmResponse, Provider, RewrittenDrmRequest } from './provider';
+import { parseSoapFault } from './soap-fault';
+import { isClearKeyJwkSet } from './wire/clearkey';
 
 /** The query parameter ExpressPlay license servers read the token from. */
 export const EXPRESSPLAY_TOKEN_PARAM = 'ExpressPlayToken';
@@ -15,7 +17,14 @@ export const EXPRESSPLAY_TOKEN_PARAM = 'ExpressPlayToken';
  *   (`https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=...`);
  * - `{ licenseAcquisitionUrl, token }`, as the PlayReady token API returns.
  */
-export type ExpressPlayToken = string | { licenseAcquisitionUrl: string; token: string };
+export type ExpressPlayToken =
+  | string
+  | {
+      /** The license URL the PlayReady token API answered (the token goes on it as `ExpressPlayToken`). */
+      licenseAcquisitionUrl: string;
+      /** The token itself. */
+      token: string;
+    };
 
 /** Options of the `expressplay` provider. */
 export interface ExpressPlayOptions {
@@ -38,6 +47,13 @@ export const EXPRESSPLAY_DEFAULT_SERVERS: LicenseServers = {
 /** ExpressPlay error codes keyflow interprets (others pass through as `providerCode`). */
 const TOKEN_INVALID_CODES = new Set([-4010]);
 const TOKEN_EXPIRED_CODES = new Set([-4011]);
+/**
+ * Codes whose meaning the HTTP status may not carry: PlayReady errors arrive
+ * as SOAP Faults with HTTP 500 (the ExpressPlay emulator's `ErrorCode` in the
+ * fault detail says what really went wrong).
+ */
+const NOT_ENTITLED_CODES = new Set([-4012]);
+const BAD_REQUEST_CODES = new Set([-4000]);
 
 function malformedToken(keySystem: string, why: string): KeyflowError {
   return new KeyflowError('TOKEN_MALFORMED', `ExpressPlay token source returned ${why}`, { keySystem });
@@ -76,8 +92,20 @@ function decodedForms(rawToken: string): string[] {
   }
 }
 
-/** Reads ExpressPlay's error code and message from a reply body (JSON or HTML). */
-function readExpressPlayError(bodyText: string): { code?: number; message?: string } {
+/**
+ * Reads ExpressPlay's error code and message from a reply body: a SOAP Fault
+ * (PlayReady: `ErrorCode` from the detail, else the PlayReady `StatusCode`
+ * HRESULT as a string; `faultstring` as the message), JSON, or HTML.
+ */
+function readExpressPlayError(bodyText: string): { code?: number | string; message?: string } {
+  const fault = parseSoapFault(bodyText);
+  if (fault) {
+    const code = fault.errorCode ?? fault.statusCode;
+    return {
+      ...(code !== undefined ? { code } : {}),
+      ...(fault.faultString !== undefined ? { message: fault.faultString.slice(0, 200) } : {}),
+    };
+  }
   const json = parseJsonOrUndefined(bodyText);
   if (json && typeof json === 'object') {
     const record = json as Record<string, unknown>;
@@ -93,11 +121,6 @@ function readExpressPlayError(bodyText: string): { code?: number; message?: stri
   return match ? { code: Number(match[1]) } : {};
 }
 
-function isClearKeyLicense(body: Uint8Array): boolean {
-  const json = parseJsonOrUndefined(new TextDecoder().decode(body));
-  return !!json && typeof json === 'object' && Array.isArray((json as { keys?: unknown }).keys);
-}
-
 /**
  * The Intertrust ExpressPlay preset.
  *
@@ -109,7 +132,7 @@ function isClearKeyLicense(body: Uint8Array): boolean {
 export const expressPlayProvider: Provider<ExpressPlayOptions, ExpressPlayToken> = {
   name: 'expressplay',
   defaultServers: EXPRESSPLAY_DEFAULT_SERVERS,
-  handlesCertificates: false,
+  handlesCertificates: () => false,
 
   validate(options) {
     const { token } = options;
@@ -144,7 +167,7 @@ export const expressPlayProvider: Provider<ExpressPlayOptions, ExpressPlayToken>
         httpStatus: response.status,
       });
     }
-    if (keySystem === KeySystem.CLEARKEY && !isClearKeyLicense(body)) {
+    if (keySystem === KeySystem.CLEARKEY && !isClearKeyJwkSet(body)) {
       throw new KeyflowError('MALFORMED_RESPONSE', 'License server reply is not a ClearKey JWK set', {
         keySystem,
         httpStatus: response.status,
@@ -156,8 +179,10 @@ export const expressPlayProvider: Provider<ExpressPlayOptions, ExpressPlayToken>
   decodeFailure(failure: DrmHttpFailure): KeyflowError {
     const { code, message } = readExpressPlayError(failure.bodyText);
     let keyflowCode = codeForStatus(failure.status);
-    if (code !== undefined && TOKEN_EXPIRED_CODES.has(code)) keyflowCode = 'TOKEN_EXPIRED';
-    else if (code !== undefined && TOKEN_INVALID_CODES.has(code)) keyflowCode = 'TOKEN_INVALID';
+    if (typeof code === 'number' && TOKEN_EXPIRED_CODES.has(code)) keyflowCode = 'TOKEN_EXPIRED';
+    else if (typeof code === 'number' && TOKEN_INVALID_CODES.has(code)) keyflowCode = 'TOKEN_INVALID';
+    else if (typeof code === 'number' && NOT_ENTITLED_CODES.has(code)) keyflowCode = 'NOT_ENTITLED';
+    else if (typeof code === 'number' && BAD_REQUEST_CODES.has(code)) keyflowCode = 'BAD_REQUEST';
     else if (failure.status === 403 && message && /expired/i.test(message)) keyflowCode = 'TOKEN_EXPIRED';
     return failureError(failure, keyflowCode, 'ExpressPlay', code, message);
   },

@@ -22,9 +22,13 @@
  * - **License endpoints**: `/hms/ck/rights/` answers real W3C ClearKey license
  *   requests (`?ExpressPlayToken=<token>`, POST body `{"kids":[...],"type":...}`)
  *   with a JWK set, so a browser's ClearKey CDM can decrypt content end to end.
- *   `/hms/wv/rights/` and `/playready/RightsManager.asmx` exist (so URLs returned by
- *   the token API resolve) but answer **501** for every POST: no Widevine or
- *   PlayReady license is generated.
+ *   `/hms/wv/rights/` and `/playready/RightsManager.asmx` answer the *emulated*
+ *   Widevine and PlayReady messages of the browser test CDM
+ *   (`shaka-keyflow/testing`, formats in `src/testing/widevine-messages.ts` and
+ *   `src/testing/playready-messages.ts`) with emulated licenses that carry the
+ *   keys in clear; a real CDM's requests are signed and encrypted and are not
+ *   understood. `/hms/wv/certificate` serves the emulated Widevine service
+ *   certificate (`src/testing/node/widevine-license.ts`).
  * - **Introspection for tests**: `GET /_emulator/requests` (JSON array of
  *   {@link EmulatorRequestRecord}), `DELETE /_emulator/requests` (clears; 204).
  *
@@ -91,9 +95,36 @@
  *   (the missing KIDs, hex, are listed — KIDs are not secret). No partial
  *   licenses. Duplicate requested KIDs appear once in the license.
  * - Success: 200 `application/json` JWK set, `type` echoing the request's.
- * - `/hms/wv/rights/` → 501 -7011, `/playready/RightsManager.asmx` → 501 -5002
- *   (the documented "option disabled" codes of each DRM), after the method
- *   and size checks only (no token checks).
+ * - Widevine (`/hms/wv/rights/`): a body of exactly `08 04` (the CDM's
+ *   service certificate request) is answered 200 `application/octet-stream`
+ *   with a SERVICE_CERTIFICATE SignedMessage **without any token check** (the
+ *   certificate is public; real Widevine license proxies answer it the same
+ *   way) and recorded with kind `certificate`. Anything else is a license
+ *   request: token checks as above, then the body must be a LICENSE_REQUEST
+ *   SignedMessage whose signature is SHA-256 of msg, with a client
+ *   identification in clear or "encrypted" for the emulator's certificate,
+ *   naming key IDs (in its Widevine PSSH data or init data) → otherwise 400
+ *   -4000; then the grant check (403 -4012); success is 200
+ *   `application/octet-stream`, a LICENSE SignedMessage with one CONTENT key
+ *   per requested KID, keys in clear, `request_id` echoed. Errors are the
+ *   JSON body above with the HTTP status.
+ * - PlayReady (`/playready/RightsManager.asmx`): the same token and grant
+ *   checks, KIDs from the challenge's WRMHEADER (little-endian GUIDs turned
+ *   into big-endian hex); the `SOAPAction` header must name AcquireLicense.
+ *   Success is 200 `text/xml; charset=utf-8`, a SOAP AcquireLicenseResponse
+ *   (one emulated license per KID, nonce echoed). Every error after the body
+ *   was read is HTTP **500** with a SOAP 1.1 Fault: `faultcode` `soap:Client`
+ *   (`soap:Server` for 5xx), `faultstring` = the message the JSON endpoints
+ *   would give, and `detail/Exception/StatusCode` = a PlayReady server HRESULT
+ *   (0x8004C601 DRM_E_SERVER_INVALID_MESSAGE for an unreadable challenge,
+ *   0x8004C604 DRM_E_SERVER_SERVICE_SPECIFIC for token and entitlement
+ *   refusals, 0x8004C600 for internal errors) plus
+ *   `detail/Exception/ErrorCode` = the ExpressPlay-style code (-4010, -4011,
+ *   -4012, -4000). 405 and 413 stay JSON (they happen before any SOAP).
+ * - `/hms/wv/certificate`: `GET` or `POST` → 200 `application/octet-stream`,
+ *   the emulator's bare `SignedDrmCertificate` (for Shaka's
+ *   `drm.advanced[...].serverCertificateUri`), no token needed; recorded with
+ *   kind `certificate`.
  *
  * Everything:
  * - CORS on every response: `Access-Control-Allow-Origin: *` (never
@@ -132,6 +163,16 @@ import {
 } from './clearkey.js';
 import { bytesToHex, hexToBytes, normalizeHex16 } from './encoding.js';
 import { createTokenSecret, openToken, sealToken, TOKEN_SECRET_LENGTH, type TokenKeyEntry } from './token-seal.js';
+import { EmulatedMessageError } from '../message-error';
+import { isServiceCertificateRequest } from '../widevine-messages';
+import { buildPlayReadyLicenseResponse, playReadyChallengeKeyIds, playReadyFault, readPlayReadyChallenge } from './playready-license.js';
+import {
+  buildWidevineLicense,
+  emulatorServiceCertificate,
+  emulatorServiceCertificateResponse,
+  readWidevineChallenge,
+  widevineChallengeKeyIds,
+} from './widevine-license.js';
 
 // ---------------------------------------------------------------------------
 // Public types and constants
@@ -184,15 +225,15 @@ export const ExpressPlayErrorCode = {
   INVALID_KID: -4022,
   /** Invalid encrypted key or kek (documented). */
   INVALID_KEK: -4024,
-  /** PlayReady option is disabled for this service (documented); used for the 501 PlayReady license endpoint. */
+  /** PlayReady option is disabled for this service (documented; not answered since the PlayReady endpoint is emulated). */
   PLAYREADY_DISABLED: -5002,
   /** Invalid security level value (documented, Widevine). */
   INVALID_SECURITY_LEVEL: -7004,
   /** Invalid license duration specified (documented, Widevine). */
   INVALID_LICENSE_DURATION: -7007,
-  /** Widevine option disabled (documented); used for the 501 Widevine license endpoint. */
+  /** Widevine option disabled (documented; not answered since the Widevine endpoint is emulated). */
   WIDEVINE_DISABLED: -7011,
-  /** Emulator choice: malformed ClearKey license request body. */
+  /** Emulator choice: malformed license request body (ClearKey JSON, Widevine SignedMessage, PlayReady SOAP challenge). */
   INVALID_LICENSE_REQUEST: -4000,
   /** Emulator choice: expired token at a license endpoint. */
   EXPIRED_TOKEN: -4011,
@@ -256,8 +297,8 @@ export interface EmulatorRequestRecord {
   path: string;
   /** DRM of the endpoint, or null for other paths. */
   drm: EmulatorDrm | null;
-  /** Token API, license endpoint, or anything else (unknown paths). */
-  kind: 'token' | 'license' | 'other';
+  /** Token API, license endpoint, Widevine service certificate (the endpoint, or `08 04` at the license URL), or anything else (unknown paths). */
+  kind: 'token' | 'license' | 'certificate' | 'other';
   /** HTTP status answered. */
   status: number;
   /**
@@ -326,10 +367,66 @@ const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 type Route =
   | { kind: 'token'; drm: EmulatorDrm }
   | { kind: 'license'; drm: EmulatorDrm }
+  | { kind: 'certificate'; drm: 'wv' }
   | { kind: 'introspection' }
   | { kind: 'not-found' };
 
 type ErrorFormat = 'html' | 'json';
+
+const DRM_NAMES: Record<EmulatorDrm, string> = { ck: 'ClearKey', wv: 'Widevine', pr: 'PlayReady' };
+
+/** A granted key: KID (hex and bytes) and content key. */
+interface LicenseKeyPair {
+  hex: string;
+  kid: Uint8Array;
+  key: Uint8Array;
+}
+
+/** A license request body that parsed: the KIDs it asks for, and how to answer it. */
+interface LicenseBody {
+  /** Requested key IDs, lower-case hex, request order (duplicates possible). */
+  kids: string[];
+  /** The success answer for the granted keys (deduplicated, request order). */
+  answer(keys: readonly LicenseKeyPair[], now: number): { contentType: string; body: string | Uint8Array };
+}
+
+/**
+ * Reads a license request body of the endpoint's DRM.
+ *
+ * @throws ClearKeyRequestError | EmulatedMessageError when it is not a request the endpoint understands
+ */
+function readLicenseBody(drm: EmulatorDrm, body: Uint8Array, req: IncomingMessage): LicenseBody {
+  if (drm === 'wv') {
+    const challenge = readWidevineChallenge(body);
+    if (challenge.kind !== 'license-request') throw new EmulatedMessageError('WRONG_TYPE', 'not a license request');
+    return {
+      kids: challenge.kids,
+      answer: (keys, now) => ({
+        contentType: 'application/octet-stream',
+        body: buildWidevineLicense(challenge.request, keys, now),
+      }),
+    };
+  }
+  if (drm === 'pr') {
+    const soapAction = req.headers['soapaction'];
+    const challenge = readPlayReadyChallenge(body, Array.isArray(soapAction) ? soapAction[0] : soapAction);
+    return {
+      kids: challenge.header.keyIds,
+      answer: (keys) => ({
+        contentType: 'text/xml; charset=utf-8',
+        body: buildPlayReadyLicenseResponse(challenge, keys.map(({ hex, key }) => ({ kid: hex, key }))),
+      }),
+    };
+  }
+  const parsed = parseClearKeyLicenseRequest(body);
+  return {
+    kids: parsed.kidBytes.map(bytesToHex),
+    answer: (keys) => {
+      const pairs: ClearKeyKeyPair[] = keys.map(({ kid, key }) => ({ kid, key }));
+      return { contentType: 'application/json', body: JSON.stringify(buildClearKeyLicense(pairs, parsed.type)) };
+    },
+  };
+}
 
 /** An error answer: HTTP status, ExpressPlay-style code, message. */
 class ApiError extends Error {
@@ -363,6 +460,8 @@ function routeFor(pathname: string): Route | null {
       return { kind: 'license', drm: 'wv' };
     case '/hms/ck/rights':
       return { kind: 'license', drm: 'ck' };
+    case '/hms/wv/certificate':
+      return { kind: 'certificate', drm: 'wv' };
     case '/_emulator/requests':
       return { kind: 'introspection' };
     default:
@@ -589,7 +688,14 @@ function createCore(options: ExpressPlayEmulatorOptions): Core {
     res.setHeader('X-Content-Type-Options', 'nosniff');
   };
 
-  const send = (res: ServerResponse, methods: string, status: number, contentType: string | null, body: string, extra?: Record<string, string>): void => {
+  const send = (
+    res: ServerResponse,
+    methods: string,
+    status: number,
+    contentType: string | null,
+    body: string | Uint8Array,
+    extra?: Record<string, string>,
+  ): void => {
     if (res.headersSent || res.writableEnded || res.destroyed) return;
     baseHeaders(res, methods);
     if (extra) for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
@@ -598,7 +704,7 @@ function createCore(options: ExpressPlayEmulatorOptions): Core {
       res.end();
       return;
     }
-    const bytes = Buffer.from(body, 'utf8');
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     res.setHeader('Content-Type', contentType);
     res.setHeader('Content-Length', String(bytes.byteLength));
     res.end(bytes);
@@ -813,67 +919,70 @@ function createCore(options: ExpressPlayEmulatorOptions): Core {
       return;
     }
 
-    if (drm === 'wv') {
-      fail(new ApiError(501, ExpressPlayErrorCode.WIDEVINE_DISABLED, 'Widevine licenses are not emulated yet'));
-      return;
-    }
-    if (drm === 'pr') {
-      fail(new ApiError(501, ExpressPlayErrorCode.PLAYREADY_DISABLED, 'PlayReady licenses are not emulated yet'));
+    // After the body was read, PlayReady errors are SOAP Faults (HTTP 500); the others stay JSON.
+    const failLicense = (error: ApiError): void => {
+      if (drm !== 'pr') {
+        fail(error);
+        return;
+      }
+      send(res, METHODS_DEFAULT, 500, 'text/xml; charset=utf-8', playReadyFault(error.status, error.code, error.message));
+      done(500, { hadToken, errorCode: error.code, ...(kidsForRecord ? { kids: kidsForRecord } : {}) });
+    };
+
+    // Widevine service certificate request (`08 04`): public, no token needed.
+    if (drm === 'wv' && isServiceCertificateRequest(body.body)) {
+      send(res, METHODS_DEFAULT, 200, 'application/octet-stream', emulatorServiceCertificateResponse());
+      done(200, { hadToken, kind: 'certificate' });
       return;
     }
 
-    // Best effort, for the record only: which KIDs were asked for.
-    let parsed: ReturnType<typeof parseClearKeyLicenseRequest> | undefined;
-    let parseError: ClearKeyRequestError | undefined;
+    // Parsed before the token checks for the record (which KIDs were asked for); a parse failure
+    // is answered only after them, as the token is checked first.
+    let parsed: LicenseBody | undefined;
+    let parseError: string | undefined;
     try {
-      parsed = parseClearKeyLicenseRequest(body.body);
-      kidsForRecord = parsed.kidBytes.map(bytesToHex);
+      parsed = readLicenseBody(drm, body.body, req);
+      kidsForRecord = parsed.kids;
     } catch (error) {
-      if (!(error instanceof ClearKeyRequestError)) throw error;
-      parseError = error;
+      if (!(error instanceof ClearKeyRequestError) && !(error instanceof EmulatedMessageError)) throw error;
+      parseError = error.message;
+      kidsForRecord = drm === 'wv' ? widevineChallengeKeyIds(body.body) : drm === 'pr' ? playReadyChallengeKeyIds(body.body) : undefined;
     }
 
     if (!hadToken) {
-      fail(new ApiError(401, ExpressPlayErrorCode.INVALID_TOKEN, 'Missing ExpressPlayToken'));
+      failLicense(new ApiError(401, ExpressPlayErrorCode.INVALID_TOKEN, 'Missing ExpressPlayToken'));
       return;
     }
     if (tokens.length > 1) {
-      fail(new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Invalid token: ExpressPlayToken given more than once'));
+      failLicense(new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Invalid token: ExpressPlayToken given more than once'));
       return;
     }
     const opened = openToken(presentTokens[0] ?? '', secret);
     if (!opened.ok) {
-      fail(new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Invalid token'));
+      failLicense(new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Invalid token'));
       return;
     }
     const payload = opened.payload;
     if (payload.drm !== drm) {
-      fail(new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Token is not valid for this DRM'));
+      failLicense(new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Token is not valid for this DRM'));
       return;
     }
     if (payload.exp < clock()) {
-      fail(new ApiError(403, ExpressPlayErrorCode.EXPIRED_TOKEN, 'Expired token'));
+      failLicense(new ApiError(403, ExpressPlayErrorCode.EXPIRED_TOKEN, 'Expired token'));
       return;
     }
     if (parsed === undefined) {
-      const message = parseError ? parseError.message : 'unreadable body';
-      fail(new ApiError(400, ExpressPlayErrorCode.INVALID_LICENSE_REQUEST, `Invalid ClearKey license request: ${message}`));
+      failLicense(
+        new ApiError(400, ExpressPlayErrorCode.INVALID_LICENSE_REQUEST, `Invalid ${DRM_NAMES[drm]} license request: ${parseError ?? 'unreadable body'}`),
+      );
       return;
     }
 
     const grantedKeys = new Map(payload.keys.map(({ kid, key }) => [kid, key] as const));
-    const requested: { hex: string; bytes: Uint8Array }[] = [];
-    const seen = new Set<string>();
-    parsed.kidBytes.forEach((bytes) => {
-      const hex = bytesToHex(bytes);
-      if (!seen.has(hex)) {
-        seen.add(hex);
-        requested.push({ hex, bytes });
-      }
-    });
-    const missing = requested.filter(({ hex }) => !grantedKeys.has(hex)).map(({ hex }) => hex);
+    const requested = [...new Set(parsed.kids)];
+    const missing = requested.filter((hex) => !grantedKeys.has(hex));
     if (missing.length > 0) {
-      fail(
+      failLicense(
         new ApiError(
           403,
           ExpressPlayErrorCode.KIDS_NOT_GRANTED,
@@ -882,10 +991,23 @@ function createCore(options: ExpressPlayEmulatorOptions): Core {
       );
       return;
     }
-    const pairs: ClearKeyKeyPair[] = requested.map(({ hex, bytes }) => ({ kid: bytes, key: hexToBytes(grantedKeys.get(hex) ?? '') }));
-    const license = buildClearKeyLicense(pairs, parsed.type);
-    send(res, METHODS_DEFAULT, 200, 'application/json', JSON.stringify(license));
+    const pairs: LicenseKeyPair[] = requested.map((hex) => ({ hex, kid: hexToBytes(hex), key: hexToBytes(grantedKeys.get(hex) ?? '') }));
+    const answer = parsed.answer(pairs, clock());
+    send(res, METHODS_DEFAULT, 200, answer.contentType, answer.body);
     done(200, { hadToken, ...(kidsForRecord ? { kids: kidsForRecord } : {}) });
+  };
+
+  const handleCertificate = (req: IncomingMessage, res: ServerResponse, done: (status: number, extra: Partial<EmulatorRequestRecord>) => void): void => {
+    req.resume();
+    const method = req.method ?? '';
+    if (method !== 'GET' && method !== 'POST') {
+      const error = methodNotAllowed(method);
+      sendJsonError(res, METHODS_DEFAULT, error, { Allow: 'GET, POST, OPTIONS' });
+      done(error.status, { errorCode: error.code });
+      return;
+    }
+    send(res, METHODS_DEFAULT, 200, 'application/octet-stream', emulatorServiceCertificate());
+    done(200, {});
   };
 
   // ---- introspection -------------------------------------------------------------
@@ -922,8 +1044,9 @@ function createCore(options: ExpressPlayEmulatorOptions): Core {
       time = Date.now(); // a broken clock still gets its 500 below, from the first real use
     }
     const method = req.method ?? '';
-    const kind: EmulatorRequestRecord['kind'] = route.kind === 'token' || route.kind === 'license' ? route.kind : 'other';
-    const drm: EmulatorDrm | null = route.kind === 'token' || route.kind === 'license' ? route.drm : null;
+    const kind: EmulatorRequestRecord['kind'] =
+      route.kind === 'token' || route.kind === 'license' || route.kind === 'certificate' ? route.kind : 'other';
+    const drm: EmulatorDrm | null = route.kind === 'token' || route.kind === 'license' || route.kind === 'certificate' ? route.drm : null;
     const methods = pathname.startsWith('/_emulator') ? METHODS_INTROSPECTION : METHODS_DEFAULT;
     const done = (status: number, extra: Partial<EmulatorRequestRecord>): void => {
       record({ time, method, path: pathname, drm, kind, status, hadToken: false, ...extra });
@@ -948,6 +1071,9 @@ function createCore(options: ExpressPlayEmulatorOptions): Core {
           return;
         case 'license':
           await handleLicense(req, res, route.drm, query, done);
+          return;
+        case 'certificate':
+          handleCertificate(req, res, done);
           return;
         case 'not-found': {
           req.resume();

@@ -150,8 +150,18 @@ export function sealToken(payload: TokenPayload, secret: Uint8Array): string {
  * All three mean "not an authentic token".
  */
 export type OpenTokenResult =
-  | { readonly ok: true; readonly payload: TokenPayload }
-  | { readonly ok: false; readonly reason: 'malformed' | 'forged' | 'invalid-payload' };
+  | {
+      /** The token is authentic and well-formed. */
+      readonly ok: true;
+      /** What the token grants. */
+      readonly payload: TokenPayload;
+    }
+  | {
+      /** The token was refused. */
+      readonly ok: false;
+      /** Why: not a sealed token, a bad seal, or a payload of the wrong shape. */
+      readonly reason: 'malformed' | 'forged' | 'invalid-payload';
+    };
 
 /**
  * Opens a token: checks authenticity and returns the payload. Never throws for

@@ -1,0 +1,185 @@
+// The ExpressPlay emulator's Widevine and PlayReady endpoints, spoken to directly with the
+// emulated messages (built here with the same codecs the test CDM uses): certificate, licenses,
+// token checks, and the error shapes (JSON for Widevine, SOAP Faults with HTTP 500 for PlayReady).
+import { parseSoapFault } from '../../src/providers/soap-fault';
+import {
+  buildAcquireLicenseChallenge,
+  decodeEmulatedLicense,
+  parseAcquireLicenseAnswer,
+  PLAYREADY_SOAP_ACTION,
+  utf8Bytes,
+} from '../../src/testing/playready-messages';
+import { TEST_CDM_CLIENT_IDENTIFICATION } from '../../src/testing/test-cdm';
+import {
+  decodeLicense,
+  decodeServiceCertificate,
+  decodeSignedMessage,
+  encodeClientIdentification,
+  encodeLicenseRequest,
+  encodeSignedMessage,
+  type WidevineLicenseRequest,
+} from '../../src/testing/widevine-messages';
+import { bytesToHex } from '../../src/pssh/bytes';
+import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken } from '../helpers/env';
+import { ascii, hex } from '../pssh/helpers';
+import { WIDEVINE_DATA, XML_V43 } from '../pssh/vectors';
+
+const SERIAL = ascii('keyflow-emulator');
+const PROVIDER = 'expressplay-emulator.shaka-keyflow.test';
+
+async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes.slice().buffer));
+}
+
+function widevineRequest(serial = SERIAL, psshData = WIDEVINE_DATA): WidevineLicenseRequest {
+  return {
+    contentId: { kind: 'widevine-pssh-data', psshData: [psshData], licenseType: 1, requestId: hex('0f0e0d0c0b0a09080706050403020100') },
+    type: 1,
+    requestTime: Math.floor(Date.now() / 1000),
+    protocolVersion: 21,
+    keyControlNonce: 7,
+    encryptedClientId: {
+      providerId: PROVIDER,
+      serviceCertificateSerialNumber: serial,
+      encryptedClientId: encodeClientIdentification(TEST_CDM_CLIENT_IDENTIFICATION),
+      encryptedClientIdIv: new Uint8Array(16),
+    },
+  };
+}
+
+async function signed(request: WidevineLicenseRequest, tamper = false): Promise<Uint8Array> {
+  const msg = encodeLicenseRequest(request);
+  const signature = await sha256(msg);
+  if (tamper) signature[0]! ^= 1;
+  return encodeSignedMessage({ type: 1, msg, signature });
+}
+
+async function post(url: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; type: string; bytes: Uint8Array; text: string }> {
+  const response = await fetch(url, { method: 'POST', body: body.slice().buffer, headers });
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  return { status: response.status, type: response.headers.get('content-type') ?? '', bytes, text: new TextDecoder().decode(bytes) };
+}
+
+describe('ExpressPlay emulator: Widevine endpoints', () => {
+  beforeEach(clearEmulatorRequests);
+
+  it('serves its service certificate at /hms/wv/certificate (GET, no token) and logs it', async () => {
+    const response = await fetch(at('hms/wv/certificate'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/octet-stream');
+    const cert = decodeServiceCertificate(new Uint8Array(await response.arrayBuffer()));
+    expect(cert.providerId).toBe(PROVIDER);
+    expect(bytesToHex(cert.serialNumber)).toBe(bytesToHex(SERIAL));
+    const log = await emulatorRequests();
+    expect(log.map((r) => `${r.method} ${r.kind} ${r.drm} ${r.status}`)).toEqual(['GET certificate wv 200']);
+  });
+
+  it('answers 08 04 at the license URL with a SERVICE_CERTIFICATE message, without a token', async () => {
+    const answer = await post(at('hms/wv/rights/'), hex('0804'));
+    expect(answer.status).toBe(200);
+    expect(bytesToHex(answer.bytes.subarray(0, 2))).toBe('0805');
+    expect(decodeServiceCertificate(answer.bytes).providerId).toBe(PROVIDER);
+    expect((await emulatorRequests()).map((r) => `${r.kind} ${r.path} ${r.hadToken}`)).toEqual(['certificate /hms/wv/rights/ false']);
+  });
+
+  it('answers a license request with a LICENSE carrying the granted keys in clear, request_id echoed', async () => {
+    const url = await mintToken({ drm: 'wv' });
+    const answer = await post(url, await signed(widevineRequest()));
+    expect(answer.status).toBe(200);
+    expect(answer.type).toBe('application/octet-stream');
+    const message = decodeSignedMessage(answer.bytes);
+    expect(message.type).toBe(2);
+    expect(bytesToHex(message.signature!)).toBe(bytesToHex(await sha256(message.msg!)));
+    const license = decodeLicense(message.msg!);
+    expect(bytesToHex(license.id.requestId)).toBe('0f0e0d0c0b0a09080706050403020100');
+    expect(license.policy.canPlay).toBe(true);
+    expect(license.protectionScheme).toBe(0x63626373); // 'cbcs', from the PSSH data
+    expect(license.keys.map((k) => [bytesToHex(k.keyId), bytesToHex(k.key), k.type])).toEqual([
+      [CONTENT_KEYS.video.kid, CONTENT_KEYS.video.key, 2],
+      [CONTENT_KEYS.audio.kid, CONTENT_KEYS.audio.key, 2],
+    ]);
+    const log = (await emulatorRequests()).filter((r) => r.kind === 'license');
+    expect(log.map((r) => [r.status, r.hadToken, r.kids])).toEqual([[200, true, [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid]]]);
+  });
+
+  it('checks the token like the ClearKey endpoint and the request itself; errors are JSON with the HTTP status', async () => {
+    const url = await mintToken({ drm: 'wv' });
+    const bare = url.split('?')[0]!;
+    const cases: Array<[string, Promise<{ status: number; text: string }>, number, number]> = [
+      ['no token', post(bare, await signed(widevineRequest())), 401, -4010],
+      ['a ClearKey token', post(`${bare}?${new URL(await mintToken({ drm: 'ck' })).search.slice(1)}`, await signed(widevineRequest())), 403, -4010],
+      ['bad signature', post(url, await signed(widevineRequest(), true)), 400, -4000],
+      ['client id for another certificate', post(url, await signed(widevineRequest(ascii('another-serial-0')))), 400, -4000],
+      ['garbage', post(url, hex('ffff')), 400, -4000],
+      [
+        'keys not granted',
+        post(await mintToken({ drm: 'wv', keys: [CONTENT_KEYS.video] }), await signed(widevineRequest())),
+        403,
+        -4012,
+      ],
+    ];
+    for (const [what, answer, status, code] of cases) {
+      const { status: got, text } = await answer;
+      expect(got).withContext(what).toBe(status);
+      expect((JSON.parse(text) as { errorCode: number }).errorCode).withContext(what).toBe(code);
+    }
+  });
+});
+
+describe('ExpressPlay emulator: PlayReady endpoint', () => {
+  beforeEach(clearEmulatorRequests);
+
+  const challenge = (nonce = hex('000102030405060708090a0b0c0d0e0f')) =>
+    utf8Bytes(buildAcquireLicenseChallenge({ wrmHeaderXml: XML_V43, nonce, clientTime: Math.floor(Date.now() / 1000) }));
+  const SOAP = { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: PLAYREADY_SOAP_ACTION };
+  const licenseUrl = async (options: Parameters<typeof mintToken>[0] = {}) => {
+    const { licenseAcquisitionUrl, token } = JSON.parse(await mintToken({ drm: 'pr', ...options })) as { licenseAcquisitionUrl: string; token: string };
+    return `${licenseAcquisitionUrl}?ExpressPlayToken=${token}`;
+  };
+
+  it('answers the SOAP challenge with an AcquireLicenseResponse: one emulated license per KID, nonce echoed', async () => {
+    const answer = await post(await licenseUrl(), challenge(), SOAP);
+    expect(answer.status).toBe(200);
+    expect(answer.type).toBe('text/xml; charset=utf-8');
+    const parsed = parseAcquireLicenseAnswer(answer.text);
+    expect(parsed.kind).toBe('licenses');
+    if (parsed.kind !== 'licenses') return;
+    expect(parsed.nonce).toBe('AAECAwQFBgcICQoLDA0ODw==');
+    const licenses = parsed.licenses.map(decodeEmulatedLicense);
+    expect(licenses.map((l) => [l.keyId, bytesToHex(l.key), l.cipher])).toEqual([
+      [CONTENT_KEYS.video.kid, CONTENT_KEYS.video.key, 2], // AESCBC header → AES-128-CBC
+      [CONTENT_KEYS.audio.kid, CONTENT_KEYS.audio.key, 2],
+    ]);
+    const log = (await emulatorRequests()).filter((r) => r.method === 'POST' && r.kind !== 'token');
+    expect(log.map((r) => [r.kind, r.status, r.kids])).toEqual([['license', 200, [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid]]]);
+  });
+
+  it('every refusal is an HTTP 500 SOAP Fault with a PlayReady StatusCode and the ExpressPlay ErrorCode', async () => {
+    const url = await licenseUrl();
+    const cases: Array<[string, Promise<{ status: number; type: string; text: string }>, string, number, string]> = [
+      ['no token', post(url.split('?')[0]!, challenge(), SOAP), '0x8004C604', -4010, 'Missing ExpressPlayToken'],
+      ['forged token', post(url.slice(0, -3) + (url.endsWith('AAA') ? 'BBB' : 'AAA'), challenge(), SOAP), '0x8004C604', -4010, 'Invalid token'],
+      ['keys not granted', post(await licenseUrl({ keys: [CONTENT_KEYS.audio] }), challenge(), SOAP), '0x8004C604', -4012, 'does not grant'],
+      ['no SOAPAction', post(url, challenge(), { 'Content-Type': 'text/xml; charset=utf-8' }), '0x8004C601', -4000, 'SOAPAction'],
+      ['not a challenge', post(url, ascii('<x/>'), SOAP), '0x8004C601', -4000, 'Invalid PlayReady license request'],
+    ];
+    for (const [what, answer, statusCode, errorCode, message] of cases) {
+      const { status, type, text } = await answer;
+      expect(status).withContext(what).toBe(500);
+      expect(type).withContext(what).toBe('text/xml; charset=utf-8');
+      const fault = parseSoapFault(text);
+      expect(fault?.faultCode).withContext(what).toBe('soap:Client');
+      expect(fault?.statusCode).withContext(what).toBe(statusCode);
+      expect(fault?.errorCode).withContext(what).toBe(errorCode);
+      expect(fault?.faultString).withContext(what).toContain(message);
+    }
+    const log = (await emulatorRequests()).filter((r) => r.method === 'POST' && r.kind === 'license');
+    expect(log.map((r) => r.status)).toEqual([500, 500, 500, 500, 500]);
+  });
+
+  it('transport errors before any SOAP stay JSON (405)', async () => {
+    const response = await fetch(at('playready/RightsManager.asmx'));
+    expect(response.status).toBe(405);
+    expect(((await response.json()) as { errorCode: number }).errorCode).toBe(-9405);
+  });
+});
