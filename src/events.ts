@@ -1,11 +1,13 @@
 import type { KeyflowError } from './errors';
 import type { DecodedSystem } from './pssh/init-data';
+import type { TimingEvent } from './telemetry';
 import type { TokenFetchReason } from './token-cache';
 
 /** Payload of the `licenserequest` event: a license or certificate request is about to go out. */
 export interface LicenseRequestEvent {
   /** `license` for CDM messages, `certificate` for service-certificate fetches. */
   kind: 'license' | 'certificate';
+  /** The key system of the request, e.g. `com.widevine.alpha`. */
   keySystem: string;
   /** The URL the request goes to, with every token replaced by `[redacted]`. */
   url: string;
@@ -19,7 +21,9 @@ export interface LicenseRequestEvent {
 
 /** Payload of the `licenseresponse` event: a 2xx reply arrived and was accepted by keyflow. */
 export interface LicenseResponseEvent {
+  /** `license` for CDM messages, `certificate` for service-certificate fetches. */
   kind: 'license' | 'certificate';
+  /** The key system of the request, e.g. `com.widevine.alpha`. */
   keySystem: string;
   /** The URL that answered, token redacted. */
   url: string;
@@ -45,6 +49,7 @@ export interface TokenRequestEvent {
 
 /** Payload of the `token` event: a license request got its token. Never contains the token. */
 export interface TokenEvent {
+  /** The key system of the license request the token is for. */
   keySystem: string;
   /** How long the license request waited for the token (0 when it was ready). */
   durationMs: number;
@@ -56,6 +61,7 @@ export interface TokenEvent {
 
 /** Payload of the `initdata` event: what the init data of a license request says. */
 export interface InitDataEvent {
+  /** The key system of the license request the init data belongs to. */
   keySystem: string;
   /** `cenc`, `keyids`, `webm`, ... as Shaka gave it to the CDM. */
   initDataType: string;
@@ -65,15 +71,44 @@ export interface InitDataEvent {
   decodeError?: string;
 }
 
+/** Payload of the `keystatus` event: the key statuses after a change (Shaka's own event has none). */
+export interface KeyStatusEvent {
+  /** Every key the CDM reports, lower-case hex KID and EME status (`usable`, `expired`, `output-restricted`, ...). */
+  keys: Array<{
+    /** Key ID, lower-case hex. */
+    keyId: string;
+    /** EME key status: `usable`, `expired`, `released`, `output-restricted`, `output-downscaled`, `status-pending`, `internal-error`. */
+    status: string;
+  }>;
+}
+
+/** Payload of the `expiration` event: when the licenses expire. */
+export interface ExpirationEvent {
+  /** The earliest expiration of the current sessions, ms since the epoch; null when they never expire. */
+  expiration: number | null;
+}
+
 /**
  * The typed event map of a {@link Keyflow} instance: event name → listener
  * arguments. Token values never appear in any payload.
  */
 export interface KeyflowEvents {
+  /** A license or certificate request is about to go out (once per attempt); its URL has tokens redacted. */
   licenserequest: [event: LicenseRequestEvent];
+  /** A 2xx license or certificate reply arrived and keyflow accepted it (unwrapped where the provider wraps). */
   licenseresponse: [event: LicenseResponseEvent];
+  /** keyflow is calling the app's token source, and why. */
   tokenrequest: [event: TokenRequestEvent];
+  /** A license request got its token (fetched or cached); never carries the token itself. */
   token: [event: TokenEvent];
+  /** What the init data of a license request says: protection systems, KIDs, PlayReady header, Widevine content id. */
   initdata: [event: InitDataEvent];
+  /** Where the time of one license exchange went: token wait, certificate, network, CDM, first frame. */
+  timing: [event: TimingEvent];
+  /** The key statuses after a change, as the CDM reports them. */
+  keystatus: [event: KeyStatusEvent];
+  /** When the current licenses expire. */
+  expiration: [event: ExpirationEvent];
+  /** Every failure, as a typed {@link KeyflowError}; the same error also reaches Shaka's error chain. */
   error: [error: KeyflowError];
 }

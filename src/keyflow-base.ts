@@ -1,12 +1,11 @@
 import { EventEmitter } from 'eventemitter3';
-import { normalizeCommonOptions, type KeyflowConfig, type KeyflowConfigUpdate } from './config';
+import { normalizeCommonOptions, type CommonOptions } from './config';
 import { attachKeyflowError, findKeyflowError, KeyflowError } from './errors';
 import type { KeyflowEvents } from './events';
 import { guessKeySystem } from './key-system-probe';
 import { isTransientStatus } from './providers/failures';
-import { providerFor } from './providers/index';
 import type { DrmRequestKind, Provider } from './providers/provider';
-import { decodeInitData } from './pssh/init-data';
+import type { DecodedInitData } from './pssh/init-data';
 import { retryAfterMs } from './retry-after';
 import { isShakaError, readFailedAttempt, redactShakaError, type FailedAttempt } from './shaka-errors';
 import {
@@ -22,6 +21,7 @@ import {
   type ShakaResponseFilter,
 } from './shaka-types';
 import { resolveToken, type TokenSource } from './token';
+import { emptyStats, timingOf, type KeyflowStats, type TimingEvent } from './telemetry';
 import { TokenCache, type TokenEntry, type TokenFetchReason, type TokenKey } from './token-cache';
 import { redact } from './url';
 
@@ -55,9 +55,30 @@ interface Exchange {
   notBefore: number;
   /** The body is Widevine's service-certificate request (`08 04`): the reply is a certificate. */
   isCertificateChallenge: boolean;
+  /** `performance.now()` when keyflow first saw the request. */
+  startedAt: number;
+  /** Time spent waiting for tokens, over all attempts, ms. */
+  tokenWaitMs: number;
+  /** `performance.now()` when the reply reached keyflow. */
+  respondedAt: number;
 }
 
-type NormalizedConfig = ReturnType<typeof normalizeCommonOptions<KeyflowConfig>>;
+/** What every keyflow configuration has: a provider (name or preset object) and the common options. */
+export type BaseConfig = CommonOptions & { provider: unknown };
+
+type NormalizedConfig = BaseConfig & Required<CommonOptions> & Record<string, unknown>;
+
+/**
+ * Decodes EME init data (PSSH boxes, keyids JSON) for the `initdata` event
+ * and for key IDs Shaka does not know; `decodeInitData` from `src/pssh`.
+ * Optional in `shaka-keyflow/core` because the decoders weigh more than the
+ * rest of keyflow.
+ */
+export type InitDataDecoder = (initDataType: string, initData: Uint8Array) => DecodedInitData;
+
+/** A provider preset of any options and token type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProvider = Provider<any, any>;
 
 /** How many sent URLs keyflow remembers to match replies and failures. */
 const MAX_TRACKED_URLS = 64;
@@ -109,6 +130,10 @@ function bytesKey(bytes: Uint8Array): string {
 }
 
 /**
+ * The Shaka glue shared by {@link Keyflow} (provider presets by name) and the
+ * tree-shakeable `shaka-keyflow/core` entry (provider preset objects). Apps
+ * use one of those; this class takes the resolved provider preset.
+ *
  * Runs the license workflow of one DRM provider for one Shaka player.
  *
  * It registers one request filter and one response filter on the player's
@@ -130,11 +155,11 @@ function bytesKey(bytes: Uint8Array): string {
  * await player.load(manifestUri);
  * ```
  */
-export class Keyflow extends EventEmitter<KeyflowEvents> {
+export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partial<Config>> extends EventEmitter<KeyflowEvents> {
   private player_: ShakaPlayer | null;
   private net_: ShakaNetworkingEngine | null;
   private config_: NormalizedConfig;
-  private provider_: Provider<KeyflowConfig, unknown>;
+  private provider_: Provider<NormalizedConfig, unknown>;
   /** The `drm.servers` entries keyflow put into the player's configuration. */
   private appliedServers_: Record<string, string> = {};
   /** Service certificates keyflow put into `drm.advanced[keySystem].serverCertificate`. */
@@ -154,14 +179,34 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
   private reloadedAsset_: string | null = null;
   private lastKeySystem_: string | null = null;
   private destroyed_ = false;
+  // Telemetry of the current load.
+  private stats_: KeyflowStats = emptyStats();
+  private loadStartedAt_: number | null = null;
+  private firstFrameAt_: number | null = null;
+  /** True until the first license exchange of the load has reported its timing. */
+  private firstExchangeOfLoad_ = true;
+  /** The first exchange's timing, held until the first frame. */
+  private heldTiming_: TimingEvent | null = null;
+  /** Exchanges whose license reached the CDM, waiting for the session update. */
+  private awaitingKeys_: Exchange[] = [];
+  /** Service-certificate fetch time per key system in this load, for the next timing event. */
+  private certificateMs_ = new Map<string, number>();
+  private readonly certificateStarts_ = new WeakMap<ShakaRequest, number>();
+  private firstFrameMedia_: HTMLMediaElement | null = null;
+  private readonly decodeInitData_: InitDataDecoder | null;
+  /** The expiration last reported (undefined: none reported in this load). */
+  private lastExpiration_: number | null | undefined = undefined;
 
   /**
    * @param player a `shaka.Player` (4.9 or later), attached or not
    * @param config the provider and its options
+   * @param provider the provider preset `config.provider` selects
+   * @param initDataDecoder decodes init data for the `initdata` event; without it the event never fires
    * @throws KeyflowError `INVALID_CONFIG` when the configuration is unusable
    */
-  constructor(player: ShakaPlayer, config: KeyflowConfig) {
+  constructor(player: ShakaPlayer, config: Config, provider: AnyProvider, initDataDecoder: InitDataDecoder | null = null) {
     super();
+    this.decodeInitData_ = initDataDecoder;
     if (!player || typeof player.getNetworkingEngine !== 'function') {
       throw new KeyflowError('INVALID_CONFIG', 'keyflow: the first argument must be a shaka.Player');
     }
@@ -169,8 +214,7 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     if (!net) {
       throw new KeyflowError('INVALID_CONFIG', 'keyflow: the player has no networking engine (was it destroyed?)');
     }
-    const provider = providerFor(config);
-    const normalized = normalizeCommonOptions(config);
+    const normalized = normalizeCommonOptions(config) as NormalizedConfig;
     provider.validate(normalized);
 
     this.player_ = player;
@@ -188,6 +232,10 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     net.addEventListener('retry', this.onRetry_);
     player.addEventListener('error', this.onPlayerError_);
     player.addEventListener('unloading', this.onUnloading_);
+    player.addEventListener('loading', this.onLoading_);
+    player.addEventListener('drmsessionupdate', this.onSessionUpdate_);
+    player.addEventListener('keystatuschanged', this.onKeyStatusChanged_);
+    player.addEventListener('expirationupdated', this.onExpirationUpdated_);
     this.applyServers_();
   }
 
@@ -198,28 +246,29 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
    *
    * @throws KeyflowError `INVALID_CONFIG`; the previous configuration stays in force
    */
-  configure(update: KeyflowConfigUpdate): void {
+  configure(update: Update): void {
     this.assertAlive_('configure');
     if (!update || typeof update !== 'object') {
       throw new KeyflowError('INVALID_CONFIG', 'keyflow: configure() takes an object');
     }
-    if (update.provider !== undefined && update.provider !== this.config_.provider) {
+    const { provider } = update as { provider?: unknown };
+    if (provider !== undefined && provider !== this.config_.provider) {
       throw new KeyflowError(
         'INVALID_CONFIG',
         'keyflow: the provider cannot be changed by configure(); destroy() and create a new Keyflow',
       );
     }
-    const merged = { ...this.config_, ...update } as KeyflowConfig;
-    const normalized = normalizeCommonOptions(merged);
+    const merged = { ...this.config_, ...update } as NormalizedConfig;
+    const normalized = normalizeCommonOptions(merged) as NormalizedConfig;
     this.provider_.validate(normalized);
     this.config_ = normalized;
-    if ('token' in update) this.tokens_.clear();
+    if ('token' in (update as object)) this.tokens_.clear();
     this.applyServers_();
   }
 
   /** A copy of the configuration in force, defaults filled in. */
-  getConfiguration(): KeyflowConfig {
-    return { ...this.config_, servers: { ...this.config_.servers } };
+  getConfiguration(): Config {
+    return { ...this.config_, servers: { ...this.config_.servers } } as unknown as Config;
   }
 
   /**
@@ -242,10 +291,17 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     if (player) {
       player.removeEventListener('error', this.onPlayerError_);
       player.removeEventListener('unloading', this.onUnloading_);
+      player.removeEventListener('loading', this.onLoading_);
+      player.removeEventListener('drmsessionupdate', this.onSessionUpdate_);
+      player.removeEventListener('keystatuschanged', this.onKeyStatusChanged_);
+      player.removeEventListener('expirationupdated', this.onExpirationUpdated_);
       this.removeServers_(player);
     }
     this.bySentUrl_.clear();
     this.seenInitData_.clear();
+    this.stopWatchingFirstFrame_();
+    this.awaitingKeys_ = [];
+    this.heldTiming_ = null;
     this.player_ = null;
     this.net_ = null;
     this.removeAllListeners();
@@ -255,6 +311,89 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
   isDestroyed(): boolean {
     return this.destroyed_;
   }
+
+  /** Counts and sums since the current load started (a copy). */
+  getStats(): KeyflowStats {
+    return { ...this.stats_ };
+  }
+
+  // --- telemetry ----------------------------------------------------------------
+
+  private readonly onLoading_ = (): void => {
+    this.flushHeldTiming_();
+    this.stats_ = emptyStats();
+    this.loadStartedAt_ = performance.now();
+    this.firstFrameAt_ = null;
+    this.firstExchangeOfLoad_ = true;
+    this.awaitingKeys_ = [];
+    this.certificateMs_.clear();
+    this.seenInitData_.clear();
+    this.lastExpiration_ = undefined;
+    this.stopWatchingFirstFrame_();
+    const media = (this.player_ as { getMediaElement?: () => HTMLMediaElement | null } | null)?.getMediaElement?.() ?? null;
+    if (media) {
+      this.firstFrameMedia_ = media;
+      media.addEventListener('loadeddata', this.onFirstFrame_);
+    }
+  };
+
+  private readonly onFirstFrame_ = (): void => {
+    this.firstFrameAt_ = performance.now();
+    this.stopWatchingFirstFrame_();
+    this.flushHeldTiming_();
+  };
+
+  private stopWatchingFirstFrame_(): void {
+    this.firstFrameMedia_?.removeEventListener('loadeddata', this.onFirstFrame_);
+    this.firstFrameMedia_ = null;
+  }
+
+  /** Emits the held first timing, with the time to first frame when it is known. */
+  private flushHeldTiming_(): void {
+    const timing = this.heldTiming_;
+    if (!timing) return;
+    this.heldTiming_ = null;
+    if (this.firstFrameAt_ !== null && this.loadStartedAt_ !== null) {
+      timing.firstFrameMs = Math.max(0, this.firstFrameAt_ - this.loadStartedAt_);
+    }
+    this.emit('timing', timing);
+  }
+
+  /** The CDM took a license: the oldest exchange waiting for it has its keys. */
+  private readonly onSessionUpdate_ = (): void => {
+    if (this.destroyed_) return;
+    this.onExpirationUpdated_();
+    const exchange = this.awaitingKeys_.shift();
+    if (!exchange) return;
+    const certificateMs = this.certificateMs_.get(exchange.keySystem);
+    this.certificateMs_.delete(exchange.keySystem);
+    const timing = timingOf(exchange.keySystem, exchange, performance.now(), certificateMs !== undefined ? { certificateMs } : {});
+    if (this.firstExchangeOfLoad_ && this.loadStartedAt_ !== null) {
+      this.firstExchangeOfLoad_ = false;
+      this.heldTiming_ = timing;
+      if (this.firstFrameAt_ !== null || !this.firstFrameMedia_) this.flushHeldTiming_();
+      return;
+    }
+    this.emit('timing', timing);
+  };
+
+  private readonly onKeyStatusChanged_ = (): void => {
+    const statuses = (this.player_ as { getKeyStatuses?: () => Record<string, string> } | null)?.getKeyStatuses?.() ?? {};
+    this.emit('keystatus', { keys: Object.entries(statuses).map(([keyId, status]) => ({ keyId, status })) });
+  };
+
+  /**
+   * Reports the licenses' expiration when it changes: on Shaka's
+   * `expirationupdated`, and after each session update (Shaka does not
+   * announce "never expires").
+   */
+  private readonly onExpirationUpdated_ = (): void => {
+    const raw = (this.player_ as { getExpiration?: () => number } | null)?.getExpiration?.() ?? Infinity;
+    const expiration = Number.isFinite(raw) ? raw : null;
+    if (expiration === this.lastExpiration_) return;
+    this.lastExpiration_ = expiration;
+    this.emit('expiration', { expiration });
+  };
 
   // --- player configuration -------------------------------------------------
 
@@ -340,14 +479,22 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
   /** Starts a token fetch for `key`, announcing it with a `tokenrequest` event. */
   private fetchToken_(key: TokenKey, reason: TokenFetchReason, attempt: number): TokenEntry {
     const source = this.tokenSource_();
+    this.stats_.tokenRequests++;
     this.emit('tokenrequest', { reason, keySystem: key.keySystem });
-    return this.tokens_.start(key, reason, this.lifetime_.signal, (signal) =>
+    const startedAt = performance.now();
+    const stats = this.stats_;
+    const entry = this.tokens_.start(key, reason, this.lifetime_.signal, (signal) =>
       resolveToken(
         source,
         { keySystem: key.keySystem, manifestUri: key.manifestUri, keyIds: [...key.keyIds], attempt, signal },
         this.config_.tokenTimeoutMs,
       ),
     );
+    const addTime = (): void => {
+      stats.tokenFetchMs += performance.now() - startedAt;
+    };
+    entry.promise.then(addTime, addTime);
+    return entry;
   }
 
   /** The token for a license request: cached, joined in flight, or fetched now. */
@@ -382,9 +529,11 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
       exchange.token = null; // a later attempt may try the source again
       throw error;
     }
+    const waitedMs = Math.max(0, performance.now() - waitStart);
+    exchange.tokenWaitMs += waitedMs;
     this.emit('token', {
       keySystem: exchange.keySystem,
-      durationMs: Math.max(0, performance.now() - waitStart),
+      durationMs: waitedMs,
       cached,
       ...(entry.expiresAt !== null ? { expiresAt: entry.expiresAt } : {}),
     });
@@ -425,7 +574,7 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
 
   private kindOf_(type: number): DrmRequestKind | null {
     if (type === ShakaRequestType.LICENSE) return 'license';
-    if (type === ShakaRequestType.SERVER_CERTIFICATE && this.provider_.handlesCertificates) return 'certificate';
+    if (type === ShakaRequestType.SERVER_CERTIFICATE && this.provider_.handlesCertificates(this.config_)) return 'certificate';
     return null;
   }
 
@@ -436,6 +585,9 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
       return;
     }
     const kind = this.kindOf_(type);
+    if (type === ShakaRequestType.SERVER_CERTIFICATE && !kind && !this.certificateStarts_.has(request)) {
+      this.certificateStarts_.set(request, performance.now());
+    }
     const keySystem = request.drmInfo?.keySystem;
     if (!kind || !keySystem) return;
     const baseUrl = kind === 'license' ? this.licenseUrlFor_(keySystem) : request.uris[0];
@@ -446,9 +598,9 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
   private newExchange_(kind: DrmRequestKind, keySystem: string, baseUrl: string, request: ShakaRequest, isPreload: boolean): Exchange {
     const body = toBytes(request.body);
     const keyIds = request.drmInfo?.keyIds ? Array.from(request.drmInfo.keyIds).map((id) => id.toLowerCase()).sort() : [];
-    if (!keyIds.length && request.initData && request.initDataType) {
+    if (!keyIds.length && request.initData && request.initDataType && this.decodeInitData_) {
       try {
-        const decoded = decodeInitData(request.initDataType, request.initData);
+        const decoded = this.decodeInitData_(request.initDataType, request.initData);
         for (const system of decoded.systems) for (const id of system.keyIds) if (!keyIds.includes(id)) keyIds.push(id);
         keyIds.sort();
       } catch {
@@ -475,17 +627,21 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
         kind === 'license' &&
         body.byteLength === WIDEVINE_CERTIFICATE_REQUEST.length &&
         body.every((byte, i) => byte === WIDEVINE_CERTIFICATE_REQUEST[i]),
+      startedAt: performance.now(),
+      tokenWaitMs: 0,
+      respondedAt: 0,
     };
   }
 
   private emitInitData_(keySystem: string, request: ShakaRequest): void {
     const { initData, initDataType } = request;
-    if (!initData || !initDataType || !this.listenerCount('initdata')) return;
+    const decode = this.decodeInitData_;
+    if (!initData || !initDataType || !decode || !this.listenerCount('initdata')) return;
     const seenKey = `${keySystem}|${initDataType}|${bytesKey(initData)}`;
     if (this.seenInitData_.has(seenKey)) return;
     this.seenInitData_.add(seenKey);
     try {
-      const decoded = decodeInitData(initDataType, initData);
+      const decoded = decode(initDataType, initData);
       this.emit('initdata', { keySystem, initDataType, systems: decoded.systems });
     } catch (error) {
       this.emit('initdata', { keySystem, initDataType, systems: [], decodeError: error instanceof Error ? error.message : String(error) });
@@ -551,6 +707,9 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     exchange.sentUrl = rewritten.url;
     exchange.sentAt = performance.now();
     this.track_(rewritten.url, exchange);
+    if (kind === 'certificate' || exchange.isCertificateChallenge) this.stats_.certificateRequests++;
+    else this.stats_.licenseRequests++;
+    if (attempt > 0) this.stats_.retries++;
 
     this.emit('licenserequest', {
       kind,
@@ -566,7 +725,10 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     if (this.destroyed_) return;
     if (type === ShakaRequestType.SERVER_CERTIFICATE) {
       const keySystem = response.originalRequest?.drmInfo?.keySystem ?? this.lastKeySystem_;
-      if (!this.provider_.handlesCertificates) {
+      if (!this.provider_.handlesCertificates(this.config_)) {
+        const started = response.originalRequest ? this.certificateStarts_.get(response.originalRequest) : undefined;
+        this.stats_.certificateRequests++;
+        if (keySystem && started !== undefined) this.certificateMs_.set(keySystem, performance.now() - started);
         if (keySystem) this.keepCertificate_(keySystem, toBytes(response.data));
         return;
       }
@@ -587,7 +749,15 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     }
     if (license !== body) response.data = license;
     this.bySentUrl_.delete(exchange.sentUrl);
-    if (exchange.kind === 'certificate' || exchange.isCertificateChallenge) this.keepCertificate_(exchange.keySystem, license);
+    exchange.respondedAt = performance.now();
+    if (exchange.kind === 'certificate' || exchange.isCertificateChallenge) {
+      this.keepCertificate_(exchange.keySystem, license);
+      this.certificateMs_.set(exchange.keySystem, exchange.respondedAt - exchange.startedAt);
+    } else {
+      this.stats_.licenseBytes += license.byteLength;
+      this.stats_.licenseNetworkMs += exchange.respondedAt - exchange.sentAt;
+      this.awaitingKeys_.push(exchange);
+    }
     this.emit('licenseresponse', {
       kind: exchange.kind,
       keySystem: exchange.keySystem,
@@ -648,6 +818,8 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
     const transient = failed.status === undefined || isTransientStatus(failed.status);
     if (!transient || !attemptsLeft) {
       exchange.pendingError = keyflowError;
+      // Shaka 4.x runs no filter before the next attempt: stop its retries here instead.
+      if (!exchange.perAttemptFilters && !transient) event.preventDefault?.();
       return;
     }
     const wait = failed.status !== undefined ? retryAfterMs(failed.headers ?? {}, Date.now()) : null;
@@ -754,8 +926,11 @@ export class Keyflow extends EventEmitter<KeyflowEvents> {
   private fail_(error: KeyflowError, secrets: readonly string[]): KeyflowError {
     const clean = redact(error.message, secrets);
     if (clean !== error.message) error.message = clean;
-    if (!this.emitted_.has(error) && !this.destroyed_) {
+    // An abandoned request (new load, destroy) is not a failure the app needs to hear about.
+    const abandoned = error.code === 'ABORTED' || error.code === 'DESTROYED';
+    if (!abandoned && !this.emitted_.has(error) && !this.destroyed_) {
       this.emitted_.add(error);
+      this.stats_.failures++;
       this.emit('error', error);
     }
     return error;

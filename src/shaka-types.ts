@@ -92,7 +92,10 @@ export interface ShakaEvent {
   type: string;
   detail?: unknown;
   error?: unknown;
-  [key: string]: unknown;
+  /** Present on cancelable events such as the networking engine's `retry`. */
+  preventDefault?: () => void;
+  // No index signature: a DOM `Event` must stay assignable to this type, or a real `shaka.Player`
+  // (whose listeners take `Event`) would not fit `ShakaPlayer` in a strict consumer project.
 }
 
 /** A Shaka event listener. */
@@ -109,20 +112,38 @@ export interface ShakaErrorLike {
 
 /** `shaka.net.NetworkingEngine`, the methods keyflow calls. */
 export interface ShakaNetworkingEngine {
+  /** Adds a filter run on every request before it is sent. */
   registerRequestFilter(filter: ShakaRequestFilter): void;
+  /** Removes a request filter. */
   unregisterRequestFilter(filter: ShakaRequestFilter): void;
+  /** Adds a filter run on every response before Shaka uses it. */
   registerResponseFilter(filter: ShakaResponseFilter): void;
+  /** Removes a response filter. */
   unregisterResponseFilter(filter: ShakaResponseFilter): void;
+  /** Listens for networking events (`retry`). */
   addEventListener(type: string, listener: ShakaListener): void;
+  /** Removes a networking event listener. */
   removeEventListener(type: string, listener: ShakaListener): void;
 }
 
 /** `shaka.Player`, the methods keyflow calls. */
 export interface ShakaPlayer {
+  /** Where keyflow registers its request and response filters and listens for `retry`. */
   getNetworkingEngine(): ShakaNetworkingEngine | null;
+  /** keyflow sets `drm.servers` for the provider's key systems through it. */
   configure(config: object): boolean;
-  getConfiguration(): { drm: { servers: Record<string, string> } };
+  /** keyflow reads the license servers the app configured. */
+  getConfiguration(): {
+    /** The player's DRM configuration. */
+    drm: {
+      /** License server URL per key system. */
+      servers: Record<string, string>;
+    };
+  };
+  /** keyflow listens for the player's `error`, `loading`, `unloading`, DRM session, key status and expiration events. */
   addEventListener(type: string, listener: ShakaListener): void;
+  /** Removes a listener keyflow added (on `destroy()`). */
   removeEventListener(type: string, listener: ShakaListener): void;
+  /** The URI of the asset being loaded (token cache key; Shaka 4.x reload after a token rejection). */
   getAssetUri?(): string | null;
 }

@@ -55,7 +55,8 @@ export class TokenCache {
 
   /**
    * The entry a request for `key` can use: same key system and manifest, and
-   * either the same KIDs or a prefetch made before the KIDs were known. An
+   * the same KIDs, or KIDs unknown on one side (a prefetch made before the
+   * manifest was parsed, or a prefetch asking after a license request). An
    * entry that failed, was rejected or is (nearly) expired is not usable.
    */
   find(key: TokenKey): TokenEntry | null {
@@ -63,7 +64,8 @@ export class TokenCache {
     for (let i = this.entries_.length - 1; i >= 0; i--) {
       const entry = this.entries_[i]!;
       if (entry.key.keySystem !== key.keySystem || entry.key.manifestUri !== key.manifestUri) continue;
-      if (entry.key.keyIds.length && !sameKeyIds(entry.key.keyIds, key.keyIds)) continue;
+      // KIDs unknown on either side (a prefetch before the manifest) match any KIDs.
+      if (entry.key.keyIds.length && key.keyIds.length && !sameKeyIds(entry.key.keyIds, key.keyIds)) continue;
       if (entry.failed || entry.rejected) continue;
       if (entry.settled && entry.expiresAt !== null && entry.expiresAt - this.options.refreshMarginMs <= now) continue;
       return entry;

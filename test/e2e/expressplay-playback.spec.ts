@@ -5,8 +5,9 @@ import type { KeyflowError } from '../../src/errors';
 import type { LicenseRequestEvent, LicenseResponseEvent } from '../../src/events';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka-types';
-import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken } from '../helpers/env';
+import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken, waitFor } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
+import { shakaMajor } from '../helpers/shaka-version';
 
 const CK = 'org.w3.clearkey';
 
@@ -105,11 +106,14 @@ describe('ExpressPlay flow, end to end (ClearKey CDM)', () => {
       calls++;
       return forge(await mintToken({ drm: 'ck' }));
     });
-    const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    await player.load(at('content/cenc/manifest.mpd')).catch(() => {});
+    await waitFor(() => log.errors.some((e) => e.code === 'TOKEN_REJECTED'), 'TOKEN_REJECTED');
+    const keyflowError = log.errors[log.errors.length - 1];
     expect(keyflowError?.code).toBe('TOKEN_REJECTED');
     expect((keyflowError?.cause as { code?: string } | undefined)?.code).toBe('TOKEN_INVALID');
     expect(keyflowError?.providerCode).toBe(-4010);
-    expect(log.errors.map((e) => e.code)).toEqual(['TOKEN_REJECTED']);
+    // Shaka 5 replays the challenge within one request; Shaka 4 reports the first rejection, then keyflow reloads.
+    expect(log.errors.map((e) => e.code)).toEqual(shakaMajor() >= 5 ? ['TOKEN_REJECTED'] : ['TOKEN_INVALID', 'TOKEN_REJECTED']);
     expect(calls).toBe(2);
     const licenses = (await emulatorRequests()).filter((r) => r.kind === 'license');
     expect(licenses.map((r) => r.status)).toEqual([403, 403]);

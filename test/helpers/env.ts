@@ -59,7 +59,7 @@ export interface EmulatorRecord {
   method: string;
   path: string;
   drm: string | null;
-  kind: 'token' | 'license' | 'other';
+  kind: 'token' | 'license' | 'certificate' | 'other';
   status: number;
   kids?: string[];
   hadToken: boolean;
@@ -73,4 +73,30 @@ export async function emulatorRequests(): Promise<EmulatorRecord[]> {
 /** Clears the emulator's request log. */
 export async function clearEmulatorRequests(): Promise<void> {
   await fetch(at('_emulator/requests'), { method: 'DELETE' });
+}
+
+/** A license-server fault (see src/testing/node/fault-injector.ts). */
+export interface Fault {
+  pathPrefix?: string;
+  status?: number;
+  body?: string;
+  headers?: Record<string, string>;
+  garbage?: boolean;
+  delayMs?: number;
+}
+
+/** Queues faults for the next license requests. */
+export async function queueFaults(...faults: Fault[]): Promise<void> {
+  const response = await fetch(at('_faults'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ faults }) });
+  if (response.status !== 204) throw new Error(`queueing faults failed: ${response.status}`);
+}
+
+/** Clears queued faults and the fault log. */
+export async function clearFaults(): Promise<void> {
+  await fetch(at('_faults'), { method: 'DELETE' });
+}
+
+/** License requests the fault injector saw (faulted or passed through), in order. */
+export async function licenseLog(): Promise<Array<{ time: number; path: string; fault: Fault | null }>> {
+  return (await fetch(at('_faults/requests'))).json() as Promise<Array<{ time: number; path: string; fault: Fault | null }>>;
 }

@@ -1,4 +1,5 @@
 import { shaka } from './shaka-global';
+import { shakaMajor } from './shaka-version';
 import type S from 'shaka-player';
 
 /** One request the fake scheme plugin saw. */
@@ -22,8 +23,8 @@ export interface FakeReply {
  * and answers from a script, with no network. It builds replies and errors
  * the way Shaka's HTTP plugins do (`lib/net/http_plugin_utils.js`): 2xx →
  * a Response; otherwise error 1001 BAD_HTTP_STATUS with data
- * [uri, status, responseText, headers, requestType, finalUri], RECOVERABLE as
- * in Shaka 5. `uninstall()` restores the real fetch plugin.
+ * [uri, status, responseText, headers, requestType, finalUri], with the
+ * severity of the Shaka line under test. `uninstall()` restores the real fetch plugin.
  */
 export function installFakeHttps(replies: FakeReply[]): { captured: CapturedRequest[]; uninstall(): void } {
   const captured: CapturedRequest[] = [];
@@ -39,8 +40,10 @@ export function installFakeHttps(replies: FakeReply[]): { captured: CapturedRequ
       const response = { uri, originalUri: uri, data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), status: reply.status, headers, fromCache: false, originalRequest: request };
       return shaka.util.AbortableOperation.completed(response as unknown as S.extern.Response);
     }
+    // Shaka 4.x makes 401 and 403 CRITICAL (never retried); Shaka 5 makes every status RECOVERABLE.
+    const critical = shakaMajor() < 5 && (reply.status === 401 || reply.status === 403);
     const error = new shaka.util.Error(
-      shaka.util.Error.Severity.RECOVERABLE,
+      critical ? shaka.util.Error.Severity.CRITICAL : shaka.util.Error.Severity.RECOVERABLE,
       shaka.util.Error.Category.NETWORK,
       shaka.util.Error.Code.BAD_HTTP_STATUS,
       uri,

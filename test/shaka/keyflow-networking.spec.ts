@@ -4,9 +4,11 @@ import type S from 'shaka-player';
 import { findKeyflowError, KeyflowError } from '../../src/errors';
 import type { LicenseRequestEvent, LicenseResponseEvent } from '../../src/events';
 import { Keyflow } from '../../src/keyflow';
+import type { ExpressPlayConfig } from '../../src/config';
 import type { ShakaPlayer } from '../../src/shaka-types';
 import { installFakeHttps, licenseRequest, type FakeReply } from '../helpers/fake-license-server';
 import { shaka } from '../helpers/shaka-global';
+import { shakaMajor } from '../helpers/shaka-version';
 
 const WV = 'com.widevine.alpha';
 const CK = 'org.w3.clearkey';
@@ -30,7 +32,7 @@ describe('Keyflow on Shaka NetworkingEngine', () => {
     await player.destroy();
   });
 
-  function start(replies: FakeReply[], token: ConstructorParameters<typeof Keyflow>[1]['token'] = 'TOKEN+1/=') {
+  function start(replies: FakeReply[], token: ExpressPlayConfig['token'] = 'TOKEN+1/=') {
     fake = installFakeHttps(replies);
     keyflow = new Keyflow(player as unknown as ShakaPlayer, {
       provider: 'expressplay',
@@ -115,7 +117,8 @@ describe('Keyflow on Shaka NetworkingEngine', () => {
     kf.on('licenserequest', (e) => attempts.push(e.attempt));
     await send(WV, WV_URL, 3);
     expect(fake!.captured.map((r) => r.uri)).toEqual([`${WV_URL}?ExpressPlayToken=T1`, `${WV_URL}?ExpressPlayToken=T1`]);
-    expect(attempts).toEqual([0, 1]);
+    // Shaka 5 runs the filter on each attempt; Shaka 4 once, reusing the rewritten request.
+    expect(attempts).toEqual(shakaMajor() >= 5 ? [0, 1] : [0]);
     expect(calls).toBe(1);
   });
 
@@ -133,6 +136,13 @@ describe('Keyflow on Shaka NetworkingEngine', () => {
     kf.on('error', (e) => emitted.push(e));
     const error = await failure(send(WV, WV_URL, 5));
     expect(fake!.captured.length).toBe(1);
+    if (shakaMajor() < 5) {
+      // Shaka 4 never retries a 403: its own 1001 comes back; keyflow types it from the player's
+      // 6007 error event (covered by the e2e suite), there is no filter run to throw from.
+      expect(error.code).toBe(shaka.util.Error.Code.BAD_HTTP_STATUS);
+      expect(emitted).toEqual([]);
+      return;
+    }
     expect(error.code).toBe(shaka.util.Error.Code.REQUEST_FILTER_ERROR);
     const keyflowError = findKeyflowError(error);
     expect(keyflowError).toBeInstanceOf(KeyflowError);
@@ -146,13 +156,17 @@ describe('Keyflow on Shaka NetworkingEngine', () => {
     start([{ status: 503, body: '{"errorCode":-7008,"errorMessage":"Failed to generate license"}' }]);
     const error = await failure(send(WV, WV_URL, 2));
     expect(fake!.captured.length).toBe(2);
+    if (shakaMajor() < 5) {
+      expect(error.code).toBe(shaka.util.Error.Code.BAD_HTTP_STATUS); // typed later from the player's 6007 event
+      return;
+    }
     const keyflowError = findKeyflowError(error);
     expect(keyflowError?.code).toBe('LICENSE_SERVER_ERROR');
     expect(keyflowError?.providerCode).toBe(-7008);
   });
 
   it('redacts the token from Shaka’s own error data and from every keyflow error', async () => {
-    const kf = start([{ status: 403, body: 'token TOKEN+1/= rejected' }]);
+    const kf = start([{ status: 503, body: 'token TOKEN+1/= rejected' }]);
     const messages: string[] = [];
     kf.on('error', (e) => messages.push(e.message));
     const net = player.getNetworkingEngine()!;
@@ -160,7 +174,7 @@ describe('Keyflow on Shaka NetworkingEngine', () => {
     net.addEventListener('retry', (event) => retryErrors.push((event as unknown as { error: S.util.Error }).error));
     const error = await failure(send(WV, WV_URL, 2));
     const everything = JSON.stringify([messages, retryErrors.map((e) => e.data), String(findKeyflowError(error)?.message)]);
-    expect(retryErrors.length).toBe(1);
+    expect(retryErrors.length).toBeGreaterThan(0);
     expect(everything).toContain('[redacted]');
     expect(everything).not.toContain('TOKEN+1');
     expect(everything).not.toContain('TOKEN%2B1');

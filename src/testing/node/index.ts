@@ -1,7 +1,9 @@
 /**
  * Node-side testing tools of shaka-keyflow, built to `dist/testing/node.mjs`:
  * the ExpressPlay emulator (standalone server, mountable handler, CLI entry)
- * and the pure ClearKey and token-sealing helpers it is made of.
+ * and the pure ClearKey and token-sealing helpers it is made of; the
+ * JSON-wrapping license proxy and the DASH-IF ClearKey license server (with
+ * its authorization service), each startable standalone or mountable.
  *
  * Not for browsers: these modules import `node:http`, `node:crypto`,
  * `node:url` and `node:buffer`.
@@ -65,3 +67,39 @@ export {
 } from './encoding.js';
 
 export { main as expressPlayEmulatorCli, parseCliArgs, type CliOptions } from './cli.js';
+
+export { createFaultInjector, type FaultInjector, type FaultLogRecord, type LicenseFault } from './fault-injector.js';
+
+export {
+  createWrappingProxyHandler,
+  startWrappingProxy,
+  DEFAULT_WRAPPING_PROXY_ROUTES,
+  type ProxyEncoding,
+  type WrappingProxy,
+  type WrappingProxyHandler,
+  type WrappingProxyOptions,
+  type WrappingProxyRecord,
+  type WrappingProxyRoute,
+} from './wrapping-proxy.js';
+
+export {
+  createDashIfClearKeyHandler,
+  startDashIfClearKeyServer,
+  signDashIfToken,
+  verifyDashIfToken,
+  DashIfProblemType,
+  type DashIfClearKeyHandler,
+  type DashIfClearKeyServer,
+  type DashIfClearKeyServerOptions,
+  type DashIfRequestRecord,
+  type DashIfTokenCheck,
+  type DashIfTokenClaims,
+} from './dashif-clearkey-server.js';
+
+export { MAX_BODY_BYTES, type EmulatorContentKey, type RunningServer } from './http-kit.js';
+
+export {
+  EMULATOR_SERVICE_CERTIFICATE,
+  emulatorServiceCertificate,
+  emulatorServiceCertificateResponse,
+} from './widevine-license.js';

@@ -1,0 +1,81 @@
+/**
+ * shaka-keyflow/core: the same {@link Keyflow}, taking provider preset
+ * objects instead of names, so a bundler keeps only the presets an app
+ * imports.
+ *
+ * ```ts
+ * import { Keyflow, expressPlay } from 'shaka-keyflow/core';
+ * const keyflow = new Keyflow(player, { provider: expressPlay, token });
+ * ```
+ *
+ * @packageDocumentation
+ */
+import type { CommonOptions } from './config';
+import { KeyflowError } from './errors';
+import { KeyflowBase, type AnyProvider, type InitDataDecoder } from './keyflow-base';
+import type { Provider } from './providers/provider';
+import type { ShakaPlayer } from './shaka-types';
+
+/** The options a provider preset takes. */
+export type ProviderOptions<P> = P extends Provider<infer Options, unknown> ? Options : never;
+
+/** A core configuration: a provider preset object, its options and the common options. */
+export type CoreConfig<P extends AnyProvider> = CommonOptions &
+  ProviderOptions<P> & {
+    provider: P;
+    /**
+     * Init data decoder for the `initdata` event (and for KIDs Shaka does not
+     * know): pass `decodeInitData` from `shaka-keyflow/pssh`. Without it
+     * `initdata` never fires; the decoders are left out of the bundle.
+     */
+    initDataDecoder?: InitDataDecoder;
+  };
+
+function checkedProvider(provider: unknown): AnyProvider {
+  const preset = provider as Partial<AnyProvider> | null;
+  if (
+    !preset ||
+    typeof preset !== 'object' ||
+    typeof preset.rewriteRequest !== 'function' ||
+    typeof preset.unwrapResponse !== 'function' ||
+    typeof preset.decodeFailure !== 'function' ||
+    typeof preset.validate !== 'function'
+  ) {
+    throw new KeyflowError(
+      'INVALID_CONFIG',
+      'keyflow/core: `provider` must be a provider preset object (e.g. expressPlay from shaka-keyflow/core); names need the main entry',
+    );
+  }
+  return preset as AnyProvider;
+}
+
+/**
+ * {@link KeyflowBase} with the provider given as a preset object
+ * (`expressPlay`, `customProvider`, `clearKeyProvider`, or your own).
+ */
+export class Keyflow<P extends AnyProvider> extends KeyflowBase<CommonOptions & { provider: P } & Record<string, unknown>, Partial<CoreConfig<P>>> {
+  /**
+   * @param player a `shaka.Player` (4.9 or later)
+   * @param config `provider`: a preset object; then its options and the common options
+   * @throws KeyflowError `INVALID_CONFIG` when the configuration is unusable
+   */
+  constructor(player: ShakaPlayer, config: CoreConfig<P>) {
+    super(player, config as unknown as CommonOptions & { provider: P } & Record<string, unknown>, checkedProvider((config as { provider?: unknown } | null)?.provider), config?.initDataDecoder ?? null);
+  }
+}
+
+export { expressPlayProvider as expressPlay, EXPRESSPLAY_DEFAULT_SERVERS, EXPRESSPLAY_TOKEN_PARAM } from './providers/expressplay';
+export type { ExpressPlayOptions, ExpressPlayToken } from './providers/expressplay';
+export { customProvider } from './providers/custom';
+export { clearKeyProvider } from './providers/clearkey';
+export { KeyflowError, findKeyflowError } from './errors';
+export type { KeyflowErrorCode, KeyflowErrorDetails } from './errors';
+export type { CommonOptions } from './config';
+export type { AnyProvider, InitDataDecoder } from './keyflow-base';
+export type { Provider, DrmRequest, DrmResponse, DrmHttpFailure, RewrittenDrmRequest, DrmRequestKind } from './providers/provider';
+export type * from './events';
+export type { KeyflowStats, TimingEvent } from './telemetry';
+export type { TokenContext, TokenSource } from './token';
+export { KeySystem } from './key-systems';
+export type { KeySystemName, LicenseServers } from './key-systems';
+export type { ShakaPlayer } from './shaka-types';

@@ -1,0 +1,135 @@
+import { TokenCache, type TokenKey } from '../../src/token-cache';
+import { jwtExpiry, tokenExpiry } from '../../src/token-expiry';
+import { retryAfterMs } from '../../src/retry-after';
+
+/** A JWT with the given payload (header and signature are placeholders; keyflow never verifies them). */
+function jwt(payload: object): string {
+  const b64url = (text: string) => btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return `${b64url('{"alg":"HS256","typ":"JWT"}')}.${b64url(JSON.stringify(payload))}.c2lnbmF0dXJl`;
+}
+
+describe('token expiry', () => {
+  it('reads a JWT exp (seconds) as milliseconds', () => {
+    expect(jwtExpiry(jwt({ exp: 1893456000 }))).toBe(1893456000000);
+    expect(jwtExpiry(jwt({ sub: 'x' }))).toBeNull();
+    expect(jwtExpiry('not.a.jwt')).toBeNull();
+    expect(jwtExpiry('opaque-token')).toBeNull();
+  });
+
+  it('finds a JWT in a string, an object token or a URL query parameter', () => {
+    const token = jwt({ exp: 2000000000 });
+    expect(tokenExpiry(token)).toBe(2000000000000);
+    expect(tokenExpiry({ licenseAcquisitionUrl: 'https://a.test/', token })).toBe(2000000000000);
+    expect(tokenExpiry(`https://lic.test/r/?a=1&ExpressPlayToken=${encodeURIComponent(token)}`)).toBe(2000000000000);
+    expect(tokenExpiry('https://lic.test/r/?ExpressPlayToken=AbCd')).toBeNull();
+    expect(tokenExpiry(42)).toBeNull();
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds and HTTP dates, ignores the rest', () => {
+    expect(retryAfterMs({ 'retry-after': '3' }, 0)).toBe(3000);
+    expect(retryAfterMs({ 'retry-after': 'Thu, 01 Jan 1970 00:00:05 GMT' }, 1000)).toBe(4000);
+    expect(retryAfterMs({ 'retry-after': 'Thu, 01 Jan 1970 00:00:05 GMT' }, 9000)).toBe(0);
+    expect(retryAfterMs({ 'retry-after': 'soon' }, 0)).toBeNull();
+    expect(retryAfterMs({}, 0)).toBeNull();
+  });
+});
+
+describe('TokenCache', () => {
+  let now: number;
+  let cache: TokenCache;
+  const lifetime = new AbortController();
+  const key = (keyIds: string[] = ['aa'], manifestUri = 'https://cdn.test/a.mpd', keySystem = 'org.w3.clearkey'): TokenKey => ({
+    keySystem,
+    manifestUri,
+    keyIds,
+  });
+
+  beforeEach(() => {
+    now = 1_000_000;
+    cache = new TokenCache({ maxAgeMs: 60_000, refreshMarginMs: 5_000, now: () => now });
+  });
+
+  it('shares an in-flight fetch and reuses the settled token', async () => {
+    let calls = 0;
+    const entry = cache.start(key(), 'license', lifetime.signal, async () => {
+      calls++;
+      return 'T1';
+    });
+    expect(cache.find(key())).toBe(entry);
+    expect(await entry.promise).toBe('T1');
+    expect(cache.find(key())).toBe(entry);
+    expect(calls).toBe(1);
+    expect(entry.expiresAt).toBe(now + 60_000);
+  });
+
+  it('keeps tokens apart by key system, manifest and KIDs; unknown KIDs match any', async () => {
+    const prefetch = cache.start(key([]), 'prefetch', lifetime.signal, async () => 'P');
+    await prefetch.promise;
+    expect(cache.find(key(['aa', 'bb']))).toBe(prefetch);
+    expect(cache.find(key(['aa'], 'https://cdn.test/b.mpd'))).toBeNull();
+    expect(cache.find(key(['aa'], undefined, 'com.widevine.alpha'))).toBeNull();
+    const known = cache.start(key(['cc']), 'license', lifetime.signal, async () => 'K');
+    await known.promise;
+    expect(cache.find(key(['cc']))).toBe(known);
+    expect(cache.find(key([]))).toBe(known); // the newest usable entry
+  });
+
+  it('stops handing out a token near its expiry, and says a refresh is due', async () => {
+    const entry = cache.start(key(), 'license', lifetime.signal, async () => 'T');
+    await entry.promise;
+    now += 60_000 - 5_000 - 1;
+    expect(cache.find(key())).toBe(entry);
+    now += 1;
+    expect(cache.find(key())).toBeNull();
+    expect(cache.hasExpired(key())).toBe(true);
+  });
+
+  it('honours a JWT exp over the max age', async () => {
+    const exp = Math.floor((now + 20_000) / 1000);
+    const entry = cache.start(key(), 'license', lifetime.signal, async () => jwt({ exp }));
+    await entry.promise;
+    expect(entry.expiresAt).toBe(exp * 1000);
+    now = exp * 1000 - 4_000;
+    expect(cache.find(key())).toBeNull();
+  });
+
+  it('never hands out a rejected or failed token again', async () => {
+    const rejected = cache.start(key(), 'license', lifetime.signal, async () => 'bad');
+    await rejected.promise;
+    cache.reject(rejected);
+    expect(cache.find(key())).toBeNull();
+    expect(cache.hasExpired(key())).toBe(false);
+    const failed = cache.start(key(), 'license', lifetime.signal, () => Promise.reject(new Error('down')));
+    await failed.promise.catch(() => {});
+    expect(cache.find(key())).toBeNull();
+  });
+
+  it('aborts in-flight fetches of other manifests, and all of them on clear()', () => {
+    const signals: AbortSignal[] = [];
+    const pending = () => (signal: AbortSignal) => {
+      signals.push(signal);
+      return new Promise<unknown>(() => {});
+    };
+    cache.start(key([], 'https://cdn.test/a.mpd'), 'prefetch', lifetime.signal, pending());
+    cache.start(key([], 'https://cdn.test/b.mpd'), 'prefetch', lifetime.signal, pending());
+    cache.abandonOthers('https://cdn.test/b.mpd');
+    expect(signals.map((s) => s.aborted)).toEqual([true, false]);
+    expect(cache.find(key([], 'https://cdn.test/b.mpd'))).not.toBeNull();
+    cache.clear();
+    expect(signals.map((s) => s.aborted)).toEqual([true, true]);
+  });
+
+  it('aborts its fetches when the parent signal aborts, with the parent’s reason', () => {
+    const parent = new AbortController();
+    let seen: AbortSignal | null = null;
+    cache.start(key(), 'license', parent.signal, (signal) => {
+      seen = signal;
+      return new Promise<unknown>(() => {});
+    });
+    parent.abort('gone');
+    expect(seen!.aborted).toBe(true);
+    expect(seen!.reason).toBe('gone');
+  });
+});
