@@ -1,10 +1,33 @@
-// Karma + Jasmine in headless Chromium (or any Chrome given by CHROME_BIN, else puppeteer's own).
+// Karma + Jasmine in headless Chromium (or any Chrome given by CHROME_BIN, else puppeteer's own),
+// or headless Firefox (KEYFLOW_BROWSERS=firefox; FIREFOX_BIN, else Debian's firefox-esr).
 // Before the browser starts, this starts the demo server on a free port: it serves the sample
 // content, the ExpressPlay emulator and the demo page, so the e2e tests play real encrypted media
 // against it. Tests find it at `__karma__.config.keyflow.serverUrl`.
 const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
+
+/** Firefox for the FirefoxHeadlessKeyflow launcher: FIREFOX_BIN if set, else Debian's firefox-esr, else `firefox`. */
+function firefoxBinary() {
+  if (process.env.FIREFOX_BIN) return process.env.FIREFOX_BIN;
+  for (const candidate of ['/usr/bin/firefox-esr', '/usr/bin/firefox']) {
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The browsers to run: KEYFLOW_BROWSERS, a comma-separated list of `chromium` (default) and
+ * `firefox` (Debian's firefox-esr, headless, with its built-in ClearKey CDM).
+ */
+function browsers() {
+  const launchers = { chromium: 'ChromeHeadlessKeyflow', chrome: 'ChromeHeadlessKeyflow', firefox: 'FirefoxHeadlessKeyflow' };
+  return (process.env.KEYFLOW_BROWSERS || 'chromium').split(',').map((name) => {
+    const launcher = launchers[name.trim().toLowerCase()];
+    if (!launcher) throw new Error(`KEYFLOW_BROWSERS: unknown browser ${name} (chromium, firefox)`);
+    return launcher;
+  });
+}
 
 function chromeBinary() {
   if (process.env.CHROME_BIN) return process.env.CHROME_BIN;
@@ -23,17 +46,33 @@ function chromeBinary() {
 // temp folder. A fresh sub-folder of its own keeps that relative path starting with "../".
 process.env.TMPDIR = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'keyflow-karma-'));
 
+/**
+ * The Shaka Player build under test: SHAKA_LINE=5 (default) is the `shaka-player` dependency,
+ * SHAKA_LINE=4 the latest 4.x, installed side by side as the npm alias `shaka-player-4`.
+ */
+function shakaBuild() {
+  const line = process.env.SHAKA_LINE || '5';
+  const pkg = { 5: 'shaka-player', 4: 'shaka-player-4' }[line];
+  if (!pkg) throw new Error(`SHAKA_LINE must be 4 or 5, not ${line}`);
+  return `node_modules/${pkg}/dist/shaka-player.compiled.js`;
+}
+
 module.exports = async (config) => {
   const { startDemoServer } = await import(pathToFileURL(path.join(__dirname, 'demo', 'server.mjs')).href);
   const server = await startDemoServer({ port: Number(process.env.KEYFLOW_TEST_PORT || 0) });
   process.env.CHROME_BIN = chromeBinary() || '';
+  const runBrowsers = browsers();
+  if (runBrowsers.includes('FirefoxHeadlessKeyflow')) {
+    process.env.FIREFOX_BIN = firefoxBinary() || '';
+    if (!process.env.FIREFOX_BIN) throw new Error('KEYFLOW_BROWSERS includes firefox but there is no Firefox: apt-get install firefox-esr, or set FIREFOX_BIN');
+  }
 
   config.set({
     basePath: __dirname,
     frameworks: ['jasmine'],
-    plugins: ['karma-jasmine', 'karma-chrome-launcher', 'karma-esbuild', require('./test/karma-summary-reporter.cjs')],
+    plugins: ['karma-jasmine', 'karma-chrome-launcher', 'karma-firefox-launcher', 'karma-esbuild', require('./test/karma-summary-reporter.cjs')],
     files: [
-      'node_modules/shaka-player/dist/shaka-player.compiled.js',
+      shakaBuild(),
       { pattern: 'test/**/*.spec.ts', watched: true },
     ],
     preprocessors: { 'test/**/*.spec.ts': ['esbuild'] },
@@ -46,7 +85,7 @@ module.exports = async (config) => {
       keyflow: { serverUrl: server.url },
     },
     reporters: ['dots', 'summary'],
-    browsers: ['ChromeHeadlessKeyflow'],
+    browsers: runBrowsers,
     customLaunchers: {
       ChromeHeadlessKeyflow: {
         base: 'ChromeHeadless',
@@ -60,6 +99,34 @@ module.exports = async (config) => {
           '--disable-sync',
           '--autoplay-policy=no-user-gesture-required',
         ],
+      },
+      // A fresh profile (the launcher makes one per run) with EME on, autoplay allowed, and nothing
+      // that calls home: no GMP downloads (Widevine, OpenH264: ClearKey is built in, H.264 decodes
+      // through the system's libavcodec), no updates, telemetry, safe browsing or captive-portal probes.
+      FirefoxHeadlessKeyflow: {
+        base: 'FirefoxHeadless',
+        prefs: {
+          'media.eme.enabled': true,
+          'media.autoplay.default': 0,
+          'media.autoplay.blocking_policy': 0,
+          'media.gmp-manager.updateEnabled': false,
+          'media.gmp-manager.url': '',
+          'media.gmp-widevinecdm.enabled': false,
+          'media.gmp-gmpopenh264.enabled': false,
+          'app.update.enabled': false,
+          'app.normandy.enabled': false,
+          'browser.safebrowsing.malware.enabled': false,
+          'browser.safebrowsing.phishing.enabled': false,
+          'browser.safebrowsing.downloads.enabled': false,
+          'datareporting.policy.dataSubmissionEnabled': false,
+          'datareporting.healthreport.uploadEnabled': false,
+          'toolkit.telemetry.enabled': false,
+          'network.captive-portal-service.enabled': false,
+          'network.connectivity-service.enabled': false,
+          'extensions.update.enabled': false,
+          'browser.newtabpage.enabled': false,
+          'browser.startup.homepage_override.mstone': 'ignore',
+        },
       },
     },
     browserNoActivityTimeout: 120000,

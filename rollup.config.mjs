@@ -3,7 +3,11 @@
 //   dist/shaka-keyflow.umd.js      UMD for <script> tags, global `shakaKeyflow`, eventemitter3 inlined
 //   dist/shaka-keyflow.umd.min.js  the same, minified
 //   dist/shaka-keyflow.d.ts        bundled type declarations
+//   dist/core.mjs, core.d.ts       shaka-keyflow/core: presets as objects, tree-shakeable
+//   dist/pssh.mjs, pssh.d.ts       shaka-keyflow/pssh: the init-data decoders
 //   dist/testing/node.mjs          Node-side test servers (ExpressPlay emulator), never in the browser bundles
+//   dist/testing/index.mjs, .d.ts  shaka-keyflow/testing: the browser test CDM (never in the main bundles)
+//   dist/testing/test-cdm.umd.js   the same for <script> tags, global `shakaKeyflowTesting` (the demo)
 // keyflow never imports Shaka at run time (it drives the player instance it is given), so the UMD
 // build needs no `shaka` global of its own; `shaka-player` is still mapped to the global `shaka`
 // in case a future import appears.
@@ -16,6 +20,8 @@ import { dts } from 'rollup-plugin-dts';
 const banner = '/*! shaka-keyflow | Apache-2.0 */';
 const browserTs = () =>
   typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: true, outDir: 'dist', noEmitOnError: true });
+const testingTs = () =>
+  typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: true, outDir: 'dist/testing', noEmitOnError: true });
 
 export default [
   {
@@ -46,6 +52,29 @@ export default [
     plugins: [dts()],
     output: { file: 'dist/shaka-keyflow.d.ts', format: 'es' },
   },
+  // shaka-keyflow/core: Keyflow with preset objects, so unused presets are tree-shaken away.
+  {
+    input: 'src/core.ts',
+    external: ['eventemitter3', 'shaka-player'],
+    plugins: [browserTs()],
+    output: { file: 'dist/core.mjs', format: 'es', sourcemap: true, banner },
+  },
+  {
+    input: 'src/core.ts',
+    plugins: [dts()],
+    output: { file: 'dist/core.d.ts', format: 'es' },
+  },
+  // shaka-keyflow/pssh: the init-data decoders on their own.
+  {
+    input: 'src/pssh-entry.ts',
+    plugins: [browserTs()],
+    output: { file: 'dist/pssh.mjs', format: 'es', sourcemap: true, banner },
+  },
+  {
+    input: 'src/pssh-entry.ts',
+    plugins: [dts()],
+    output: { file: 'dist/pssh.d.ts', format: 'es' },
+  },
   {
     input: 'src/testing/node/index.ts',
     external: [/^node:/],
@@ -55,7 +84,24 @@ export default [
   {
     input: 'src/testing/node/index.ts',
     external: [/^node:/],
-    plugins: [typescript({ tsconfig: './tsconfig.node.json', declaration: false, declarationMap: false, sourceMap: false, outDir: 'dist/testing', noEmitOnError: true })],
+    // rootDir: the emulator also compiles the shared pure codecs under src/testing/ and src/pssh/.
+    plugins: [typescript({ tsconfig: './tsconfig.node.json', declaration: false, declarationMap: false, sourceMap: false, outDir: 'dist/testing', rootDir: 'src', noEmitOnError: true })],
     output: { file: 'dist/testing/node.mjs', format: 'es', banner },
+  },
+  // shaka-keyflow/testing: the browser test CDM and the emulated-message codecs. src/index.ts never
+  // imports src/testing/, so none of it can reach the main bundles.
+  {
+    input: 'src/testing/index.ts',
+    plugins: [testingTs()],
+    output: [
+      { file: 'dist/testing/index.mjs', format: 'es', sourcemap: true, banner },
+      // For <script> tags (the demo): global `shakaKeyflowTesting`.
+      { file: 'dist/testing/test-cdm.umd.js', format: 'umd', name: 'shakaKeyflowTesting', sourcemap: true, banner },
+    ],
+  },
+  {
+    input: 'src/testing/index.ts',
+    plugins: [dts()],
+    output: { file: 'dist/testing/index.d.ts', format: 'es' },
   },
 ];

@@ -5,6 +5,10 @@
 //   /content/*               the sample DASH content (CORS enabled, as a CDN would)
 //   /api/token?drm=...       the app backend, which mints ExpressPlay tokens server-side
 //   /hms/*, /playready/*     the ExpressPlay emulator (token API and license servers)
+//   /proxy/*                 a JSON-wrapping license proxy (src/testing/node/wrapping-proxy.ts)
+//   /dashif/*                a DASH-IF ClearKey license server + authorization service (src/testing/node/dashif-clearkey-server.ts)
+//   /examples/*              examples/ (script-tag and ESM apps), under a strict Content-Security-Policy
+//   /_csp-reports            the CSP violation reports those pages sent (GET lists, DELETE clears)
 // Usage: npm start [-- --port 8080 --host 127.0.0.1]
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -17,6 +21,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The customer authenticator of the demo's (emulated) ExpressPlay account. Never sent to the page. */
 export const DEMO_AUTHENTICATOR = 'keyflow-demo-authenticator';
+
+/** The content id of the sample at the wrapping proxy (`/proxy/json/license?contentId=...`). */
+export const SAMPLE_CONTENT_ID = 'keyflow-sample';
 
 /** Reads `content/keys.json` as `[{ kid, key }]`. */
 export function loadContentKeys() {
@@ -31,19 +38,53 @@ export function loadContentKeys() {
  */
 export async function startDemoServer({ port = 8080, host = '127.0.0.1', publicHost = 'localhost' } = {}) {
   const built = path.join(ROOT, 'dist', 'testing', 'node.mjs');
-  const { createExpressPlayHandler } = await import(pathToFileURL(built).href).catch(() => {
+  const { createExpressPlayHandler, createFaultInjector, createWrappingProxyHandler, createDashIfClearKeyHandler } = await import(pathToFileURL(built).href).catch(() => {
     throw new Error('dist/ is missing: run `npm run build` first (npm start does it for you)');
   });
   const keys = loadContentKeys();
   const server = http.createServer();
   // Created once the port is known: the token API answers with URLs on this server's public origin.
   let emulator = () => false;
+  const faults = createFaultInjector();
+  // A JSON-wrapping license proxy (Shaka's tutorial shapes and a token + content id proxy) and a
+  // DASH-IF ClearKey license server with its authorization service, both answering the sample's keys.
+  // `<id>-first-key` covers only the first of the sample's keys (tests: a token that does not cover them all).
+  const contents = { [SAMPLE_CONTENT_ID]: keys.map(({ kid }) => kid), [`${SAMPLE_CONTENT_ID}-first-key`]: [keys[0].kid] };
+  const proxy = createWrappingProxyHandler({ basePath: '/proxy', keys, contents });
+  const dashif = createDashIfClearKeyHandler({ basePath: '/dashif', keys });
   const cors = { 'Access-Control-Allow-Origin': '*' };
+  // The examples run under the policy a strict app has: scripts from the page's own origin only
+  // (no inline script, no eval). Violations are reported to /_csp-reports, where tests read them.
+  const examplesCsp = {
+    'Content-Security-Policy': "script-src 'self'; report-uri /_csp-reports",
+    'Access-Control-Expose-Headers': 'Content-Security-Policy',
+    ...cors,
+  };
+  const cspReports = [];
 
   server.on('request', async (req, res) => {
     try {
       const { pathname } = new URL(req.url, 'http://localhost');
+      // Tests queue license-server faults at /_faults (see src/testing/node/fault-injector.ts).
+      if (await faults.handle(req, res)) return;
       if (emulator(req, res)) return;
+      if (proxy(req, res) || dashif(req, res)) return;
+      if (pathname === '/_csp-reports') {
+        if (req.method === 'POST') {
+          let body = '';
+          for await (const chunk of req) body += chunk;
+          try {
+            cspReports.push(JSON.parse(body));
+          } catch {
+            cspReports.push({ unparsed: body });
+          }
+        } else if (req.method === 'DELETE') {
+          cspReports.length = 0;
+        }
+        res.writeHead(req.method === 'GET' ? 200 : 204, { 'Content-Type': 'application/json', 'Access-Control-Allow-Methods': 'GET, POST, DELETE', ...cors });
+        res.end(req.method === 'GET' ? JSON.stringify(cspReports) : undefined);
+        return;
+      }
       if (pathname === '/api/token') {
         await handleTokenRequest(req, res, { tokenApiBase: `http://127.0.0.1:${server.address().port}`, customerAuthenticator: DEMO_AUTHENTICATOR, keys });
         return;
@@ -51,6 +92,10 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', publicH
       let served = false;
       if (pathname === '/' || pathname === '/index.html') served = await sendFile(res, path.join(ROOT, 'demo'), 'index.html');
       else if (pathname.startsWith('/demo/')) served = await sendFile(res, path.join(ROOT, 'demo', 'public'), pathname.slice('/demo/'.length));
+      else if (pathname.startsWith('/examples/')) {
+        const file = pathname.slice('/examples/'.length) + (pathname.endsWith('/') ? 'index.html' : '');
+        served = await sendFile(res, path.join(ROOT, 'examples'), file, examplesCsp);
+      }
       else if (pathname.startsWith('/dist/')) served = await sendFile(res, path.join(ROOT, 'dist'), pathname.slice('/dist/'.length));
       else if (pathname.startsWith('/vendor/shaka-player/')) {
         served = await sendFile(res, path.join(ROOT, 'node_modules', 'shaka-player', 'dist'), pathname.slice('/vendor/shaka-player/'.length));

@@ -22,6 +22,7 @@ export type ProviderOptions<P> = P extends Provider<infer Options, unknown> ? Op
 /** A core configuration: a provider preset object, its options and the common options. */
 export type CoreConfig<P extends AnyProvider> = CommonOptions &
   ProviderOptions<P> & {
+    /** The provider preset object, e.g. `expressPlay`. */
     provider: P;
     /**
      * Init data decoder for the `initdata` event (and for KIDs Shaka does not
@@ -29,6 +30,13 @@ export type CoreConfig<P extends AnyProvider> = CommonOptions &
      * `initdata` never fires; the decoders are left out of the bundle.
      */
     initDataDecoder?: InitDataDecoder;
+  };
+
+/** How the core Keyflow stores its configuration (the typed {@link CoreConfig}, seen as a record). */
+export type CoreConfigRecord<P extends AnyProvider> = CommonOptions &
+  Record<string, unknown> & {
+    /** The provider preset object. */
+    provider: P;
   };
 
 function checkedProvider(provider: unknown): AnyProvider {
@@ -50,17 +58,17 @@ function checkedProvider(provider: unknown): AnyProvider {
 }
 
 /**
- * {@link KeyflowBase} with the provider given as a preset object
+ * keyflow with the provider given as a preset object
  * (`expressPlay`, `customProvider`, `clearKeyProvider`, or your own).
  */
-export class Keyflow<P extends AnyProvider> extends KeyflowBase<CommonOptions & { provider: P } & Record<string, unknown>, Partial<CoreConfig<P>>> {
+export class Keyflow<P extends AnyProvider> extends KeyflowBase<CoreConfigRecord<P>, Partial<CoreConfig<P>>> {
   /**
    * @param player a `shaka.Player` (4.9 or later)
    * @param config `provider`: a preset object; then its options and the common options
    * @throws KeyflowError `INVALID_CONFIG` when the configuration is unusable
    */
   constructor(player: ShakaPlayer, config: CoreConfig<P>) {
-    super(player, config as unknown as CommonOptions & { provider: P } & Record<string, unknown>, checkedProvider((config as { provider?: unknown } | null)?.provider), config?.initDataDecoder ?? null);
+    super(player, config as unknown as CoreConfigRecord<P>, checkedProvider((config as { provider?: unknown } | null)?.provider), config?.initDataDecoder ?? null);
   }
 }
 
@@ -71,7 +79,10 @@ export { clearKeyProvider } from './providers/clearkey';
 export { KeyflowError, findKeyflowError } from './errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './errors';
 export type { CommonOptions } from './config';
-export type { AnyProvider, InitDataDecoder } from './keyflow-base';
+export type { AnyProvider, InitDataDecoder, BaseConfig } from './keyflow-base';
+export { KeyflowBase } from './keyflow-base';
+export type { CustomProviderOptions } from './providers/custom';
+export type { ClearKeyProviderOptions } from './providers/clearkey';
 export type { Provider, DrmRequest, DrmResponse, DrmHttpFailure, RewrittenDrmRequest, DrmRequestKind } from './providers/provider';
 export type * from './events';
 export type { KeyflowStats, TimingEvent } from './telemetry';

@@ -7,7 +7,19 @@ export { Keyflow } from './keyflow';
 export { KeyflowError, findKeyflowError } from './errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './errors';
 export type { KeyflowConfig, KeyflowConfigUpdate, ExpressPlayConfig, CustomConfig, ClearKeyConfig, CommonOptions, ProviderName } from './config';
-export type { KeyflowEvents, LicenseRequestEvent, LicenseResponseEvent } from './events';
+export type {
+  KeyflowEvents,
+  LicenseRequestEvent,
+  LicenseResponseEvent,
+  TokenRequestEvent,
+  TokenEvent,
+  InitDataEvent,
+  KeyStatusEvent,
+  ExpirationEvent,
+} from './events';
+export type { TimingEvent, KeyflowStats } from './telemetry';
+export type { TokenFetchReason } from './token-cache';
+export type { DecodedSystem, DecodedInitData, PlayReadyHeader, WidevinePsshData } from './pssh/index';
 export type { TokenContext, TokenSource } from './token';
 export type { ExpressPlayToken, ExpressPlayOptions } from './providers/expressplay';
 export { EXPRESSPLAY_DEFAULT_SERVERS, EXPRESSPLAY_TOKEN_PARAM } from './providers/expressplay';
@@ -29,4 +41,4 @@ export type {
 } from './providers/wire/index';
 export { KeySystem } from './key-systems';
 export type { KeySystemName, LicenseServers } from './key-systems';
-export type { ShakaPlayer } from './shaka-types';
+export type { ShakaPlayer, ShakaNetworkingEngine, ShakaListener, ShakaEvent, ShakaRequestFilter, ShakaResponseFilter, ShakaRequest, ShakaResponse, ShakaRequestContext, ShakaDrmInfo } from './shaka-types';

@@ -64,7 +64,10 @@ interface Exchange {
 }
 
 /** What every keyflow configuration has: a provider (name or preset object) and the common options. */
-export type BaseConfig = CommonOptions & { provider: unknown };
+export type BaseConfig = CommonOptions & {
+  /** A provider name (main entry) or preset object (core entry). */
+  provider: unknown;
+};
 
 type NormalizedConfig = BaseConfig & Required<CommonOptions> & Record<string, unknown>;
 

@@ -29,37 +29,61 @@ export const ShakaErrorCode = {
 
 /** `shaka.extern.DrmInfo`, the fields keyflow reads. */
 export interface ShakaDrmInfo {
+  /** The key system, e.g. `com.widevine.alpha`. */
   keySystem: string;
+  /** The license URL Shaka will use. */
   licenseServerUri?: string;
+  /** Default KIDs from the manifest, lower-case hex. */
   keyIds?: Set<string> | null;
   [key: string]: unknown;
 }
 
 /** `shaka.extern.Request`, the fields keyflow reads or writes. */
 export interface ShakaRequest {
+  /** Candidate URIs; attempt n uses `uris[n % uris.length]`. */
   uris: string[];
+  /** HTTP method. */
   method: string;
+  /** Request body (the CDM message for licenses). */
   body: ArrayBuffer | ArrayBufferView | null;
+  /** Request headers. */
   headers: Record<string, string>;
+  /** Send cookies cross-site. */
   allowCrossSiteCredentials?: boolean;
+  /** EME message type of a license request. */
   licenseRequestType?: string | null;
+  /** EME session id of a license request. */
   sessionId?: string | null;
+  /** The DRM info of a license request. */
   drmInfo?: ShakaDrmInfo | null;
+  /** The init data the session was created from. */
   initData?: Uint8Array | null;
+  /** The type of `initData`. */
   initDataType?: string | null;
   /** Present from Shaka 5.0: 0 for the first attempt, then 1, 2, ... */
   attempt?: number;
-  retryParameters?: { maxAttempts: number; [key: string]: unknown };
+  /** Shaka's retry parameters for this request. */
+  retryParameters?: {
+    /** Attempts in all, the first included. */
+    maxAttempts: number;
+    [key: string]: unknown;
+  };
   [key: string]: unknown;
 }
 
 /** `shaka.extern.Response`, the fields keyflow reads or writes. */
 export interface ShakaResponse {
+  /** The final URI (after redirects). */
   uri: string;
+  /** The URI requested. */
   originalUri?: string;
+  /** The response body. */
   data: ArrayBuffer | ArrayBufferView;
+  /** HTTP status. */
   status?: number;
+  /** Response headers, lower-case names. */
   headers: Record<string, string>;
+  /** How long the request took, ms. */
   timeMs?: number;
   /** Present from Shaka 4.13. */
   originalRequest?: ShakaRequest;
@@ -68,7 +92,9 @@ export interface ShakaResponse {
 
 /** `shaka.extern.RequestContext`. */
 export interface ShakaRequestContext {
+  /** Shaka's advanced request type (segment, MPD, ...). */
   type?: unknown;
+  /** True for requests made by `player.preload()`. */
   isPreload?: boolean;
   [key: string]: unknown;
 }
@@ -89,8 +115,11 @@ export type ShakaResponseFilter = (
 
 /** A Shaka event as dispatched by `shaka.util.FakeEventTarget`. */
 export interface ShakaEvent {
+  /** The event name, e.g. `error`, `retry`. */
   type: string;
+  /** The player's `error` event: the `shaka.util.Error`. */
   detail?: unknown;
+  /** The networking engine's `retry` event: the error that caused the retry. */
   error?: unknown;
   /** Present on cancelable events such as the networking engine's `retry`. */
   preventDefault?: () => void;

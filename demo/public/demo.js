@@ -65,6 +65,13 @@
   });
   keyflow.on('licenserequest', (e) => logEvent('licenserequest', e));
   keyflow.on('licenseresponse', (e) => logEvent('licenseresponse', e));
+  keyflow.on('tokenrequest', (e) => logEvent('tokenrequest', e));
+  keyflow.on('token', (e) => logEvent('token', e));
+  keyflow.on('keystatus', (e) => logEvent('keystatus', e));
+  keyflow.on('timing', (e) => {
+    logEvent('timing', e);
+    drawTiming(e);
+  });
   keyflow.on('error', (err) => {
     logEvent('error', { code: err.code, message: err.message, keySystem: err.keySystem, httpStatus: err.httpStatus, providerCode: err.providerCode });
   });
@@ -72,6 +79,36 @@
     const found = shakaKeyflow.findKeyflowError(event.detail);
     fail(found ? found.code + ': ' + found.message : 'Shaka error ' + event.detail.code);
   });
+
+  /** Draws one license exchange as a bar of its phases, to scale (a bar spans the exchange). */
+  const timelineList = document.getElementById('timeline');
+  const PHASES = [
+    ['tokenWaitMs', 'token'],
+    ['certificateMs', 'certificate'],
+    ['networkMs', 'license request'],
+    ['cdmMs', 'CDM'],
+  ];
+  function drawTiming(timing) {
+    const end = Math.max(1, timing.totalMs, PHASES.reduce((sum, [field]) => sum + (timing[field] || 0), 0));
+    const item = document.createElement('li');
+    const label = document.createElement('b');
+    label.textContent = timing.keySystem + ': keys usable after ' + Math.round(timing.totalMs) + ' ms' +
+      (timing.firstFrameMs !== undefined ? ', first frame at ' + Math.round(timing.firstFrameMs) + ' ms after load()' : '');
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    for (const [field, name] of PHASES) {
+      const ms = timing[field];
+      if (!ms) continue;
+      const part = document.createElement('span');
+      part.className = 'phase ' + field;
+      part.style.width = Math.max(1, (100 * ms) / end) + '%';
+      part.title = name + ': ' + Math.round(ms) + ' ms';
+      part.textContent = name + ' ' + Math.round(ms);
+      bar.append(part);
+    }
+    item.append(label, bar);
+    timelineList.prepend(item);
+  }
 
   function fail(message) {
     state.phase = 'error';

@@ -41,7 +41,11 @@ export interface ClearKeyOptions {
 }
 
 /** What the `clearkey` provider sees of the configuration. */
-type ClearKeyProviderOptions = ClearKeyOptions & { servers?: LicenseServers };
+/** What the `clearkey` preset reads: its options plus `servers`. */
+export type ClearKeyProviderOptions = ClearKeyOptions & {
+  /** License URL per key system (for `custom`: URL templates). */
+  servers?: LicenseServers;
+};
 
 /**
  * A Bearer token as sent: printable ASCII without spaces (JWS compact

@@ -89,7 +89,11 @@ export interface CustomOptions {
 }
 
 /** What the `custom` provider sees of the configuration: its options and the license URL templates. */
-type CustomProviderOptions = CustomOptions & { servers?: LicenseServers };
+/** What the `custom` preset reads: its options plus the `servers` URL templates. */
+export type CustomProviderOptions = CustomOptions & {
+  /** License URL per key system (for `custom`: URL templates). */
+  servers?: LicenseServers;
+};
 
 function invalid(message: string): KeyflowError {
   return new KeyflowError('INVALID_CONFIG', `custom: ${message}`);

@@ -42,6 +42,7 @@ export {
   type WidevineLicense,
   type WidevineLicenseKey,
   type WidevineLicenseRequest,
+  type WidevineEncryptedClientIdentification,
   type WidevineServiceCertificate,
   type WidevineSignedMessage,
 } from './widevine-messages';

@@ -1,0 +1,66 @@
+// The smallest script-tag app: Shaka Player's compiled build and keyflow's UMD build (globals
+// `shaka` and `shakaKeyflow`), playing the sample through the ExpressPlay flow against the demo
+// server's local ExpressPlay emulator. Run `npm start`, open http://localhost:8080/examples/script-tag/
+/* global shaka, shakaKeyflow */
+(async function () {
+  'use strict';
+  const video = document.getElementById('video');
+  const status = document.getElementById('status');
+  const test = reportToEmbeddingTest(video);
+
+  shaka.polyfill.installAll();
+  const player = new shaka.Player();
+  await player.attach(video);
+
+  const keyflow = new shakaKeyflow.Keyflow(player, {
+    provider: 'expressplay',
+    // The app backend (demo/app-backend.mjs) calls ExpressPlay's token API with the customer
+    // authenticator and relays the answer: here a tokenized license URL, which keyflow uses as it is.
+    token: async (ctx) => {
+      const res = await fetch('/api/token?drm=' + encodeURIComponent(ctx.keySystem), { signal: ctx.signal });
+      if (!res.ok) throw new Error('token backend: HTTP ' + res.status);
+      return (await res.text()).trim();
+    },
+    // ClearKey (the CDM every browser has) has no ExpressPlay production URL: the local emulator's.
+    servers: { 'org.w3.clearkey': new URL('/hms/ck/rights/', location.href).href },
+  });
+  keyflow.on('licenserequest', (e) => test.event('licenserequest', e.keySystem + ' ' + e.url)); // token redacted
+  keyflow.on('licenseresponse', (e) => test.event('licenseresponse', e.status + ' in ' + Math.round(e.durationMs) + ' ms'));
+  keyflow.on('error', (err) => test.fail(err.code + ': ' + err.message));
+  player.addEventListener('error', (event) => {
+    const err = shakaKeyflow.findKeyflowError(event.detail);
+    test.fail(err ? err.code + ': ' + err.message : 'Shaka error ' + event.detail.code);
+  });
+
+  try {
+    await player.load('/content/cenc/manifest.mpd');
+    status.textContent = 'Loaded: ' + player.keySystem();
+    await video.play().catch(() => {});
+  } catch (error) {
+    const err = shakaKeyflow.findKeyflowError(error);
+    test.fail(err ? err.code + ': ' + err.message : 'load failed: Shaka error ' + (error && error.code));
+  }
+
+  /**
+   * Not part of the app: tells an embedding page (the project's test, test/e2e/examples.spec.ts)
+   * how playback goes, and any Content-Security-Policy violation, by postMessage.
+   */
+  function reportToEmbeddingTest(media) {
+    const state = { example: 'script-tag', phase: 'loading', events: [], error: null, violations: [], currentTime: 0 };
+    const send = () => {
+      state.currentTime = media.currentTime;
+      if (state.phase === 'loading' && media.currentTime > 0) state.phase = 'playing';
+      status.textContent = state.error ? 'Error: ' + state.error : state.phase + ' ' + media.currentTime.toFixed(1) + ' s';
+      if (window.parent !== window) window.parent.postMessage({ source: 'keyflow-example', state }, '*');
+    };
+    document.addEventListener('securitypolicyviolation', (e) => {
+      state.violations.push(e.violatedDirective + ' ' + e.blockedURI);
+      send();
+    });
+    media.addEventListener('timeupdate', send);
+    return {
+      event(name, text) { state.events.push(name + ': ' + text); send(); },
+      fail(message) { state.phase = 'error'; state.error = message; send(); },
+    };
+  }
+})();

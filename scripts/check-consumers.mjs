@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Consumers' builds, checked against the package as npm would publish it (`npm pack`: its `files`,
+// `exports` and bundled .d.ts), installed into a temporary folder next to shaka-player:
+//   1. a strict TypeScript project (test/consumers/types/) compiles with no errors against
+//      shaka-player 5.x and 4.x typings; its `@ts-expect-error` lines prove that wrong option names
+//      and wrong event payload accesses ARE errors (tsc fails on an unused one);
+//   2. examples/esm/app.js (`import shaka from 'shaka-player'; import { Keyflow } from
+//      'shaka-keyflow'`) bundles with esbuild into examples/esm/dist/app.js, which the Karma e2e
+//      spec test/e2e/examples.spec.ts then plays under a strict CSP.
+// Run after `npm run build` (npm test's pretest does). Prints one PASS/FAIL line per check and
+// exits non-zero if any failed.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const results = [];
+const record = (name, ok, detail = '') => {
+  results.push({ name, ok });
+  console.log(`${ok ? 'PASS' : 'FAIL'} consumer check: ${name}${detail ? `\n${detail}` : ''}`);
+};
+
+if (!existsSync(path.join(ROOT, 'dist', 'shaka-keyflow.d.ts'))) {
+  console.error('FAIL consumer checks: dist/ is missing, run `npm run build` first');
+  process.exit(1);
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'keyflow-consumers-'));
+try {
+  // The package as published: npm pack, unpacked into <work>/node_modules/shaka-keyflow.
+  const [{ filename }] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
+  const modules = path.join(work, 'node_modules');
+  const pkgDir = path.join(modules, 'shaka-keyflow');
+  mkdirSync(pkgDir, { recursive: true });
+  execFileSync('tar', ['-xzf', path.join(work, filename), '-C', pkgDir, '--strip-components=1']);
+  // Its dependency and peer dependency, from this checkout (no registry access needed).
+  symlinkSync(path.join(ROOT, 'node_modules', 'eventemitter3'), path.join(modules, 'eventemitter3'), 'dir');
+  const shakaLink = path.join(modules, 'shaka-player');
+
+  // 1. The strict TypeScript consumer, against each Shaka line's typings.
+  const typesDir = path.join(work, 'types');
+  cpSync(path.join(ROOT, 'test', 'consumers', 'types'), typesDir, { recursive: true });
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const [label, shakaPkg] of [['shaka-player 5.x', 'shaka-player'], ['shaka-player 4.x', 'shaka-player-4']]) {
+    const shakaDir = path.join(ROOT, 'node_modules', shakaPkg);
+    if (!existsSync(shakaDir)) {
+      record(`strict TypeScript project (${label})`, false, `  node_modules/${shakaPkg} is missing: npm install`);
+      continue;
+    }
+    rmSync(shakaLink, { force: true });
+    symlinkSync(shakaDir, shakaLink, 'dir');
+    const version = JSON.parse(readFileSync(path.join(shakaDir, 'package.json'), 'utf8')).version;
+    const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: typesDir, encoding: 'utf8' });
+    const out = `${run.stdout}${run.stderr}`.trim();
+    record(`strict TypeScript project compiles, options and events typed (shaka-player ${version})`, run.status === 0, out && indent(out.replaceAll(work, '<tmp>')));
+  }
+
+  // 2. The ESM example, bundled against the packed package and Shaka 5.x.
+  rmSync(shakaLink, { force: true });
+  symlinkSync(path.join(ROOT, 'node_modules', 'shaka-player'), shakaLink, 'dir');
+  const esmDir = path.join(work, 'esm');
+  mkdirSync(esmDir);
+  cpSync(path.join(ROOT, 'examples', 'esm', 'app.js'), path.join(esmDir, 'app.js'));
+  const outfile = path.join(ROOT, 'examples', 'esm', 'dist', 'app.js');
+  try {
+    const result = await build({
+      entryPoints: [path.join(esmDir, 'app.js')],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      minify: true,
+      outfile,
+      logLevel: 'silent',
+      metafile: true,
+      // Resolve only from the temporary install: never from this checkout's own sources.
+      preserveSymlinks: false,
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    const keyflowFrom = inputs.filter((p) => p.includes('shaka-keyflow/dist/'));
+    const ok = keyflowFrom.length > 0 && !inputs.some((p) => p.includes('/src/'));
+    const size = result.metafile.outputs[path.relative(process.cwd(), outfile)]?.bytes;
+    record(
+      `examples/esm bundles with esbuild (${path.relative(ROOT, outfile)}${size ? `, ${Math.round(size / 1024)} KiB` : ''})`,
+      ok,
+      ok ? '' : indent(`keyflow resolved from: ${inputs.filter((p) => p.includes('keyflow')).join(', ') || 'nowhere'}`),
+    );
+  } catch (error) {
+    record('examples/esm bundles with esbuild', false, indent(String(error.message ?? error)));
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const failed = results.filter((r) => !r.ok).length;
+console.log(`consumer checks: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
+
+function indent(text) {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
