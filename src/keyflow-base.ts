@@ -195,6 +195,10 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   /** Service-certificate fetch time per key system in this load, for the next timing event. */
   private certificateMs_ = new Map<string, number>();
   private readonly certificateStarts_ = new WeakMap<ShakaRequest, number>();
+  /** Shaka errors keyflow has seen (and redacted), by error object: the URI inside no longer matches. */
+  private readonly errorExchanges_ = new WeakMap<object, Exchange>();
+  /** The player's `drm.servers` as of the current load (see playerServers_). */
+  private serversSnapshot_: Record<string, string> | null = null;
   private firstFrameMedia_: HTMLMediaElement | null = null;
   private readonly decodeInitData_: InitDataDecoder | null;
   /** The expiration last reported (undefined: none reported in this load). */
@@ -323,6 +327,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   // --- telemetry ----------------------------------------------------------------
 
   private readonly onLoading_ = (): void => {
+    this.serversSnapshot_ = null;
     this.flushHeldTiming_();
     this.stats_ = emptyStats();
     this.loadStartedAt_ = performance.now();
@@ -431,6 +436,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     }
     this.appliedServers_ = applied;
     if (Object.keys(update).length) player.configure({ drm: { servers: update } });
+    this.serversSnapshot_ = null;
   }
 
   private removeServers_(player: ShakaPlayer): void {
@@ -462,6 +468,22 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   }
 
   /**
+   * The key system whose `drm.advanced[keySystem].serverCertificateUri` is
+   * `uri` (Shaka's certificate request carries no DRM info), else the one the
+   * player is using.
+   */
+  private certificateKeySystem_(uri: string): string | null {
+    const player = this.player_;
+    if (!player) return null;
+    const advanced = (player.getConfiguration() as { drm: { advanced?: Record<string, { serverCertificateUri?: string }> } }).drm
+      .advanced ?? {};
+    for (const [keySystem, settings] of Object.entries(advanced)) {
+      if (settings?.serverCertificateUri && settings.serverCertificateUri === uri) return keySystem;
+    }
+    return (player as { keySystem?: () => string }).keySystem?.() || null;
+  }
+
+  /**
    * The license URL for a key system keyflow routes, or null for one it
    * leaves alone. What the player is configured with wins (an app's explicit
    * `drm.servers` entry); a URL found only in the manifest never gets a token.
@@ -469,8 +491,18 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private licenseUrlFor_(keySystem: string): string | null {
     const wanted = this.wantedServers_();
     if (!(keySystem in wanted)) return null;
-    const configured = this.player_?.getConfiguration().drm.servers[keySystem];
+    const configured = this.playerServers_()[keySystem];
     return configured || wanted[keySystem] || null;
+  }
+
+  /**
+   * The player's `drm.servers`, read once per load: `player.getConfiguration()`
+   * copies Shaka's whole configuration (a few tenths of a millisecond), too
+   * slow to call on every license request.
+   */
+  private playerServers_(): Record<string, string> {
+    if (!this.serversSnapshot_ && this.player_) this.serversSnapshot_ = { ...this.player_.getConfiguration().drm.servers };
+    return this.serversSnapshot_ ?? {};
   }
 
   // --- tokens -------------------------------------------------------------------
@@ -727,7 +759,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private readonly responseFilter_: ShakaResponseFilter = (type, response) => {
     if (this.destroyed_) return;
     if (type === ShakaRequestType.SERVER_CERTIFICATE) {
-      const keySystem = response.originalRequest?.drmInfo?.keySystem ?? this.lastKeySystem_;
+      const keySystem =
+        response.originalRequest?.drmInfo?.keySystem ?? this.certificateKeySystem_(response.originalUri ?? response.uri) ?? this.lastKeySystem_;
       if (!this.provider_.handlesCertificates(this.config_)) {
         const started = response.originalRequest ? this.certificateStarts_.get(response.originalRequest) : undefined;
         this.stats_.certificateRequests++;
@@ -803,8 +836,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     const error = event.error;
     if (this.destroyed_ || !isShakaError(error)) return;
     const failed = readFailedAttempt(error);
-    const exchange = failed ? this.bySentUrl_.get(failed.uri) : undefined;
+    const exchange = failed ? (this.errorExchanges_.get(error) ?? this.bySentUrl_.get(failed.uri)) : undefined;
     if (!failed || !exchange) return;
+    this.errorExchanges_.set(error, exchange);
     redactShakaError(error, exchange.secrets);
     const keyflowError = this.errorForAttempt_(failed, exchange);
     const attemptsLeft = exchange.attempt + 1 < exchange.maxAttempts;
@@ -818,7 +852,10 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       }
       return;
     }
-    const transient = failed.status === undefined || isTransientStatus(failed.status);
+    // What the provider decoded wins over the status: a PlayReady SOAP Fault saying "not entitled"
+    // comes with HTTP 500 and will not pass on a retry.
+    const decodedPermanent = ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'NOT_ENTITLED', 'BAD_REQUEST', 'MALFORMED_RESPONSE'].includes(keyflowError.code);
+    const transient = !decodedPermanent && (failed.status === undefined || isTransientStatus(failed.status));
     if (!transient || !attemptsLeft) {
       exchange.pendingError = keyflowError;
       // Shaka 4.x runs no filter before the next attempt: stop its retries here instead.
@@ -861,7 +898,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     const inner = error.data[0];
     if (error.code === ShakaErrorCode.LICENSE_REQUEST_FAILED && isShakaError(inner)) {
       const failed = readFailedAttempt(inner);
-      const exchange = failed ? this.bySentUrl_.get(failed.uri) : undefined;
+      const exchange = failed ? (this.errorExchanges_.get(inner) ?? this.bySentUrl_.get(failed.uri)) : undefined;
       if (failed && exchange) {
         redactShakaError(inner, exchange.secrets);
         keyflowError = this.errorForAttempt_(failed, exchange);
