@@ -10,7 +10,7 @@
 // Run after `npm run build` (npm test's pretest does). Prints one PASS/FAIL line per check and
 // exits non-zero if any failed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,35 @@ try {
     );
   } catch (error) {
     record('examples/esm bundles with esbuild', false, indent(String(error.message ?? error)));
+  }
+
+  // 3. Tree-shaking: a bundle of `Keyflow` + the ExpressPlay preset from shaka-keyflow/core leaves
+  //    the other presets and the PSSH decoders out; the same check on the main entry (presets by
+  //    name) finds them, so the check can fail.
+  const markers = {
+    'custom preset': 'wrapRequest', // an option name only the custom preset reads
+    'clearkey preset': 'dashif.org/drm-problems', // DASH-IF problem types, only the clearkey preset
+    'PSSH decoders': 'WRMHEADER', // the PlayReady header decoder
+  };
+  const bundleText = async (source) => {
+    const entry = path.join(work, `treeshake-${Math.random().toString(36).slice(2)}.mjs`);
+    writeFileSync(entry, source);
+    const result = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', minify: true, write: false, logLevel: 'silent' });
+    return result.outputFiles[0].text;
+  };
+  try {
+    const core = await bundleText("export { Keyflow, expressPlay } from 'shaka-keyflow/core';\n");
+    const full = await bundleText("export { Keyflow } from 'shaka-keyflow';\n");
+    const keptInCore = Object.entries(markers).filter(([, marker]) => core.includes(marker)).map(([name]) => name);
+    const missingInFull = Object.entries(markers).filter(([, marker]) => !full.includes(marker)).map(([name]) => name);
+    const ok = core.includes('ExpressPlayToken') && keptInCore.length === 0 && missingInFull.length === 0;
+    record(
+      `shaka-keyflow/core tree-shakes unused presets (Keyflow + expressPlay: ${Math.round(core.length / 1024)} KiB minified; main entry: ${Math.round(full.length / 1024)} KiB)`,
+      ok,
+      ok ? '' : indent(`kept in core: ${keptInCore.join(', ') || '-'}; not found in the main entry: ${missingInFull.join(', ') || '-'}`),
+    );
+  } catch (error) {
+    record('shaka-keyflow/core tree-shakes unused presets', false, indent(String(error.message ?? error)));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // Telemetry: `timing`, `keystatus`, `expiration` events and getStats() during real playback.
 // Values are checked for sanity and order, never against milliseconds.
 import type S from 'shaka-player';
-import type { ExpirationEvent, KeyStatusEvent } from '../../src/events';
+import type { ExpirationEvent, InitDataEvent, KeyStatusEvent } from '../../src/events';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka-types';
 import type { TimingEvent } from '../../src/telemetry';
@@ -64,6 +64,22 @@ describe('telemetry', () => {
     expect(last.keys.every((k) => k.status === 'usable')).toBe(true);
     // ClearKey temporary sessions never expire: reported once as null.
     expect(expirations).toEqual([{ expiration: null }]);
+  });
+
+  it('reports the init data of the license request, decoded: the content’s own KIDs', async () => {
+    const initData: InitDataEvent[] = [];
+    keyflow.on('initdata', (e) => initData.push(e));
+    await player.load(at('content/cenc/manifest.mpd'));
+    await expectPlaysPast(video, 1);
+    expect(initData.length).toBe(1);
+    const event = initData[0]!;
+    expect(event.keySystem).toBe(CK);
+    expect(event.initDataType).toBe('cenc');
+    expect(event.decodeError).toBeUndefined();
+    // Shaka hands ClearKey the W3C common-system pssh of the MPD: one v1 box with both KIDs.
+    expect(event.systems.map((system) => system.name)).toEqual(['common']);
+    expect(event.systems[0]!.systemId).toBe('1077efecc0b24d02ace33c1e52e2fb4b');
+    expect([...event.systems[0]!.keyIds].sort()).toEqual([CONTENT_KEYS.audio.kid, CONTENT_KEYS.video.kid].sort());
   });
 
   it('counts requests per load in getStats(), reset by the next load', async () => {

@@ -1,8 +1,8 @@
 // The `clearkey` provider: a W3C Clear Key license server under the DASH-IF license request model.
-import { KeyflowError } from '../../src/errors';
 import { clearKeyProvider, DASHIF_PROBLEM_TYPES, type ClearKeyOptions } from '../../src/providers/clearkey';
 import type { DrmHttpFailure, DrmRequest, DrmResponse } from '../../src/providers/provider';
 import type { LicenseServers } from '../../src/key-systems';
+import { keyflowErrorOf } from '../helpers/errors';
 
 const CK = 'org.w3.clearkey';
 const URL_ = 'https://ck.example.test/license';
@@ -41,15 +41,6 @@ function problem(type: string, detail: string, extra: Record<string, string> = {
   return JSON.stringify({ type, title: 'Not authorized', status: 403, detail, ...extra });
 }
 
-function errorOf(fn: () => unknown): KeyflowError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(KeyflowError);
-    return error as KeyflowError;
-  }
-  throw new Error('expected a KeyflowError');
-}
 
 describe('clearkey provider (DASH-IF license request model)', () => {
   describe('requests', () => {
@@ -75,10 +66,10 @@ describe('clearkey provider (DASH-IF license request model)', () => {
     });
 
     it('refuses a token that cannot be a Bearer token', () => {
-      expect(errorOf(() => clearKeyProvider.rewriteRequest(request(), 'two words', options)).code).toBe('TOKEN_MALFORMED');
-      expect(errorOf(() => clearKeyProvider.rewriteRequest(request(), 'a\r\nX: 1', options)).code).toBe('TOKEN_MALFORMED');
-      expect(errorOf(() => clearKeyProvider.rewriteRequest(request(), '', options)).code).toBe('TOKEN_MALFORMED');
-      expect(errorOf(() => clearKeyProvider.rewriteRequest(request(), null, options)).code).toBe('TOKEN_MALFORMED');
+      expect(keyflowErrorOf(() => clearKeyProvider.rewriteRequest(request(), 'two words', options)).code).toBe('TOKEN_MALFORMED');
+      expect(keyflowErrorOf(() => clearKeyProvider.rewriteRequest(request(), 'a\r\nX: 1', options)).code).toBe('TOKEN_MALFORMED');
+      expect(keyflowErrorOf(() => clearKeyProvider.rewriteRequest(request(), '', options)).code).toBe('TOKEN_MALFORMED');
+      expect(keyflowErrorOf(() => clearKeyProvider.rewriteRequest(request(), null, options)).code).toBe('TOKEN_MALFORMED');
     });
   });
 
@@ -97,7 +88,7 @@ describe('clearkey provider (DASH-IF license request model)', () => {
     ];
     for (const [name, body, message] of malformed) {
       it(`a malformed reply (${name}) is MALFORMED_RESPONSE, not a 6008`, () => {
-        const error = errorOf(() => clearKeyProvider.unwrapResponse(response(body), options));
+        const error = keyflowErrorOf(() => clearKeyProvider.unwrapResponse(response(body), options));
         expect(error.code).toBe('MALFORMED_RESPONSE');
         expect(error.message).toBe(message);
         expect(error.httpStatus).toBe(200);
@@ -106,7 +97,7 @@ describe('clearkey provider (DASH-IF license request model)', () => {
 
     it('a 2xx problem+json reply is decoded as the problem', () => {
       const body = problem(DASHIF_PROBLEM_TYPES.INSUFFICIENT_PROOF_OF_AUTHORIZATION, 'No token');
-      const error = errorOf(() => clearKeyProvider.unwrapResponse(response(body, { 'content-type': 'application/problem+json' }), options));
+      const error = keyflowErrorOf(() => clearKeyProvider.unwrapResponse(response(body, { 'content-type': 'application/problem+json' }), options));
       expect(error.code).toBe('TOKEN_INVALID');
     });
   });
@@ -160,7 +151,7 @@ describe('clearkey provider (DASH-IF license request model)', () => {
 
   describe('validation', () => {
     it('needs the ClearKey license URL', () => {
-      const error = errorOf(() => clearKeyProvider.validate({ token: 't' }));
+      const error = keyflowErrorOf(() => clearKeyProvider.validate({ token: 't' }));
       expect(error.code).toBe('INVALID_CONFIG');
       expect(error.message).toBe("clearkey: `servers['org.w3.clearkey']` must be the license server URL");
     });
@@ -168,8 +159,8 @@ describe('clearkey provider (DASH-IF license request model)', () => {
     it('checks the token and problemTypes', () => {
       expect(() => clearKeyProvider.validate(options)).not.toThrow();
       expect(() => clearKeyProvider.validate({ servers: { [CK]: URL_ } })).not.toThrow();
-      expect(errorOf(() => clearKeyProvider.validate({ ...options, token: {} as never })).message).toMatch(/`token` must be/);
-      expect(errorOf(() => clearKeyProvider.validate({ ...options, problemTypes: { x: 'NOPE' as never } })).message).toMatch(/`problemTypes`/);
+      expect(keyflowErrorOf(() => clearKeyProvider.validate({ ...options, token: {} as never })).message).toMatch(/`token` must be/);
+      expect(keyflowErrorOf(() => clearKeyProvider.validate({ ...options, problemTypes: { x: 'NOPE' as never } })).message).toMatch(/`problemTypes`/);
     });
   });
 });

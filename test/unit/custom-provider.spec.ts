@@ -1,9 +1,9 @@
 // The `custom` provider: exact bytes of every wrapping shape, every unwrapping path, every
 // malformed reply as a typed error, error extraction, certificates, validation, idempotency.
-import { KeyflowError } from '../../src/errors';
 import { customProvider, type CustomOptions } from '../../src/providers/custom';
 import type { DrmHttpFailure, DrmRequest, DrmResponse } from '../../src/providers/provider';
 import type { LicenseServers } from '../../src/key-systems';
+import { keyflowErrorOf } from '../helpers/errors';
 
 type Options = CustomOptions & { servers?: LicenseServers };
 
@@ -48,15 +48,6 @@ function withServers(options: CustomOptions, servers: LicenseServers = { [WV]: '
   return { servers, ...options };
 }
 
-function errorOf(fn: () => unknown): KeyflowError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(KeyflowError);
-    return error as KeyflowError;
-  }
-  throw new Error('expected a KeyflowError');
-}
 
 describe('custom provider', () => {
   describe('request wrapping: exact bytes of each shape', () => {
@@ -198,15 +189,15 @@ describe('custom provider', () => {
     });
 
     it('refuses a token that would inject a header line', () => {
-      const error = errorOf(() => customProvider.rewriteRequest(request(), 'a\r\nX-Evil: 1', withServers({ token: 't', headers: { 'X-Token': '{token}' } })));
+      const error = keyflowErrorOf(() => customProvider.rewriteRequest(request(), 'a\r\nX-Evil: 1', withServers({ token: 't', headers: { 'X-Token': '{token}' } })));
       expect(error.code).toBe('TOKEN_MALFORMED');
       expect(error.message).not.toContain('X-Evil');
     });
 
     it('fails typed when the request lacks what a template needs', () => {
-      expect(errorOf(() => customProvider.rewriteRequest(request({ url: 'https://l.test/{keyIdHex}', keyIds: [] }), null, withServers({}))).code).toBe('INVALID_CONFIG');
-      expect(errorOf(() => customProvider.rewriteRequest(request(), { other: 1 }, withServers({ token: () => ({}), query: { t: '{token}' } }))).code).toBe('TOKEN_MALFORMED');
-      expect(errorOf(() => customProvider.rewriteRequest(request(), null, withServers({ token: () => 'x', query: { t: '{token}' } }))).code).toBe('TOKEN_MALFORMED');
+      expect(keyflowErrorOf(() => customProvider.rewriteRequest(request({ url: 'https://l.test/{keyIdHex}', keyIds: [] }), null, withServers({}))).code).toBe('INVALID_CONFIG');
+      expect(keyflowErrorOf(() => customProvider.rewriteRequest(request(), { other: 1 }, withServers({ token: () => ({}), query: { t: '{token}' } }))).code).toBe('TOKEN_MALFORMED');
+      expect(keyflowErrorOf(() => customProvider.rewriteRequest(request(), null, withServers({ token: () => 'x', query: { t: '{token}' } }))).code).toBe('TOKEN_MALFORMED');
     });
   });
 
@@ -243,10 +234,10 @@ describe('custom provider', () => {
     it('checks an unwrapped ClearKey license before it reaches the CDM', () => {
       const ck = { keySystem: CK };
       expect(text(unwrap(`{"rawLicenseBase64":"${CK_LICENSE_B64}"}`, { unwrapResponse: { path: 'rawLicenseBase64' } }, ck))).toBe(CK_LICENSE);
-      const error = errorOf(() => unwrap(`{"rawLicenseBase64":"${btoa('{"keys":[]}')}"}`, { unwrapResponse: { path: 'rawLicenseBase64' } }, ck));
+      const error = keyflowErrorOf(() => unwrap(`{"rawLicenseBase64":"${btoa('{"keys":[]}')}"}`, { unwrapResponse: { path: 'rawLicenseBase64' } }, ck));
       expect(error.code).toBe('MALFORMED_RESPONSE');
       expect(error.message).toBe('custom: the unwrapped license is not a ClearKey license: its "keys" array is empty');
-      const wrappedButNotUnwrapped = errorOf(() => unwrap(`{"rawLicenseBase64":"${CK_LICENSE_B64}"}`, {}, ck));
+      const wrappedButNotUnwrapped = keyflowErrorOf(() => unwrap(`{"rawLicenseBase64":"${CK_LICENSE_B64}"}`, {}, ck));
       expect(wrappedButNotUnwrapped.message).toBe(
         'custom: the reply is not a ClearKey license: it has no "keys" array (is the license wrapped? see unwrapResponse)',
       );
@@ -278,7 +269,7 @@ describe('custom provider', () => {
       ];
       for (const c of cases) {
         it(c.name, () => {
-          const error = errorOf(() => unwrap(c.body, { unwrapResponse: { path: c.path ?? 'license' } }));
+          const error = keyflowErrorOf(() => unwrap(c.body, { unwrapResponse: { path: c.path ?? 'license' } }));
           expect(error.code).toBe('MALFORMED_RESPONSE');
           expect(error.message).toBe(c.message);
           expect(error.httpStatus).toBe(200);
@@ -287,13 +278,13 @@ describe('custom provider', () => {
       }
 
       it('plain text that is not base64', () => {
-        const error = errorOf(() => unwrap('{"license":"x"}', { unwrapResponse: { path: '' } }));
+        const error = keyflowErrorOf(() => unwrap('{"license":"x"}', { unwrapResponse: { path: '' } }));
         expect(error.code).toBe('MALFORMED_RESPONSE');
         expect(error.message).toBe('custom: the license server\'s reply is not base64 text (it starts "{\\"license\\":\\"x\\"}") (see unwrapResponse)');
       });
 
       it('an empty reply without unwrapping', () => {
-        const error = errorOf(() => unwrap('', {}));
+        const error = keyflowErrorOf(() => unwrap('', {}));
         expect(error.code).toBe('MALFORMED_RESPONSE');
         expect(error.message).toBe("custom: the license server's reply is empty");
       });
@@ -304,7 +295,7 @@ describe('custom provider', () => {
         unwrapResponse: { path: 'license' },
         errors: { code: 'status.code', message: 'status.message', rules: [{ providerCode: 89, means: 'NOT_ENTITLED' }] },
       };
-      const error = errorOf(() => unwrap('{"status":{"code":89,"message":"ko: not entitled"}}', options));
+      const error = keyflowErrorOf(() => unwrap('{"status":{"code":89,"message":"ko: not entitled"}}', options));
       expect(error.code).toBe('NOT_ENTITLED');
       expect(error.providerCode).toBe(89);
       expect(error.httpStatus).toBe(200);
@@ -386,7 +377,7 @@ describe('custom provider', () => {
   });
 
   describe('validation', () => {
-    const invalid = (options: Partial<Options>) => errorOf(() => customProvider.validate({ servers: { [WV]: 'https://l.test/' }, ...options } as Options));
+    const invalid = (options: Partial<Options>) => keyflowErrorOf(() => customProvider.validate({ servers: { [WV]: 'https://l.test/' }, ...options } as Options));
 
     it('accepts a full configuration', () => {
       expect(() =>
@@ -405,7 +396,7 @@ describe('custom provider', () => {
     });
 
     it('needs at least one license URL', () => {
-      const error = errorOf(() => customProvider.validate({}));
+      const error = keyflowErrorOf(() => customProvider.validate({}));
       expect(error.code).toBe('INVALID_CONFIG');
       expect(error.message).toMatch(/^custom: `servers` must give the license URL/);
     });

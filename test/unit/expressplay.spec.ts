@@ -1,6 +1,6 @@
-import { KeyflowError } from '../../src/errors';
 import { EXPRESSPLAY_DEFAULT_SERVERS, expressPlayProvider, type ExpressPlayOptions } from '../../src/providers/expressplay';
 import type { DrmRequest } from '../../src/providers/provider';
+import { keyflowErrorOf } from '../helpers/errors';
 
 const WV = 'com.widevine.alpha';
 const options: ExpressPlayOptions = { token: 'unused' };
@@ -25,15 +25,6 @@ function rewrite(token: Parameters<typeof expressPlayProvider.rewriteRequest>[1]
   return expressPlayProvider.rewriteRequest(req, token, options);
 }
 
-function errorOf(fn: () => unknown): KeyflowError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(KeyflowError);
-    return error as KeyflowError;
-  }
-  throw new Error('expected a KeyflowError');
-}
 
 describe('ExpressPlay provider', () => {
   describe('default license URLs', () => {
@@ -90,7 +81,7 @@ describe('ExpressPlay provider', () => {
     });
 
     it('without an ExpressPlayToken parameter is a TOKEN_MALFORMED error', () => {
-      const error = errorOf(() => rewrite('https://lic.test/r/?foo=bar'));
+      const error = keyflowErrorOf(() => rewrite('https://lic.test/r/?foo=bar'));
       expect(error.code).toBe('TOKEN_MALFORMED');
       expect(error.keySystem).toBe(WV);
     });
@@ -106,20 +97,20 @@ describe('ExpressPlay provider', () => {
     });
 
     it('rejects objects without a usable URL or token', () => {
-      expect(errorOf(() => rewrite({ licenseAcquisitionUrl: 'not a url', token: 't' })).code).toBe('TOKEN_MALFORMED');
-      expect(errorOf(() => rewrite({ licenseAcquisitionUrl: 'https://a.test/', token: '' })).code).toBe('TOKEN_MALFORMED');
+      expect(keyflowErrorOf(() => rewrite({ licenseAcquisitionUrl: 'not a url', token: 't' })).code).toBe('TOKEN_MALFORMED');
+      expect(keyflowErrorOf(() => rewrite({ licenseAcquisitionUrl: 'https://a.test/', token: '' })).code).toBe('TOKEN_MALFORMED');
     });
   });
 
   it('rejects empty and non-string tokens with TOKEN_MALFORMED', () => {
-    expect(errorOf(() => rewrite('  ')).code).toBe('TOKEN_MALFORMED');
-    expect(errorOf(() => rewrite(42 as unknown as string)).code).toBe('TOKEN_MALFORMED');
+    expect(keyflowErrorOf(() => rewrite('  ')).code).toBe('TOKEN_MALFORMED');
+    expect(keyflowErrorOf(() => rewrite(42 as unknown as string)).code).toBe('TOKEN_MALFORMED');
   });
 
   describe('validate()', () => {
     it('requires a token', () => {
-      expect(errorOf(() => expressPlayProvider.validate({} as ExpressPlayOptions)).code).toBe('INVALID_CONFIG');
-      expect(errorOf(() => expressPlayProvider.validate({ token: '' })).code).toBe('INVALID_CONFIG');
+      expect(keyflowErrorOf(() => expressPlayProvider.validate({} as ExpressPlayOptions)).code).toBe('INVALID_CONFIG');
+      expect(keyflowErrorOf(() => expressPlayProvider.validate({ token: '' })).code).toBe('INVALID_CONFIG');
       expect(() => expressPlayProvider.validate({ token: () => 't' })).not.toThrow();
       expect(() => expressPlayProvider.validate({ token: { licenseAcquisitionUrl: 'https://a.test', token: 't' } })).not.toThrow();
     });
@@ -174,9 +165,9 @@ describe('ExpressPlay provider', () => {
     });
 
     it('rejects an empty license and a ClearKey reply that is not a JWK set', () => {
-      expect(errorOf(() => unwrap(WV, '')).code).toBe('MALFORMED_RESPONSE');
-      expect(errorOf(() => unwrap('org.w3.clearkey', '<html>gateway</html>')).code).toBe('MALFORMED_RESPONSE');
-      expect(errorOf(() => unwrap('org.w3.clearkey', '{"license":"x"}')).code).toBe('MALFORMED_RESPONSE');
+      expect(keyflowErrorOf(() => unwrap(WV, '')).code).toBe('MALFORMED_RESPONSE');
+      expect(keyflowErrorOf(() => unwrap('org.w3.clearkey', '<html>gateway</html>')).code).toBe('MALFORMED_RESPONSE');
+      expect(keyflowErrorOf(() => unwrap('org.w3.clearkey', '{"license":"x"}')).code).toBe('MALFORMED_RESPONSE');
       expect(() => unwrap('org.w3.clearkey', '{"keys":[]}')).not.toThrow();
     });
   });

@@ -1,6 +1,5 @@
 // The shared wire building blocks (src/providers/wire/): encodings, JSON paths, templates,
 // request wrapping and response unwrapping, headers, error extraction, Clear Key shapes.
-import { KeyflowError } from '../../src/errors';
 import type { DrmRequest } from '../../src/providers/provider';
 import { clearKeyChallengeKeyIds, clearKeyLicenseProblem, isClearKeyJwkSet } from '../../src/providers/wire/clearkey';
 import { decodeText, encodeBytes, hexToUuid } from '../../src/providers/wire/encoding';
@@ -10,6 +9,7 @@ import { getPath, isValidPath, setPath } from '../../src/providers/wire/json-pat
 import { psshContentId, requestKeyIds } from '../../src/providers/wire/request-info';
 import { expandJson, expandText, parseTemplate, placeholdersOf, TemplateSyntaxError, type TemplateValues } from '../../src/providers/wire/template';
 import { recallChallenge, unwrapLicense, wrapChallenge, wrappingProblem, unwrappingProblem } from '../../src/providers/wire/wrap';
+import { keyflowErrorOf } from '../helpers/errors';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -21,15 +21,6 @@ function values(overrides: Partial<TemplateValues> = {}): TemplateValues {
   return { keySystem: 'com.widevine.alpha', messageType: 'license-request', keyIds: [AUDIO, VIDEO], contentId: 'movie 1', psshContentId: null, token: 'T0k+en/=', ...overrides };
 }
 
-function thrown(fn: () => unknown): KeyflowError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(KeyflowError);
-    return error as KeyflowError;
-  }
-  throw new Error('expected a KeyflowError');
-}
 
 describe('wire: encodings', () => {
   const data = new Uint8Array([0xfb, 0xff, 0x01]);
@@ -153,14 +144,14 @@ describe('wire: templates', () => {
   });
 
   it('fails with a typed error when the request lacks a value', () => {
-    expect(thrown(() => expandText('{keyIdHex}', values({ keyIds: [] }), "servers['x']")).code).toBe('INVALID_CONFIG');
-    expect(thrown(() => expandText('{keyIdHex}', values({ keyIds: [] }), "servers['x']")).message).toMatch(/servers\['x'\] uses \{keyIdHex\} but the request has no key IDs/);
-    expect(thrown(() => expandText('{contentId}', values({ contentId: null }), 'h')).code).toBe('INVALID_CONFIG');
-    expect(thrown(() => expandText('{psshContentId}', values(), 'h')).message).toMatch(/no Widevine content_id/);
-    expect(thrown(() => expandText('{token}', values({ token: { nope: 1 } }), 'h')).code).toBe('TOKEN_MALFORMED');
-    expect(thrown(() => expandText('{token}', values({ token: '  ' }), 'h')).code).toBe('TOKEN_MALFORMED');
-    expect(thrown(() => expandText('{token.user}', values({ token: 'str' }), 'h')).code).toBe('TOKEN_MALFORMED');
-    expect(thrown(() => expandText('{token.user}', values({ token: {} }), 'h')).message).toMatch(/has no `user`/);
+    expect(keyflowErrorOf(() => expandText('{keyIdHex}', values({ keyIds: [] }), "servers['x']")).code).toBe('INVALID_CONFIG');
+    expect(keyflowErrorOf(() => expandText('{keyIdHex}', values({ keyIds: [] }), "servers['x']")).message).toMatch(/servers\['x'\] uses \{keyIdHex\} but the request has no key IDs/);
+    expect(keyflowErrorOf(() => expandText('{contentId}', values({ contentId: null }), 'h')).code).toBe('INVALID_CONFIG');
+    expect(keyflowErrorOf(() => expandText('{psshContentId}', values(), 'h')).message).toMatch(/no Widevine content_id/);
+    expect(keyflowErrorOf(() => expandText('{token}', values({ token: { nope: 1 } }), 'h')).code).toBe('TOKEN_MALFORMED');
+    expect(keyflowErrorOf(() => expandText('{token}', values({ token: '  ' }), 'h')).code).toBe('TOKEN_MALFORMED');
+    expect(keyflowErrorOf(() => expandText('{token.user}', values({ token: 'str' }), 'h')).code).toBe('TOKEN_MALFORMED');
+    expect(keyflowErrorOf(() => expandText('{token.user}', values({ token: {} }), 'h')).message).toMatch(/has no `user`/);
   });
 });
 
