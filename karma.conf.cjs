@@ -129,7 +129,7 @@ module.exports = async (config) => {
         },
       },
     },
-    browserNoActivityTimeout: 120000,
+    browserNoActivityTimeout: 300000,
     browserDisconnectTimeout: 30000,
     captureTimeout: 120000,
     singleRun: true,
