@@ -171,6 +171,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private readonly bySentUrl_ = new Map<string, Exchange>();
   private readonly emitted_ = new WeakSet<KeyflowError>();
   private readonly lifetime_ = new AbortController();
+  /** Aborted when the current content is unloaded (Retry-After waits). */
+  private loadLifetime_ = new AbortController();
   private readonly tokens_: TokenCache;
   private readonly keySystemProbes_ = new Map<string, Promise<boolean>>();
   private readonly seenInitData_ = new Set<string>();
@@ -269,7 +271,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     const normalized = normalizeCommonOptions(merged) as NormalizedConfig;
     this.provider_.validate(normalized);
     this.config_ = normalized;
-    if ('token' in (update as object)) this.tokens_.clear();
+    if ('token' in (update as object)) this.tokens_.forget();
     this.applyServers_();
   }
 
@@ -287,6 +289,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     if (this.destroyed_) return;
     this.destroyed_ = true;
     this.lifetime_.abort(new KeyflowError('DESTROYED', 'Abandoned: keyflow was destroyed'));
+    this.loadLifetime_.abort(new KeyflowError('DESTROYED', 'Abandoned: keyflow was destroyed'));
     this.tokens_.clear();
     const net = this.net_;
     if (net) {
@@ -545,7 +548,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     }
     let cached = false;
     if (!exchange.token) {
-      const found = reason ? null : this.tokens_.find(key);
+      // After a rejection, join a new token another request has already started, if any.
+      const found = this.tokens_.find(key);
       if (found) {
         exchange.token = found;
         cached = true;
@@ -579,6 +583,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private onManifestRequest_(request: ShakaRequest, context: ShakaRequestContext | undefined): void {
     const uri = request.uris[0] ?? null;
     const isPreload = !!context?.isPreload;
+    // HLS media playlists are MANIFEST requests too: only the asset itself starts a load.
+    const asset = this.player_?.getAssetUri?.();
+    if (!isPreload && asset && uri !== asset) return;
     if (isPreload) {
       this.preloadManifestUri_ = uri;
     } else if (uri !== this.manifestUri_) {
@@ -601,8 +608,10 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   }
 
   private readonly onUnloading_ = (): void => {
-    // Token fetches for the content being unloaded are not needed any more.
+    // Token fetches and Retry-After waits for the content being unloaded are not needed any more.
     this.tokens_.abandonOthers(null);
+    this.loadLifetime_.abort(new KeyflowError('ABORTED', 'Abandoned: the content was unloaded'));
+    this.loadLifetime_ = new AbortController();
   };
 
   // --- filters ----------------------------------------------------------------
@@ -704,7 +713,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     let token: unknown = null;
     try {
       const waitUntil = exchange.notBefore - performance.now();
-      if (waitUntil > 0) await sleep(waitUntil, this.lifetime_.signal);
+      if (waitUntil > 0) {
+        await sleep(waitUntil, this.loadLifetime_.signal);
+      }
       if (this.tokenSource_() !== undefined) token = await this.tokenFor_(exchange, attempt);
     } catch (error) {
       throw this.fail_(asKeyflowError(error, keySystem), exchange.secrets);
@@ -784,7 +795,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       throw this.fail_(asKeyflowError(error, exchange.keySystem), exchange.secrets);
     }
     if (license !== body) response.data = license;
-    this.bySentUrl_.delete(exchange.sentUrl);
+    // Other sessions may have sent the same URL (same token): only forget it if it is this exchange.
+    if (this.bySentUrl_.get(exchange.sentUrl) === exchange) this.bySentUrl_.delete(exchange.sentUrl);
     exchange.respondedAt = performance.now();
     if (exchange.kind === 'certificate' || exchange.isCertificateChallenge) {
       this.keepCertificate_(exchange.keySystem, license);
@@ -845,9 +857,11 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     if (isTokenRejection(keyflowError) && this.canRefreshToken_()) {
       if (exchange.tokenRefreshed) {
         exchange.pendingError = this.tokenRejected_(keyflowError);
-      } else if (attemptsLeft) {
+      } else if (attemptsLeft && exchange.perAttemptFilters) {
         exchange.needsNewToken = true;
       } else {
+        // Shaka 4.x would resend the rejected token: stop its retries (recovery is by reload).
+        if (!exchange.perAttemptFilters) event.preventDefault?.();
         exchange.pendingError = keyflowError;
       }
       return;
@@ -966,6 +980,10 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private fail_(error: KeyflowError, secrets: readonly string[]): KeyflowError {
     const clean = redact(error.message, secrets);
     if (clean !== error.message) error.message = clean;
+    if (error.cause instanceof KeyflowError) {
+      const cleanCause = redact(error.cause.message, secrets);
+      if (cleanCause !== error.cause.message) error.cause.message = cleanCause;
+    }
     // An abandoned request (new load, destroy) is not a failure the app needs to hear about.
     const abandoned = error.code === 'ABORTED' || error.code === 'DESTROYED';
     if (!abandoned && !this.emitted_.has(error) && !this.destroyed_) {

@@ -146,6 +146,14 @@ export class TokenCache {
     }
   }
 
+  /**
+   * Forgets every token for new lookups (the token source changed) without
+   * aborting fetches that license requests are already waiting for.
+   */
+  forget(): void {
+    this.entries_ = [];
+  }
+
   /** Aborts every in-flight fetch and forgets every token. */
   clear(): void {
     for (const entry of this.entries_) if (!entry.settled) entry.controller.abort();

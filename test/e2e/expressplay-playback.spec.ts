@@ -87,10 +87,15 @@ describe('ExpressPlay flow, end to end (ClearKey CDM)', () => {
   }
 
   it('a forged token (no refresh): no playback, TOKEN_INVALID on keyflow and in Shaka’s error', async () => {
-    const log = useKeyflow(async () => forge(await mintToken({ drm: 'ck' })));
+    let sent = '';
+    const log = useKeyflow(async () => (sent = forge(await mintToken({ drm: 'ck' }))));
     keyflow!.configure({ refreshRejectedToken: false });
     const { shakaError, keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
     expect(shakaError.code).toBe(6007);
+    // Neither keyflow's error nor Shaka's own error chain carries the token.
+    const token = sent.slice(sent.indexOf('ExpressPlayToken=') + 'ExpressPlayToken='.length);
+    expect(token.length).toBeGreaterThan(20);
+    expect(JSON.stringify(shakaError)).not.toContain(token.slice(0, 20));
     expect(keyflowError?.code).toBe('TOKEN_INVALID');
     expect(keyflowError?.httpStatus).toBe(403);
     expect(keyflowError?.providerCode).toBe(-4010);
