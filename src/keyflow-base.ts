@@ -476,14 +476,23 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
    * player is using.
    */
   private certificateKeySystem_(uri: string): string | null {
+    return this.configuredCertificateKeySystem_(uri) ?? ((this.player_ as { keySystem?: () => string } | null)?.keySystem?.() || null);
+  }
+
+  /**
+   * The key system whose configured `drm.advanced[keySystem].serverCertificateUri`
+   * is exactly `uri`, or null. Only such a certificate request may carry a
+   * token: Shaka prefers a manifest's `dashif:Certurl` over the configuration.
+   */
+  private configuredCertificateKeySystem_(uri: string | undefined): string | null {
     const player = this.player_;
-    if (!player) return null;
+    if (!player || !uri) return null;
     const advanced = (player.getConfiguration() as { drm: { advanced?: Record<string, { serverCertificateUri?: string }> } }).drm
       .advanced ?? {};
     for (const [keySystem, settings] of Object.entries(advanced)) {
       if (settings?.serverCertificateUri && settings.serverCertificateUri === uri) return keySystem;
     }
-    return (player as { keySystem?: () => string }).keySystem?.() || null;
+    return null;
   }
 
   /**
@@ -632,7 +641,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     if (type === ShakaRequestType.SERVER_CERTIFICATE && !kind && !this.certificateStarts_.has(request)) {
       this.certificateStarts_.set(request, performance.now());
     }
-    const keySystem = request.drmInfo?.keySystem;
+    // Shaka's certificate requests carry no DRM info: the configured certificate URI names the key system.
+    const keySystem =
+      request.drmInfo?.keySystem ?? (kind === 'certificate' ? this.configuredCertificateKeySystem_(request.uris[0]) : null);
     if (!kind || !keySystem) return;
     const baseUrl = kind === 'license' ? this.licenseUrlFor_(keySystem) : request.uris[0];
     if (!baseUrl) return;

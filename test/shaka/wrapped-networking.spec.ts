@@ -137,6 +137,30 @@ describe('Wrapped license exchanges on Shaka NetworkingEngine', () => {
     expect(seen.join(' ')).not.toContain('tok%2B1');
   });
 
+  it('custom certificate: the token goes on the configured serverCertificateUri only, never on another certificate URL', async () => {
+    const WV = 'com.widevine.alpha';
+    start([{ status: 200, body: new Uint8Array([8, 5, 18, 0]) }], {
+      provider: 'custom',
+      token: 'T-cert',
+      headers: { 'X-Token': '{token}' },
+      certificate: {},
+      servers: { [WV]: 'https://lic.test/wv' },
+    } as KeyflowConfig);
+    player.configure({ drm: { advanced: { [WV]: { serverCertificateUri: 'https://cert.test/service' } } } });
+    const net = player.getNetworkingEngine()!;
+    const certificateRequest = (uri: string) => {
+      // As Shaka's DrmEngine builds it: a GET with no DRM info (lib/drm/drm_engine.js setServerCertificate).
+      const request = shaka.net.NetworkingEngine.makeRequest([uri], shaka.net.NetworkingEngine.defaultRetryParameters());
+      return net.request(5 as S.net.NetworkingEngine.RequestType, request).promise;
+    };
+    await certificateRequest('https://cert.test/service');
+    await certificateRequest('https://manifest-certurl.test/cert');
+    expect(fake!.captured.map((r) => [r.uri, r.headers['X-Token'] ?? null])).toEqual([
+      ['https://cert.test/service', 'T-cert'],
+      ['https://manifest-certurl.test/cert', null],
+    ]);
+  });
+
   it('clearkey: Bearer token and JSON content type on the wire; problem+json errors typed', async () => {
     const problem = { type: 'https://dashif.org/drm-problems/insufficient-proof-of-authorization', title: 'Not authorized', detail: 'The authorization token has expired.' };
     const kf = start([{ status: 200, body: CK_LICENSE }, { status: 403, body: JSON.stringify(problem), headers: { 'content-type': 'application/problem+json' } }], {
