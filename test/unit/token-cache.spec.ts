@@ -108,12 +108,12 @@ describe('TokenCache', () => {
 
   it('aborts in-flight fetches of other manifests, and all of them on clear()', () => {
     const signals: AbortSignal[] = [];
-    const pending = () => (signal: AbortSignal) => {
+    const neverSettles = () => (signal: AbortSignal) => {
       signals.push(signal);
       return new Promise<unknown>(() => {});
     };
-    cache.start(key([], 'https://cdn.test/a.mpd'), 'prefetch', lifetime.signal, pending());
-    cache.start(key([], 'https://cdn.test/b.mpd'), 'prefetch', lifetime.signal, pending());
+    cache.start(key([], 'https://cdn.test/a.mpd'), 'prefetch', lifetime.signal, neverSettles());
+    cache.start(key([], 'https://cdn.test/b.mpd'), 'prefetch', lifetime.signal, neverSettles());
     cache.abandonOthers('https://cdn.test/b.mpd');
     expect(signals.map((s) => s.aborted)).toEqual([true, false]);
     expect(cache.find(key([], 'https://cdn.test/b.mpd'))).not.toBeNull();

@@ -55,7 +55,7 @@ import {
   listen,
   normalizeBasePath,
   readBody,
-  relativeTarget,
+  mountableHandler,
   sendReply,
   setCommonHeaders,
   type EmulatorContentKey,
@@ -373,20 +373,13 @@ export function createDashIfClearKeyHandler(options: DashIfClearKeyServerOptions
     }
   };
 
-  const handler = ((req: IncomingMessage, res: ServerResponse): boolean => {
-    const target = relativeTarget(req.url ?? '/', basePath);
-    if (!target) return false;
-    req.on('error', () => undefined);
-    res.on('error', () => undefined);
-    handle(req, res, target.path, target.query).catch(() => {
-      if (!res.headersSent) sendReply(res, 500, 'text/plain', 'emulator error');
-    });
-    return true;
-  }) as DashIfClearKeyHandler;
-  Object.defineProperty(handler, 'requests', { get: () => records.slice(), enumerable: true });
-  Object.defineProperty(handler, 'clearRequests', { value: () => void (records = []), enumerable: true });
-  Object.defineProperty(handler, 'issueToken', { value: issueToken, enumerable: true });
-  return handler;
+  return mountableHandler(
+    basePath,
+    handle,
+    'emulator error',
+    { read: () => records.slice(), clear: () => void (records = []) },
+    { issueToken },
+  ) as DashIfClearKeyHandler;
 }
 
 /**

@@ -181,3 +181,37 @@ export async function listen(handler: MountableHandler, port = 0, host = '127.0.
     },
   };
 }
+
+/**
+ * Builds the request handler both test servers mount: it answers the paths under `basePath`
+ * (returning true), leaves others to the host server (false), never lets a failure escape (a 500
+ * with `failureText`), and exposes the request log and the server's extra methods.
+ *
+ * @param basePath where the server is mounted (`''` when standalone)
+ * @param handle answers one request, given its path under `basePath` and its query
+ * @param failureText the body of the 500 answered when `handle` throws
+ * @param log reads and clears the server's request records
+ * @param extras methods the handler carries besides the log (e.g. `issueToken`)
+ */
+export function mountableHandler<Records, Extras extends object>(
+  basePath: string,
+  handle: (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams) => Promise<void>,
+  failureText: string,
+  log: { read(): Records; clear(): void },
+  extras: Extras,
+): MountableHandler & { readonly requests: Records; clearRequests(): void } & Extras {
+  const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const target = relativeTarget(req.url ?? '/', basePath);
+    if (!target) return false;
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    handle(req, res, target.path, target.query).catch(() => {
+      if (!res.headersSent) sendReply(res, 500, 'text/plain', failureText);
+    });
+    return true;
+  };
+  Object.defineProperty(handler, 'requests', { get: log.read, enumerable: true });
+  Object.defineProperty(handler, 'clearRequests', { value: log.clear, enumerable: true });
+  for (const [name, value] of Object.entries(extras)) Object.defineProperty(handler, name, { value, enumerable: true });
+  return handler as MountableHandler & { readonly requests: Records; clearRequests(): void } & Extras;
+}
