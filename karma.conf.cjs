@@ -73,7 +73,8 @@ module.exports = async (config) => {
     plugins: ['karma-jasmine', 'karma-chrome-launcher', 'karma-firefox-launcher', 'karma-esbuild', require('./test/karma-summary-reporter.cjs')],
     files: [
       shakaBuild(),
-      { pattern: 'test/**/*.spec.ts', watched: true },
+      // KEYFLOW_SPECS narrows the run to some spec files (a glob), e.g. KEYFLOW_SPECS='test/unit/**/*.spec.ts'.
+      { pattern: process.env.KEYFLOW_SPECS || 'test/**/*.spec.ts', watched: true },
     ],
     preprocessors: { 'test/**/*.spec.ts': ['esbuild'] },
     // ignoreAnnotations: package.json says "sideEffects": false (true of the library), which would
