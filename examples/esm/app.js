@@ -18,13 +18,14 @@ const keyflow = new Keyflow(player, {
   // The app backend calls ExpressPlay's token API and relays its answer (a tokenized license URL).
   token: async (ctx) => {
     const res = await fetch(`/api/token?drm=${encodeURIComponent(ctx.keySystem)}`, { signal: ctx.signal });
-    if (!res.ok) throw new Error(`token backend: HTTP ${res.status}`);
+    if (!res.ok) throw res; // keyflow: TOKEN_SOURCE_FAILED, err.httpStatus = res.status
     return (await res.text()).trim();
   },
   servers: { 'org.w3.clearkey': new URL('/hms/ck/rights/', location.href).href },
 });
 keyflow.on('licenserequest', (e) => test.event('licenserequest', `${e.keySystem} ${e.url}`)); // token redacted
 keyflow.on('licenseresponse', (e) => test.event('licenseresponse', `${e.status} in ${Math.round(e.durationMs)} ms`));
+// A license failure does not reject player.load(): it arrives as these two error events.
 keyflow.on('error', (err) => test.fail(`${err.code}: ${err.message}`));
 player.addEventListener('error', (event) => {
   const err = findKeyflowError(event.detail);
@@ -36,6 +37,7 @@ try {
   status.textContent = `Loaded: ${player.keySystem()}`;
   await video.play().catch(() => {});
 } catch (error) {
+  // load() rejects when the content cannot be loaded (the manifest, for example).
   const err = findKeyflowError(error);
   test.fail(err ? `${err.code}: ${err.message}` : `load failed: Shaka error ${error?.code}`);
 }

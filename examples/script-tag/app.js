@@ -18,7 +18,7 @@
     // authenticator and relays the answer: here a tokenized license URL, which keyflow uses as it is.
     token: async (ctx) => {
       const res = await fetch('/api/token?drm=' + encodeURIComponent(ctx.keySystem), { signal: ctx.signal });
-      if (!res.ok) throw new Error('token backend: HTTP ' + res.status);
+      if (!res.ok) throw res; // keyflow: TOKEN_SOURCE_FAILED, err.httpStatus = res.status
       return (await res.text()).trim();
     },
     // ClearKey (the CDM every browser has) has no ExpressPlay production URL: the local emulator's.
@@ -26,6 +26,7 @@
   });
   keyflow.on('licenserequest', (e) => test.event('licenserequest', e.keySystem + ' ' + e.url)); // token redacted
   keyflow.on('licenseresponse', (e) => test.event('licenseresponse', e.status + ' in ' + Math.round(e.durationMs) + ' ms'));
+  // A license failure does not reject player.load(): it arrives as these two error events.
   keyflow.on('error', (err) => test.fail(err.code + ': ' + err.message));
   player.addEventListener('error', (event) => {
     const err = shakaKeyflow.findKeyflowError(event.detail);
@@ -37,6 +38,7 @@
     status.textContent = 'Loaded: ' + player.keySystem();
     await video.play().catch(() => {});
   } catch (error) {
+    // load() rejects when the content cannot be loaded (the manifest, for example).
     const err = shakaKeyflow.findKeyflowError(error);
     test.fail(err ? err.code + ': ' + err.message : 'load failed: Shaka error ' + (error && error.code));
   }
