@@ -49,50 +49,39 @@ if (!existsSync(path.join(ROOT, 'dist', 'shaka-keyflow.d.ts'))) {
 
 const files = process.argv.length > 2 ? process.argv.slice(2).map((f) => path.resolve(f)) : docFiles();
 const problems = []; // { where, message }
-const blocks = []; // { file, line, lang, code, preludeLines, preludeLine, name }
+const blocks = []; // { file, fence, line, lang, indent, code, prelude, preludeLines, preludeLine, name }
 const notCode = new Map(); // tag -> count
 
 for (const file of files) collectBlocks(file);
 
+const failedBlocks = new Map(); // block -> messages
+const stray = []; // tsc output not about a block
 const work = mkdtempSync(path.join(tmpdir(), 'keyflow-docs-'));
-let compiled = { ok: true, output: '' };
 try {
-  if (blocks.length > 0) compiled = typeCheck(work);
+  setUpProject(work);
+  // TypeScript reports no semantic errors while any file has a syntax error, so a pass that finds
+  // failing blocks is followed by one without them, until a pass finds nothing new: every block
+  // that does not compile is listed.
+  let remaining = blocks;
+  while (remaining.length > 0) {
+    const run = typeCheck(work, remaining);
+    const known = failedBlocks.size;
+    readTscOutput(run.output);
+    if (run.ok || stray.length > 0) break;
+    if (failedBlocks.size === known) {
+      stray.push('tsc failed without a message about a block');
+      break;
+    }
+    remaining = remaining.filter((block) => !failedBlocks.has(block));
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 
-const failedBlocks = new Map(); // block -> messages
-const stray = [];
-let last = null; // the message list a continuation line (indented) belongs to
-for (const line of compiled.output.split('\n')) {
-  if (!line.trim()) continue;
-  if (/^\s/.test(line) && last) {
-    last.push(`    ${line.trim()}`);
-    continue;
-  }
-  const m = /^blocks\/(b\d+)\.(?:ts|js)\((\d+),(\d+)\): (.*)$/.exec(line.trim());
-  const block = m && blocks.find((b) => b.name === m[1]);
-  if (!block) {
-    stray.push(line.replaceAll(work, '<tmp>'));
-    last = stray;
-    continue;
-  }
-  const fileLine = Number(m[2]);
-  const where =
-    fileLine <= block.preludeLines
-      ? `${rel(block.file)}:${block.preludeLine} (prelude)`
-      : `${rel(block.file)}:${block.line + fileLine - block.preludeLines}`;
-  if (!failedBlocks.has(block)) failedBlocks.set(block, []);
-  last = failedBlocks.get(block);
-  last.push(`${where}:${m[3]} ${m[4]}`);
-}
-if (!compiled.ok && failedBlocks.size === 0 && stray.length === 0) stray.push('tsc failed without a message');
-
 const skippedText = [...notCode].map(([tag, n]) => `${n} ${tag || 'untagged'}`).join(', ');
 console.log(`${blocks.length} doc code blocks type-checked (${files.length} files${skippedText ? `; not code: ${skippedText}` : ''})`);
 for (const [block, messages] of failedBlocks) {
-  console.log(`FAIL ${rel(block.file)}:${block.line} (${block.lang} block) does not compile:`);
+  console.log(`FAIL ${rel(block.file)}:${block.fence} (${block.lang} block) does not compile:`);
   for (const message of messages) console.log(`  ${message}`);
 }
 if (stray.length > 0) console.log(`FAIL TypeScript reported errors outside the blocks:\n${stray.map((l) => `  ${l}`).join('\n')}`);
@@ -152,8 +141,10 @@ function collectBlocks(file) {
       const prelude = pendingPrelude?.code ?? '';
       blocks.push({
         file,
+        fence: i + 1, // the opening fence's line
         line: i + 2, // the block's first line
         lang: CHECKED[tag],
+        indent: indent.length,
         code: body.join('\n'),
         prelude,
         preludeLines: prelude ? prelude.split('\n').length : 0,
@@ -182,19 +173,13 @@ function readComment(lines, i) {
   return null;
 }
 
-/** Writes the blocks into a temporary project next to the built package and runs tsc once. */
-function typeCheck(dir) {
+/** A temporary project next to the built package: node_modules and tsconfig.json. */
+function setUpProject(dir) {
   const modules = path.join(dir, 'node_modules');
   mkdirSync(modules);
   // The checkout itself as the installed package: its package.json "exports" and dist/*.d.ts.
   symlinkSync(ROOT, path.join(modules, 'shaka-keyflow'), 'dir');
   symlinkSync(path.join(ROOT, 'node_modules', 'shaka-player'), path.join(modules, 'shaka-player'), 'dir');
-  mkdirSync(path.join(dir, 'blocks'));
-  for (const block of blocks) {
-    // `export {}` makes every block a module: its own scope, and top-level await.
-    const text = `${block.prelude ? `${block.prelude}\n` : ''}${block.code}\nexport {};\n`;
-    writeFileSync(path.join(dir, 'blocks', `${block.name}.${block.lang}`), text);
-  }
   const tsconfig = {
     compilerOptions: {
       target: 'ES2022',
@@ -216,9 +201,48 @@ function typeCheck(dir) {
     include: ['blocks'],
   };
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
+}
+
+/** Writes these blocks (only) into the project and runs tsc once. */
+function typeCheck(dir, some) {
+  const blocksDir = path.join(dir, 'blocks');
+  rmSync(blocksDir, { recursive: true, force: true });
+  mkdirSync(blocksDir);
+  for (const block of some) {
+    // `export {}` makes every block a module: its own scope, and top-level await.
+    const text = `${block.prelude ? `${block.prelude}\n` : ''}${block.code}\nexport {};\n`;
+    writeFileSync(path.join(blocksDir, `${block.name}.${block.lang}`), text);
+  }
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: dir, encoding: 'utf8' });
-  return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
+  return { ok: run.status === 0, output: `${run.stdout}${run.stderr}`.replaceAll(dir, '<tmp>') };
+}
+
+/** Sorts tsc's messages into failedBlocks (with Markdown file:line:column) and stray. */
+function readTscOutput(output) {
+  let last = null; // the message list a continuation line (indented) belongs to
+  for (const line of output.split('\n')) {
+    if (!line.trim()) continue;
+    if (/^\s/.test(line) && last) {
+      last.push(`    ${line.trim()}`);
+      continue;
+    }
+    const m = /^blocks\/(b\d+)\.(?:ts|js)\((\d+),(\d+)\): (.*)$/.exec(line.trim());
+    const block = m && blocks.find((b) => b.name === m[1]);
+    if (!block) {
+      stray.push(line);
+      last = stray;
+      continue;
+    }
+    const fileLine = Number(m[2]);
+    const where =
+      fileLine <= block.preludeLines
+        ? `${rel(block.file)}:${block.preludeLine} (prelude)`
+        : `${rel(block.file)}:${block.line + fileLine - 1 - block.preludeLines}:${Number(m[3]) + block.indent}`;
+    if (!failedBlocks.has(block)) failedBlocks.set(block, []);
+    last = failedBlocks.get(block);
+    last.push(`${where} ${m[4]}`);
+  }
 }
 
 function rel(file) {
