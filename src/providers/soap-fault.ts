@@ -43,13 +43,70 @@ export interface SoapFault {
 
 const MAX_SCAN_CHARS = 64 * 1024;
 const PREFIX = '(?:[A-Za-z_][\\w.-]*:)?';
+const CDATA_OPEN = '<![CDATA[';
+const CDATA_CLOSE = ']]>';
 
+// Every scanner below runs in linear time in the length of the text, whatever
+// the text is: a reply body is untrusted, and a quadratic scan of a 64 KiB
+// body of `<` characters used to block the page's main thread for seconds
+// (the tag stripper was `/<[^>]*>/g`, which rescans to the end of the text
+// from every `<` when no `>` follows). test/unit/worst-case-inputs.spec.ts
+// feeds the worst cases (64 KiB of `<`, `<![CDATA[` repeated, unterminated
+// CDATA, deep nesting, long attributes) and checks the typed result;
+// scripts/bench/worst-case.mjs times them.
+
+/**
+ * Replaces each `<![CDATA[…]]>` section by its content with `&`, `<` and `>`
+ * escaped (so the later steps keep it as text). An unterminated section, and
+ * everything after it, is left as written. Linear: one forward pass of
+ * `indexOf` calls, each starting where the previous one stopped (worst cases
+ * in test/unit/worst-case-inputs.spec.ts).
+ */
+function unwrapCdata(raw: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const open = raw.indexOf(CDATA_OPEN, i);
+    if (open < 0) break;
+    const close = raw.indexOf(CDATA_CLOSE, open + CDATA_OPEN.length);
+    if (close < 0) break;
+    const inner = raw.slice(open + CDATA_OPEN.length, close);
+    out += raw.slice(i, open) + inner.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    i = close + CDATA_CLOSE.length;
+  }
+  return i === 0 ? raw : out + raw.slice(i);
+}
+
+/**
+ * Removes every `<…>` (from a `<` to the next `>`); a `<` with no `>` after
+ * it, and the rest of the text, stay. Same result as `/<[^>]*>/g`, but
+ * linear: one forward pass of `indexOf` calls (the regex rescans to the end
+ * from every `<` when no `>` follows: quadratic). Worst cases in
+ * test/unit/worst-case-inputs.spec.ts.
+ */
+function stripTags(raw: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const lt = raw.indexOf('<', i);
+    if (lt < 0) break;
+    const gt = raw.indexOf('>', lt + 1);
+    if (gt < 0) break;
+    out += raw.slice(i, lt);
+    i = gt + 1;
+  }
+  return i === 0 ? raw : out + raw.slice(i);
+}
+
+/**
+ * The text of raw element content: CDATA unwrapped, tags removed, entities
+ * and character references decoded, trimmed. Linear: {@link unwrapCdata} and
+ * {@link stripTags} are single passes, and each `replace` below is a literal
+ * or a bounded (`{1,6}`, `{1,7}`) pattern that cannot backtrack past its
+ * `;` (worst cases in test/unit/worst-case-inputs.spec.ts).
+ */
 function decodeXmlText(raw: string): string {
-  const withoutCdata = raw.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, inner: string) =>
-    inner.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
-  );
-  const stripped = withoutCdata.replace(/<[^>]*>/g, '');
-  return stripped
+  return stripTags(unwrapCdata(raw))
     .replace(/&#x([0-9a-fA-F]{1,6});/g, (m, hex: string) => safeCodePoint(parseInt(hex, 16), m))
     .replace(/&#([0-9]{1,7});/g, (m, dec: string) => safeCodePoint(parseInt(dec, 10), m))
     .replace(/&lt;/g, '<')
@@ -66,8 +123,12 @@ function safeCodePoint(code: number, fallback: string): string {
 
 /**
  * The raw content of the first `<[prefix:]name …>…</[prefix:]name>` in `xml`,
- * or undefined. Two linear scans (opening tag, then its closing tag), so
- * hostile input cannot make it backtrack quadratically.
+ * or undefined. Two linear scans (opening tag, then its closing tag, from
+ * where the opening tag ended). Each regex starts with a literal `<`, has no
+ * nested quantifiers, and none of its repeats can run past the next `<`
+ * (`[\w.-]*` and `[^<>]{0,1024}` exclude it, `\s*` stops at it), so an
+ * attempt at one `<` reads at most up to the next `<`: linear in total,
+ * however the text is built (worst cases in test/unit/worst-case-inputs.spec.ts).
  */
 function elementContent(xml: string, name: string, flags = ''): string | undefined {
   const open = new RegExp(`<${PREFIX}${name}(?:\\s[^<>]{0,1024})?>`, `g${flags}`);
