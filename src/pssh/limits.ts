@@ -9,10 +9,16 @@
 import { PsshDecodeError } from './errors';
 
 /**
- * Largest input, in bytes, any decoder accepts (1 MiB). Real init data is a
- * few hundred bytes; EME implementations cap it far lower (Chromium: 64 KiB).
+ * Largest input, in bytes, any decoder accepts: 64 KiB, Chromium's own EME
+ * limit for init data (`kMaxInitDataLength` in `media/base/limits.h`), so nothing a browser
+ * would hand to a CDM is refused. Real init data is a few hundred bytes.
+ * Decoding runs synchronously in Shaka's license request filter, and the
+ * decoders are linear, so this cap bounds the work one hostile input can
+ * cause (a 1 MiB cap allowed about 230 ms on crafted input; see
+ * scripts/bench/worst-case.mjs). test/pssh/limits.spec.ts checks that
+ * 64 KiB + 1 bytes are refused with `TOO_LARGE`.
  */
-export const MAX_INPUT_BYTES = 1024 * 1024;
+export const MAX_INPUT_BYTES = 64 * 1024;
 
 /**
  * Largest text, in UTF-16 code units, the WRMHEADER XML parser accepts. A
