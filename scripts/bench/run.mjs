@@ -34,6 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defaultConsumer, measureBundleSizes } from './bundle-size.mjs';
 import { ROOT, SCENARIOS, startBenchServer } from './server.mjs';
+import { measureWorstCase, worstCaseLine } from './worst-case.mjs';
 
 const VARIANTS = {
   a: 'bound (token known)',
@@ -340,6 +341,7 @@ function printTable(report) {
         ` with that copy memoized (diagnosis) keyflow's filters take mean ${fmt(f.withoutConfigCopy.filterMs.mean, 3)} ms, p50 ${fmt(f.withoutConfigCopy.filterMs.p50, 3)}`);
     }
   }
+  lines.push('', worstCaseLine(report.worstCase));
   lines.push('');
   lines.push('Targets (issue 6)');
   for (const t of report.targets) {
@@ -477,6 +479,7 @@ async function main() {
     await close();
     await server.close();
   }
+  report.worstCase = await measureWorstCase();
   report.meta.durationS = Math.round((performance.now() - started) / 100) / 10;
   report.targets = evaluateTargets(report);
   if (options.jsonFile) writeFileSync(options.jsonFile, JSON.stringify(report, null, 2) + '\n');

@@ -12,6 +12,19 @@
  * expansion, ever), mismatched or unclosed tags, duplicate attributes and
  * unknown entities, throws `PsshDecodeError('BAD_WRMHEADER')` with the
  * character offset of the problem.
+ *
+ * Linear time in the length of the text, whatever the text is (it comes
+ * from init data, i.e. from the network): a single forward pass in which
+ * every `indexOf` starts at the current position and every search either
+ * moves the position past what it read or ends the parse with an error;
+ * names and whitespace are read with a sticky regex / a character loop from
+ * the current position; entity references are at most 12 characters;
+ * nesting is capped at {@link MAX_XML_DEPTH}. No regex here can backtrack
+ * over more than the token it reads. test/unit/worst-case-inputs.spec.ts
+ * feeds the worst cases (`<` repeated, `<![CDATA[` repeated, unterminated
+ * CDATA / comments / attribute values, deep nesting, long names and
+ * attribute values) and checks the typed result; scripts/bench/worst-case.mjs
+ * times them.
  */
 
 import { PsshDecodeError } from './errors';
@@ -38,6 +51,7 @@ export interface XmlElement {
 /** Deepest element nesting accepted (a WRMHEADER needs about 5). */
 export const MAX_XML_DEPTH = 64;
 
+/** Sticky (`y`): matches only at `lastIndex`, one character class repeated, so linear in the name's length. */
 const NAME = /[A-Za-z_:\u00C0-\uFFFF][A-Za-z0-9_.:\-\u00B7\u00C0-\uFFFF]*/y;
 const WHITESPACE = /[ \t\r\n]/;
 
@@ -65,6 +79,8 @@ export function parseXmlDocument(xml: string): XmlElement {
   const n = xml.length;
 
   while (i < n) {
+    // Linear (see the module comment): each branch below advances `i` past
+    // what it scanned, or throws. Worst cases: test/unit/worst-case-inputs.spec.ts.
     if (xml.charCodeAt(i) !== 0x3c /* < */) {
       const next = xml.indexOf('<', i);
       const end = next < 0 ? n : next;
@@ -202,6 +218,9 @@ const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = {
 
 /**
  * Replaces the predefined entities and numeric character references.
+ * Linear: one forward pass; a reference longer than 12 characters (or with
+ * no `;`) ends the parse with an error, and the regex on a reference is
+ * anchored and bounded (worst cases in test/unit/worst-case-inputs.spec.ts).
  *
  * @param raw the raw text
  * @param offset offset of `raw` in the document, for error messages
