@@ -57,6 +57,20 @@ function shakaBuild() {
   return `node_modules/${pkg}/dist/shaka-player.compiled.js`;
 }
 
+/**
+ * Redirects for the URL-form specs: `/_redirect/<path>` answers 302 to `<path>` on the demo
+ * server (another origin), `/_redirect-here/<path>` to `/<path>` on the test page's own origin.
+ * The query string is kept.
+ */
+function redirectMiddleware(serverUrl) {
+  return (req, res, next) => {
+    const match = /^\/_redirect(-here)?\/(.*)$/.exec(req.url);
+    if (!match) return next();
+    res.writeHead(302, { Location: match[1] ? `/${match[2]}` : `${serverUrl}${match[2]}`, 'Access-Control-Allow-Origin': '*' });
+    res.end();
+  };
+}
+
 module.exports = async (config) => {
   const { startDemoServer } = await import(pathToFileURL(path.join(__dirname, 'demo', 'server.mjs')).href);
   const server = await startDemoServer({ port: Number(process.env.KEYFLOW_TEST_PORT || 0) });
@@ -69,8 +83,22 @@ module.exports = async (config) => {
 
   config.set({
     basePath: __dirname,
+    // Karma's own server (the test page and the files under test) on loopback only, not 0.0.0.0.
+    listenAddress: '127.0.0.1',
+    hostname: '127.0.0.1',
     frameworks: ['jasmine'],
-    plugins: ['karma-jasmine', 'karma-chrome-launcher', 'karma-firefox-launcher', 'karma-esbuild', require('./test/karma-summary-reporter.cjs')],
+    plugins: [
+      'karma-jasmine',
+      'karma-chrome-launcher',
+      'karma-firefox-launcher',
+      'karma-esbuild',
+      require('./test/karma-summary-reporter.cjs'),
+      { 'middleware:keyflow-redirect': ['value', redirectMiddleware(server.url)] },
+    ],
+    // Specs load content by relative URLs too ('/content/cenc/manifest.mpd', as apps do): the
+    // test page's own origin forwards them to the demo server, and /_redirect/ answers 302.
+    proxies: { '/content/': `${server.url}content/` },
+    beforeMiddleware: ['keyflow-redirect'],
     files: [
       shakaBuild(),
       // KEYFLOW_SPECS narrows the run to some spec files (a glob), e.g. KEYFLOW_SPECS='test/unit/**/*.spec.ts'.

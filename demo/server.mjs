@@ -8,7 +8,8 @@
 //   /proxy/*                 a JSON-wrapping license proxy (src/testing/node/wrapping-proxy.ts)
 //   /dashif/*                a DASH-IF ClearKey license server + authorization service (src/testing/node/dashif-clearkey-server.ts)
 //   /examples/*              examples/ (script-tag and ESM apps), under a strict Content-Security-Policy
-//   /_csp-reports            the CSP violation reports those pages sent (GET lists, DELETE clears)
+//   /_csp-reports            the CSP violation reports those pages sent (GET lists, DELETE clears;
+//                            the newest 100 are kept, a report over 64 KiB is refused with 413)
 // Usage: npm start [-- --port 8080 --host 127.0.0.1]
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -24,6 +25,49 @@ export const DEMO_AUTHENTICATOR = 'keyflow-demo-authenticator';
 
 /** The content id of the sample at the wrapping proxy (`/proxy/json/license?contentId=...`). */
 export const SAMPLE_CONTENT_ID = 'keyflow-sample';
+
+/** Largest CSP report body the server reads; larger ones are answered 413 unread. */
+export const MAX_CSP_REPORT_BYTES = 64 * 1024;
+
+/** How many CSP reports the server keeps (the oldest are dropped first). */
+export const MAX_CSP_REPORTS = 100;
+
+/**
+ * Reads a request body of at most `limit` bytes. Resolves to the body, or to null when it is
+ * larger (by its Content-Length, or as it streams in) or the request broke off; past the limit
+ * nothing more is kept (the rest is drained, never buffered).
+ */
+function readCappedBody(req, limit) {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      resolve(null);
+      return;
+    }
+    const chunks = [];
+    let size = 0;
+    let settled = false;
+    const settle = (value) => {
+      if (settled) return;
+      settled = true;
+      resolve(value);
+    };
+    req.on('data', (chunk) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        settle(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => settle(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => settle(null));
+    req.on('close', () => settle(null));
+  });
+}
 
 /** Reads `content/keys.json` as `[{ kid, key }]`. */
 export function loadContentKeys() {
@@ -70,19 +114,35 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', publicH
       if (emulator(req, res)) return;
       if (proxy(req, res) || dashif(req, res)) return;
       if (pathname === '/_csp-reports') {
+        const headers = { 'Access-Control-Allow-Methods': 'GET, POST, DELETE', ...cors };
         if (req.method === 'POST') {
-          let body = '';
-          for await (const chunk of req) body += chunk;
-          try {
-            cspReports.push(JSON.parse(body));
-          } catch {
-            cspReports.push({ unparsed: body });
+          const body = await readCappedBody(req, MAX_CSP_REPORT_BYTES);
+          if (body === null) {
+            // Connection: close, as the client may still be sending the rest of the body.
+            res.writeHead(413, { 'Content-Type': 'application/json', Connection: 'close', ...headers });
+            res.end(JSON.stringify({ error: `CSP report larger than ${MAX_CSP_REPORT_BYTES} bytes` }));
+            return;
           }
+          let report;
+          try {
+            report = JSON.parse(body);
+          } catch {
+            report = { unparsed: body };
+          }
+          cspReports.push(report);
+          if (cspReports.length > MAX_CSP_REPORTS) cspReports.splice(0, cspReports.length - MAX_CSP_REPORTS);
+          res.writeHead(204, headers).end();
         } else if (req.method === 'DELETE') {
           cspReports.length = 0;
+          res.writeHead(204, headers).end();
+        } else if (req.method === 'GET' || req.method === 'HEAD') {
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
+          res.end(JSON.stringify(cspReports));
+        } else if (req.method === 'OPTIONS') {
+          res.writeHead(204, { ...headers, 'Access-Control-Allow-Headers': 'Content-Type' }).end();
+        } else {
+          res.writeHead(405, { Allow: 'GET, POST, DELETE, OPTIONS', 'Content-Type': 'text/plain', ...headers }).end('method not allowed');
         }
-        res.writeHead(req.method === 'GET' ? 200 : 204, { 'Content-Type': 'application/json', 'Access-Control-Allow-Methods': 'GET, POST, DELETE', ...cors });
-        res.end(req.method === 'GET' ? JSON.stringify(cspReports) : undefined);
         return;
       }
       if (pathname === '/api/token') {

@@ -29,7 +29,26 @@ export interface CommonOptions {
    * re-run a request, this reloads the content at the current position.
    */
   refreshRejectedToken?: boolean;
+  /**
+   * Allow sending a token to an `http:` license or certificate URL on a host
+   * that is not loopback. Default false: keyflow refuses with
+   * `INSECURE_TRANSPORT` (a token sent in clear can be read on the way).
+   * Loopback hosts (`localhost`, 127.0.0.0/8, `[::1]`) are always allowed.
+   */
+  allowInsecureHttp?: boolean;
 }
+
+/** The names of {@link CommonOptions}, plus `provider`: what every configuration may hold. */
+export const COMMON_OPTION_NAMES: readonly string[] = [
+  'provider',
+  'servers',
+  'tokenTimeoutMs',
+  'prefetchToken',
+  'tokenMaxAgeMs',
+  'tokenRefreshMarginMs',
+  'refreshRejectedToken',
+  'allowInsecureHttp',
+];
 
 /** Configuration of the `expressplay` provider (Intertrust ExpressPlay). */
 export interface ExpressPlayConfig extends CommonOptions, ExpressPlayOptions {
@@ -73,6 +92,54 @@ export const DEFAULT_TOKEN_MAX_AGE_MS = 600_000;
 /** Default for {@link CommonOptions.tokenRefreshMarginMs}. */
 export const DEFAULT_TOKEN_REFRESH_MARGIN_MS = 10_000;
 
+/**
+ * Key system names keyflow accepts in `servers`: the EME names of Widevine,
+ * PlayReady (and its vendor variants), FairPlay, ClearKey and WisePlay.
+ */
+const KNOWN_KEY_SYSTEM = /^(com\.widevine\.alpha(\.experiment\d*)?|com\.microsoft\.playready(\.[a-z0-9.]+)?|com\.(chromecast|youtube)\.playready|com\.apple\.fps(\.[0-9_]+)?|org\.w3\.clearkey|com\.huawei\.wiseplay)$/;
+
+/** A few names of each family, for the error message. */
+const KEY_SYSTEM_EXAMPLES = 'com.widevine.alpha, com.microsoft.playready, com.microsoft.playready.recommendation, com.apple.fps, org.w3.clearkey';
+
+/** Edit distance of two short strings (for "did you mean"). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The closest of `candidates` to `name`, when it is close enough to be a typo. */
+export function closestName(name: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
+}
+
+/**
+ * Throws `INVALID_CONFIG` naming the first option of `config` that is not in
+ * `known` (with the closest known name, when one is close): a typo in plain
+ * JavaScript must not be ignored silently.
+ */
+export function checkOptionNames(config: object, known: readonly string[], providerName: string): void {
+  for (const name of Object.keys(config)) {
+    if (known.includes(name)) continue;
+    const suggestion = closestName(name, known);
+    throw invalid(
+      `keyflow: unknown option \`${name}\` for provider '${providerName}'${suggestion ? ` (did you mean \`${suggestion}\`?)` : ''}; known options: ${known.join(', ')}`,
+    );
+  }
+}
+
 function invalid(message: string): KeyflowError {
   return new KeyflowError('INVALID_CONFIG', message);
 }
@@ -102,6 +169,12 @@ export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & 
     throw invalid('keyflow: `servers` must map key system names to license URLs');
   }
   for (const [keySystem, url] of Object.entries(servers)) {
+    if (!KNOWN_KEY_SYSTEM.test(keySystem)) {
+      const suggestion = closestName(keySystem, KEY_SYSTEM_EXAMPLES.split(', '));
+      throw invalid(
+        `keyflow: servers names an unknown key system '${keySystem}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; known: ${KEY_SYSTEM_EXAMPLES} (and their vendor variants)`,
+      );
+    }
     if (url === undefined) continue;
     let parsed: URL | null = null;
     try {
@@ -118,6 +191,7 @@ export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & 
   const tokenRefreshMarginMs = positiveMs(config.tokenRefreshMarginMs, DEFAULT_TOKEN_REFRESH_MARGIN_MS, 'tokenRefreshMarginMs', true);
   const prefetchToken = flag(config.prefetchToken, true, 'prefetchToken');
   const refreshRejectedToken = flag(config.refreshRejectedToken, true, 'refreshRejectedToken');
+  const allowInsecureHttp = flag(config.allowInsecureHttp, false, 'allowInsecureHttp');
   return {
     ...config,
     servers: { ...servers },
@@ -126,5 +200,6 @@ export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & 
     tokenRefreshMarginMs,
     prefetchToken,
     refreshRejectedToken,
+    allowInsecureHttp,
   };
 }

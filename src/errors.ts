@@ -34,13 +34,35 @@ export type KeyflowErrorCode =
   /** The token fetch was abandoned because another load started (its token is not needed any more). */
   | 'ABORTED'
   /** The license server rejected the token, and rejected the refreshed one too. */
-  | 'TOKEN_REJECTED';
+  | 'TOKEN_REJECTED'
+  /**
+   * Shaka chose a key system for which no license URL is configured (Shaka
+   * 6012). The message names what the content signals, what keyflow routes
+   * and what this browser supports.
+   */
+  | 'NO_LICENSE_SERVER'
+  /**
+   * None of the key systems the content signals and keyflow routes is
+   * supported by this browser (Shaka 6001). The message names what the
+   * content signals, what is configured and what this browser supports.
+   */
+  | 'NO_KEY_SYSTEM'
+  /**
+   * keyflow refused to send a token in clear: the license or certificate URL
+   * is `http:` on a host that is not loopback (set `allowInsecureHttp` to
+   * allow it, e.g. on a closed test network).
+   */
+  | 'INSECURE_TRANSPORT';
 
 /** Everything a {@link KeyflowError} can carry besides its code and message. */
 export interface KeyflowErrorDetails {
   /** The EME key system of the license exchange, e.g. `com.widevine.alpha`. */
   keySystem?: string;
-  /** The HTTP status of the license server's reply, when there was one. */
+  /**
+   * The HTTP status of the license server's reply, when there was one; for
+   * `TOKEN_SOURCE_FAILED`, the token backend's status when the token source
+   * threw the fetch `Response`.
+   */
   httpStatus?: number;
   /** The provider's own error code from the reply body, e.g. ExpressPlay's `-4010`. */
   providerCode?: number | string;
@@ -60,7 +82,7 @@ export class KeyflowError extends Error {
   readonly code: KeyflowErrorCode;
   /** The key system of the failed exchange, when known. */
   readonly keySystem?: string;
-  /** HTTP status of the license server's reply, when there was one. */
+  /** HTTP status of the license server's reply (or of the token backend's, for `TOKEN_SOURCE_FAILED`), when there was one. */
   readonly httpStatus?: number;
   /** The provider's own error code, when the reply carried one. */
   readonly providerCode?: number | string;

@@ -58,3 +58,43 @@ export async function guessKeySystem(
   }
   return null;
 }
+
+/**
+ * What EME said about each key system probed so far, filled as probes
+ * settle: read synchronously when a load fails (Shaka 6001 / 6012) to say
+ * what this browser supports.
+ */
+export class KeySystemSupport {
+  /** Probe promises by key system, shared with {@link guessKeySystem}. */
+  readonly probes = new Map<string, Promise<boolean>>();
+  private readonly results_ = new Map<string, boolean>();
+
+  /** Starts a probe of each key system not probed yet. */
+  probe(keySystems: Iterable<string>): void {
+    for (const keySystem of keySystems) {
+      if (this.probes.has(keySystem)) {
+        this.watch_(keySystem, this.probes.get(keySystem)!);
+        continue;
+      }
+      const probe = isKeySystemSupported(keySystem);
+      this.probes.set(keySystem, probe);
+      this.watch_(keySystem, probe);
+    }
+  }
+
+  private watch_(keySystem: string, probe: Promise<boolean>): void {
+    if (this.results_.has(keySystem)) return;
+    probe.then((ok) => this.results_.set(keySystem, ok)).catch(() => this.results_.set(keySystem, false));
+  }
+
+  /** Key systems whose probe answered yes, and those whose probe answered no. */
+  known(): { supported: string[]; unsupported: string[] } {
+    const supported: string[] = [];
+    const unsupported: string[] = [];
+    for (const [keySystem, ok] of this.results_) (ok ? supported : unsupported).push(keySystem);
+    return { supported, unsupported };
+  }
+}
+
+/** Every key system keyflow probes when a load starts, to explain a failed key system choice. */
+export const PROBED_KEY_SYSTEMS: readonly string[] = GUESS_ORDER;

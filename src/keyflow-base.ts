@@ -1,13 +1,14 @@
 import { EventEmitter } from 'eventemitter3';
-import { normalizeCommonOptions, type CommonOptions } from './config';
+import { checkOptionNames, COMMON_OPTION_NAMES, normalizeCommonOptions, type CommonOptions } from './config';
 import { attachKeyflowError, findKeyflowError, KeyflowError } from './errors';
 import type { KeyflowEvents } from './events';
-import { guessKeySystem } from './key-system-probe';
+import { guessKeySystem, KeySystemSupport, PROBED_KEY_SYSTEMS } from './key-system-probe';
+import { keySystemsSignalledBy, noKeySystemError, noLicenseServerError, type KeySystemFacts } from './key-system-errors';
 import { isTransientStatus } from './providers/failures';
 import type { DrmRequestKind, Provider } from './providers/provider';
 import type { DecodedInitData } from './pssh/init-data';
 import { retryAfterMs } from './retry-after';
-import { isShakaError, readFailedAttempt, redactShakaError, type FailedAttempt } from './shaka-errors';
+import { isShakaError, readFailedAttempt, type FailedAttempt } from './shaka-errors';
 import {
   ShakaErrorCode,
   ShakaRequestType,
@@ -23,7 +24,10 @@ import {
 import { resolveToken, type TokenSource } from './token';
 import { emptyStats, timingOf, type KeyflowStats, type TimingEvent } from './telemetry';
 import { TokenCache, type TokenEntry, type TokenFetchReason, type TokenKey } from './token-cache';
-import { redact } from './url';
+import { redact, redactDeep } from './redact';
+import { guardDispatch, guardLoad, type Unguard } from './shaka/event-guard';
+import { redactShakaErrorChain, scrubbedRequest, scrubbedResponse } from './shaka/scrub';
+import { isCleartextRemoteUrl, isLoopbackHost, resolveUri } from './url';
 
 /** One license (or certificate) request as keyflow follows it across attempts. */
 interface Exchange {
@@ -35,6 +39,8 @@ interface Exchange {
   token: TokenEntry | null;
   /** Secrets placed in the request, to redact. */
   secrets: string[];
+  /** The CDM's challenge, when keyflow sent a different (wrapped) body; for scrubbed event copies. */
+  originalBody: Uint8Array | null;
   /** The URL the latest attempt was sent to. */
   sentUrl: string;
   /** `performance.now()` when the latest attempt was released. */
@@ -90,6 +96,27 @@ const MAX_TRACKED_URLS = 64;
 const MAX_RETRY_AFTER_MS = 30_000;
 
 const WIDEVINE_CERTIFICATE_REQUEST = [0x08, 0x04];
+
+/**
+ * The largest reply body keyflow decodes (license, wrapped license, JSON or
+ * SOAP error): 1 MiB, far above any real license (a few KB). A larger 2xx
+ * reply is `MALFORMED_RESPONSE` without being parsed; a larger error reply is
+ * typed by its status alone.
+ */
+export const MAX_REPLY_BYTES = 1024 * 1024;
+
+/** How long keyflow keeps scrubbing the events of its requests still on the wire after destroy(). */
+const MAX_DRAIN_MS = 120_000;
+
+/** How many secrets keyflow remembers to redact from errors that name no exchange. */
+const MAX_REMEMBERED_SECRETS = 64;
+
+/** Marks a player that has a live Keyflow (a registry symbol: shared by the ESM, core and UMD builds). */
+const ATTACHED = Symbol.for('shaka-keyflow.attached');
+
+/** Shaka errors keyflow explains when `load()` rejects with them. */
+const KEY_SYSTEM_UNAVAILABLE = 6001;
+const NO_LICENSE_SERVER_GIVEN = 6012;
 
 function toBytes(data: ArrayBuffer | ArrayBufferView | null | undefined): Uint8Array {
   if (!data) return new Uint8Array(0);
@@ -174,7 +201,16 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   /** Aborted when the current content is unloaded (Retry-After waits). */
   private loadLifetime_ = new AbortController();
   private readonly tokens_: TokenCache;
-  private readonly keySystemProbes_ = new Map<string, Promise<boolean>>();
+  private readonly support_ = new KeySystemSupport();
+  /** Key systems the current content signals (from the parsed manifest). */
+  private signalledKeySystems_: string[] = [];
+  private readonly unguards_: Unguard[] = [];
+  /** keyflow's requests on the wire (sent, not ended): their Shaka events are scrubbed even after destroy(). */
+  private readonly inFlight_ = new Set<ShakaRequest>();
+  private drainTimer_: ReturnType<typeof setTimeout> | null = null;
+  private destroyedAt_ = 0;
+  /** Secrets placed in recent requests (and a token configured as a value), oldest first. */
+  private readonly recentSecrets_ = new Set<string>();
   private readonly seenInitData_ = new Set<string>();
   /** The manifest of the current load, as requested. */
   private manifestUri_: string | null = null;
@@ -223,8 +259,14 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     if (!net) {
       throw new KeyflowError('INVALID_CONFIG', 'keyflow: the player has no networking engine (was it destroyed?)');
     }
-    const normalized = normalizeCommonOptions(config) as NormalizedConfig;
-    provider.validate(normalized);
+    const existing = (player as unknown as Record<symbol, KeyflowBase | undefined>)[ATTACHED];
+    if (existing && !existing.isDestroyed()) {
+      throw new KeyflowError(
+        'INVALID_CONFIG',
+        'keyflow: this player already has a Keyflow; call destroy() on it first (in React, destroy it in the effect cleanup)',
+      );
+    }
+    const normalized = this.validated_(config, provider);
 
     this.player_ = player;
     this.net_ = net;
@@ -236,10 +278,15 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       now: () => Date.now(),
     });
 
+    Object.defineProperty(player, ATTACHED, { value: this, configurable: true, writable: true });
     net.registerRequestFilter(this.requestFilter_);
     net.registerResponseFilter(this.responseFilter_);
-    net.addEventListener('retry', this.onRetry_);
-    player.addEventListener('error', this.onPlayerError_);
+    // keyflow inspects these before any listener (see shaka/event-guard.ts); listeners if it cannot.
+    this.unguards_.push(
+      guardDispatch(net, this.inspectNetworkingEvent_) ?? this.listen_(net, 'retry', this.onRetry_),
+      guardDispatch(player, this.inspectPlayerEvent_) ?? this.listen_(player, 'error', this.onPlayerError_),
+      guardLoad(player, this.inspectLoadFailure_),
+    );
     player.addEventListener('unloading', this.onUnloading_);
     player.addEventListener('loading', this.onLoading_);
     player.addEventListener('drmsessionupdate', this.onSessionUpdate_);
@@ -268,12 +315,144 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       );
     }
     const merged = { ...this.config_, ...update } as NormalizedConfig;
-    const normalized = normalizeCommonOptions(merged) as NormalizedConfig;
-    this.provider_.validate(normalized);
-    this.config_ = normalized;
+    this.config_ = this.validated_(merged, this.provider_);
     if ('token' in (update as object)) this.tokens_.forget();
     this.applyServers_();
   }
+
+  /**
+   * Checks a whole configuration (option names, common options, the
+   * provider's own, no token sent in clear) and returns it with defaults.
+   */
+  private validated_(config: unknown, provider: AnyProvider): NormalizedConfig {
+    if (config && typeof config === 'object' && provider.optionNames) {
+      const coreOnly = typeof (config as { provider?: unknown }).provider === 'object' ? ['initDataDecoder'] : [];
+      checkOptionNames(config, [...COMMON_OPTION_NAMES, ...provider.optionNames, ...coreOnly], provider.name);
+    }
+    const normalized = normalizeCommonOptions(config as BaseConfig) as NormalizedConfig;
+    provider.validate(normalized);
+    const token = (normalized as { token?: unknown }).token;
+    if (typeof token === 'string') this.rememberSecrets_([token]);
+    else if (token && typeof token === 'object' && typeof (token as { token?: unknown }).token === 'string') {
+      this.rememberSecrets_([(token as { token: string }).token]);
+    }
+    if (!normalized.allowInsecureHttp && (normalized as { token?: unknown }).token !== undefined) {
+      for (const [keySystem, url] of Object.entries(normalized.servers)) {
+        if (typeof url === 'string' && isCleartextRemoteUrl(url)) {
+          throw new KeyflowError(
+            'INVALID_CONFIG',
+            `keyflow: servers['${keySystem}'] is an http: URL on another machine and would carry the token in clear; use https:, or set allowInsecureHttp: true on a closed test network`,
+          );
+        }
+      }
+    }
+    return normalized;
+  }
+
+  private listen_(target: ShakaPlayer | ShakaNetworkingEngine, type: string, listener: (event: ShakaEvent) => void): Unguard {
+    target.addEventListener(type, listener);
+    return () => target.removeEventListener(type, listener);
+  }
+
+  /** Every secret keyflow placed in a request lately, and the token configured as a value. */
+  private knownSecrets_(): string[] {
+    return [...this.recentSecrets_];
+  }
+
+  private rememberSecrets_(secrets: readonly string[]): void {
+    for (const secret of secrets) {
+      this.recentSecrets_.delete(secret);
+      this.recentSecrets_.add(secret);
+    }
+    while (this.recentSecrets_.size > MAX_REMEMBERED_SECRETS) this.recentSecrets_.delete(this.recentSecrets_.values().next().value as string);
+  }
+
+  // --- Shaka events, seen before any listener -------------------------------------
+
+  private readonly inspectNetworkingEvent_ = (event: { type: string }): void => {
+    if (event.type === 'retry') this.onRetry_(event as ShakaEvent);
+  };
+
+  private readonly inspectPlayerEvent_ = (event: { type: string; [key: string]: unknown }): void => {
+    if (event.type === 'downloadheadersreceived' || event.type === 'downloadcompleted' || event.type === 'downloadfailed') {
+      this.scrubDownloadEvent_(event);
+    } else if (event.type === 'error' && !this.destroyed_) {
+      this.onPlayerError_(event as ShakaEvent);
+    }
+  };
+
+  /**
+   * Removes the event guards, now or, when tokenized requests are still on
+   * the wire after destroy(), once they have ended (their events must be
+   * scrubbed too), or after {@link MAX_DRAIN_MS} at the latest.
+   */
+  private unguardWhenDrained_(): void {
+    if (this.inFlight_.size && !this.drainTimer_) {
+      this.drainTimer_ = setTimeout(() => this.unguardWhenDrained_(), MAX_DRAIN_MS);
+      return;
+    }
+    if (this.inFlight_.size && this.drainTimer_ && this.destroyedAt_ + MAX_DRAIN_MS > performance.now()) return;
+    if (this.drainTimer_) clearTimeout(this.drainTimer_);
+    this.inFlight_.clear();
+    for (const unguard of this.unguards_.splice(0)) unguard();
+  }
+
+  /**
+   * Gives the app's listeners copies of keyflow's requests and responses
+   * without the secrets, and redacts the failure's error in place (after
+   * noting which exchange it belongs to: its URI no longer matches then).
+   */
+  private scrubDownloadEvent_(event: { [key: string]: unknown }): void {
+    const request = event.request as ShakaRequest | undefined;
+    const exchange = request && typeof request === 'object' ? this.exchanges_.get(request) : undefined;
+    if (!request || !exchange) return;
+    if (event.type !== 'downloadheadersreceived') {
+      this.inFlight_.delete(request);
+      if (this.destroyed_ && !this.inFlight_.size) queueMicrotask(() => this.unguardWhenDrained_());
+    }
+    if (!exchange.secrets.length) return;
+    const error = event.error;
+    if (isShakaError(error)) {
+      this.errorExchanges_.set(error, exchange);
+      redactShakaErrorChain(error, exchange.secrets);
+    }
+    event.request = scrubbedRequest(request, exchange.secrets, exchange.originalBody);
+    if (event.response && typeof event.response === 'object') event.response = scrubbedResponse(event.response as ShakaResponse, exchange.secrets);
+  }
+
+  /** Notes the key systems the manifest of the current load signals, and probes their support here. */
+  private readSignalledKeySystems_(response: ShakaResponse): void {
+    const uri = response.originalUri ?? response.uri;
+    if (!uri || resolveUri(uri) !== this.manifestUri_) return;
+    const body = toBytes(response.data);
+    if (body.byteLength > MAX_REPLY_BYTES * 16) return;
+    const signalled = keySystemsSignalledBy(new TextDecoder().decode(body));
+    this.signalledKeySystems_ = signalled;
+    this.support_.probe(signalled);
+  }
+
+  /** What the content signals, what has a license URL, and what this browser supports. */
+  private keySystemFacts_(): KeySystemFacts {
+    const routed = new Set(Object.keys(this.wantedServers_()));
+    for (const [keySystem, url] of Object.entries(this.player_?.getConfiguration().drm.servers ?? {})) if (url) routed.add(keySystem);
+    return { signalled: this.signalledKeySystems_, routed: [...routed], ...this.support_.known() };
+  }
+
+  /**
+   * `load()` rejected: redact the error, and explain Shaka's key system
+   * failures (6001, 6012), which never reach the `error` event.
+   */
+  private readonly inspectLoadFailure_ = (error: unknown): void => {
+    if (this.destroyed_ || !isShakaError(error)) return;
+    redactShakaErrorChain(error, this.knownSecrets_());
+    if (findKeyflowError(error)) return;
+    let typed: KeyflowError | null = null;
+    if (error.code === NO_LICENSE_SERVER_GIVEN) typed = noLicenseServerError(typeof error.data[0] === 'string' ? error.data[0] : null, this.keySystemFacts_());
+    else if (error.code === KEY_SYSTEM_UNAVAILABLE) typed = noKeySystemError(this.keySystemFacts_());
+    if (!typed) return;
+    attachKeyflowError(error, typed);
+    this.fail_(typed, []);
+  };
 
   /** A copy of the configuration in force, defaults filled in. */
   getConfiguration(): Config {
@@ -295,11 +474,12 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     if (net) {
       net.unregisterRequestFilter(this.requestFilter_);
       net.unregisterResponseFilter(this.responseFilter_);
-      net.removeEventListener('retry', this.onRetry_);
     }
+    this.destroyedAt_ = performance.now();
+    this.unguardWhenDrained_();
     const player = this.player_;
     if (player) {
-      player.removeEventListener('error', this.onPlayerError_);
+      if ((player as unknown as Record<symbol, unknown>)[ATTACHED] === this) delete (player as unknown as Record<symbol, unknown>)[ATTACHED];
       player.removeEventListener('unloading', this.onUnloading_);
       player.removeEventListener('loading', this.onLoading_);
       player.removeEventListener('drmsessionupdate', this.onSessionUpdate_);
@@ -340,6 +520,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.certificateMs_.clear();
     this.seenInitData_.clear();
     this.lastExpiration_ = undefined;
+    this.signalledKeySystems_ = [];
     this.stopWatchingFirstFrame_();
     const media = (this.player_ as { getMediaElement?: () => HTMLMediaElement | null } | null)?.getMediaElement?.() ?? null;
     if (media) {
@@ -489,8 +670,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     if (!player || !uri) return null;
     const advanced = (player.getConfiguration() as { drm: { advanced?: Record<string, { serverCertificateUri?: string }> } }).drm
       .advanced ?? {};
+    const wanted = resolveUri(uri);
     for (const [keySystem, settings] of Object.entries(advanced)) {
-      if (settings?.serverCertificateUri && settings.serverCertificateUri === uri) return keySystem;
+      if (settings?.serverCertificateUri && resolveUri(settings.serverCertificateUri) === wanted) return keySystem;
     }
     return null;
   }
@@ -515,6 +697,12 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private playerServers_(): Record<string, string> {
     if (!this.serversSnapshot_ && this.player_) this.serversSnapshot_ = { ...this.player_.getConfiguration().drm.servers };
     return this.serversSnapshot_ ?? {};
+  }
+
+  /** The asset being played, resolved against the page (token cache key, load detection). */
+  private assetUri_(): string | null {
+    const asset = this.player_?.getAssetUri?.();
+    return asset ? resolveUri(asset) : null;
   }
 
   // --- tokens -------------------------------------------------------------------
@@ -590,10 +778,11 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
 
   /** A load is starting (manifest request): fetch the token it will need. */
   private onManifestRequest_(request: ShakaRequest, context: ShakaRequestContext | undefined): void {
-    const uri = request.uris[0] ?? null;
+    // Shaka may give `http:/content/a.mpd` here for `load('/content/a.mpd')`: compare resolved URIs.
+    const uri = request.uris[0] !== undefined ? resolveUri(request.uris[0]) : null;
     const isPreload = !!context?.isPreload;
     // HLS media playlists are MANIFEST requests too: only the asset itself starts a load.
-    const asset = this.player_?.getAssetUri?.();
+    const asset = this.assetUri_();
     if (!isPreload && asset && uri !== asset) return;
     if (isPreload) {
       this.preloadManifestUri_ = uri;
@@ -602,12 +791,14 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       this.manifestUri_ = uri;
       this.seenInitData_.clear();
     }
+    const candidates = Object.keys(this.wantedServers_());
+    // Probe what this browser supports now, to explain a failed key system choice later (6001/6012).
+    this.support_.probe([...PROBED_KEY_SYSTEMS, ...candidates]);
     if (!this.config_.prefetchToken || typeof this.tokenSource_() !== 'function') return;
     const player = this.player_;
     if (!player) return;
-    const candidates = Object.keys(this.wantedServers_());
     const preferred = (player.getConfiguration() as { drm: { preferredKeySystems?: string[] } }).drm.preferredKeySystems ?? [];
-    guessKeySystem(candidates, preferred, this.keySystemProbes_)
+    guessKeySystem(candidates, preferred, this.support_.probes)
       .then((keySystem) => {
         if (!keySystem || this.destroyed_) return;
         const key: TokenKey = { keySystem, manifestUri: uri, keyIds: [] };
@@ -665,10 +856,11 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     return {
       kind,
       keySystem,
-      manifestUri: isPreload ? this.preloadManifestUri_ : (this.player_?.getAssetUri?.() ?? this.manifestUri_),
+      manifestUri: isPreload ? this.preloadManifestUri_ : (this.assetUri_() ?? this.manifestUri_),
       keyIds,
       token: null,
       secrets: [],
+      originalBody: null,
       sentUrl: baseUrl,
       sentAt: 0,
       attempt: 0,
@@ -757,10 +949,26 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     } catch (error) {
       throw this.fail_(asKeyflowError(error, keySystem), exchange.secrets);
     }
+    if (rewritten.secrets.length && !this.config_.allowInsecureHttp && isCleartextRemoteUrl(rewritten.url)) {
+      const host = new URL(rewritten.url).host;
+      throw this.fail_(
+        new KeyflowError(
+          'INSECURE_TRANSPORT',
+          `keyflow did not send the ${kind} request: its URL is http: on ${isLoopbackHost(host) ? 'loopback' : `the remote host ${host}`} and would carry the token in clear (use https:, or set allowInsecureHttp)`,
+          { keySystem },
+        ),
+        rewritten.secrets,
+      );
+    }
     request.uris = [rewritten.url];
     request.headers = rewritten.headers;
-    if (rewritten.body !== body) request.body = rewritten.body;
+    if (rewritten.body !== body) {
+      request.body = rewritten.body;
+      exchange.originalBody = body;
+    }
     exchange.secrets = rewritten.secrets;
+    this.rememberSecrets_(rewritten.secrets);
+    this.inFlight_.add(request);
     exchange.sentUrl = rewritten.url;
     exchange.sentAt = performance.now();
     this.track_(rewritten.url, exchange);
@@ -780,6 +988,10 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
 
   private readonly responseFilter_: ShakaResponseFilter = (type, response) => {
     if (this.destroyed_) return;
+    if (type === ShakaRequestType.MANIFEST) {
+      this.readSignalledKeySystems_(response);
+      return;
+    }
     if (type === ShakaRequestType.SERVER_CERTIFICATE) {
       const keySystem =
         response.originalRequest?.drmInfo?.keySystem ?? this.certificateKeySystem_(response.originalUri ?? response.uri) ?? this.lastKeySystem_;
@@ -798,8 +1010,22 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     const status = response.status ?? 200;
     let license: Uint8Array;
     try {
+      if (body.byteLength > MAX_REPLY_BYTES) {
+        throw new KeyflowError('MALFORMED_RESPONSE', `The ${exchange.kind} reply is ${body.byteLength} bytes, over keyflow's ${MAX_REPLY_BYTES}-byte limit: not read`, {
+          keySystem: exchange.keySystem,
+          httpStatus: status,
+        });
+      }
       license = this.provider_.unwrapResponse(
-        { kind: exchange.kind, keySystem: exchange.keySystem, url: exchange.sentUrl, status, headers: response.headers, body },
+        {
+          kind: exchange.kind,
+          keySystem: exchange.keySystem,
+          url: exchange.sentUrl,
+          status,
+          headers: response.headers,
+          body,
+          secrets: exchange.secrets,
+        },
         this.config_,
       );
     } catch (error) {
@@ -862,7 +1088,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     const exchange = failed ? (this.errorExchanges_.get(error) ?? this.bySentUrl_.get(failed.uri)) : undefined;
     if (!failed || !exchange) return;
     this.errorExchanges_.set(error, exchange);
-    redactShakaError(error, exchange.secrets);
+    redactShakaErrorChain(error, exchange.secrets);
     const keyflowError = this.errorForAttempt_(failed, exchange);
     const attemptsLeft = exchange.attempt + 1 < exchange.maxAttempts;
     if (isTokenRejection(keyflowError) && this.canRefreshToken_()) {
@@ -914,6 +1140,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     if (this.destroyed_) return;
     const error = event.detail;
     if (!isShakaError(error)) return;
+    redactShakaErrorChain(error, this.knownSecrets_());
     const known = findKeyflowError(error);
     if (known) {
       this.fail_(known, []);
@@ -925,7 +1152,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       const failed = readFailedAttempt(inner);
       const exchange = failed ? (this.errorExchanges_.get(inner) ?? this.bySentUrl_.get(failed.uri)) : undefined;
       if (failed && exchange) {
-        redactShakaError(inner, exchange.secrets);
+        redactShakaErrorChain(inner, exchange.secrets);
         keyflowError = this.errorForAttempt_(failed, exchange);
         if (isTokenRejection(keyflowError) && !exchange.perAttemptFilters) {
           keyflowError = this.recoverByReload_(keyflowError, exchange);
@@ -951,8 +1178,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     const player = this.player_;
     const asset = player?.getAssetUri?.() ?? null;
     if (!player || !asset || !this.canRefreshToken_()) return rejection;
-    if (this.reloadedAsset_ === asset) return this.tokenRejected_(rejection);
-    this.reloadedAsset_ = asset;
+    // `asset` stays as the app gave it (load() takes it again); it is compared resolved.
+    if (this.reloadedAsset_ === resolveUri(asset)) return this.tokenRejected_(rejection);
+    this.reloadedAsset_ = resolveUri(asset);
     exchange.needsNewToken = true;
     const media = (player as { getMediaElement?: () => HTMLMediaElement | null }).getMediaElement?.();
     const position = media && media.currentTime > 0 ? media.currentTime : undefined;
@@ -969,13 +1197,17 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
 
   private errorForAttempt_(failed: FailedAttempt, exchange: Exchange): KeyflowError {
     if (failed.status !== undefined) {
+      // Redact the whole reply before the provider reads (and cuts) any of it; an oversized one is not read.
+      const text = failed.bodyText ?? '';
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(failed.headers ?? {})) headers[name] = redact(String(value), exchange.secrets);
       return this.provider_.decodeFailure(
         {
           kind: exchange.kind,
           keySystem: exchange.keySystem,
           status: failed.status,
-          headers: failed.headers ?? {},
-          bodyText: failed.bodyText ?? '',
+          headers,
+          bodyText: text.length > MAX_REPLY_BYTES ? '' : redact(text, exchange.secrets),
         },
         this.config_,
       );
@@ -989,12 +1221,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
 
   /** Redacts secrets from an error, emits it once, and returns it for throwing. */
   private fail_(error: KeyflowError, secrets: readonly string[]): KeyflowError {
-    const clean = redact(error.message, secrets);
-    if (clean !== error.message) error.message = clean;
-    if (error.cause instanceof KeyflowError) {
-      const cleanCause = redact(error.cause.message, secrets);
-      if (cleanCause !== error.cause.message) error.cause.message = cleanCause;
-    }
+    this.redactError_(error, [...secrets, ...this.knownSecrets_()]);
     // An abandoned request (new load, destroy) is not a failure the app needs to hear about.
     const abandoned = error.code === 'ABORTED' || error.code === 'DESTROYED';
     if (!abandoned && !this.emitted_.has(error) && !this.destroyed_) {
@@ -1003,6 +1230,28 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       this.emit('error', error);
     }
     return error;
+  }
+
+  /**
+   * Redacts every string reachable from a KeyflowError in place: its
+   * message, `providerCode`, and its `cause` (and theirs), which error
+   * reporters serialise.
+   */
+  private redactError_(error: KeyflowError, secrets: readonly string[]): void {
+    if (!secrets.length) return;
+    const clean = redact(error.message, secrets);
+    if (clean !== error.message) error.message = clean;
+    if (typeof error.providerCode === 'string') {
+      const code = redact(error.providerCode, secrets);
+      if (code !== error.providerCode) Object.defineProperty(error, 'providerCode', { value: code, enumerable: true, configurable: true });
+    }
+    if (error.cause === undefined) return;
+    if (error.cause instanceof KeyflowError) {
+      this.redactError_(error.cause, secrets);
+      return;
+    }
+    const cause = redactDeep(error.cause, secrets);
+    if (cause !== error.cause) Object.defineProperty(error, 'cause', { value: cause, enumerable: false, configurable: true, writable: true });
   }
 
   private assertAlive_(method: string): void {

@@ -1,5 +1,4 @@
 import { ShakaErrorCode, ShakaRequestType, type ShakaErrorLike } from './shaka-types';
-import { redact } from './url';
 
 /** True for anything shaped like a `shaka.util.Error`. */
 export function isShakaError(value: unknown): value is ShakaErrorLike {
@@ -43,16 +42,4 @@ export function readFailedAttempt(error: ShakaErrorLike): FailedAttempt | null {
     attempt.headers = (data[3] && typeof data[3] === 'object' ? data[3] : {}) as Record<string, string>;
   }
   return attempt;
-}
-
-/**
- * Replaces secrets in the string fields of a Shaka network error in place
- * (the URI fields of 1001/1002/1003 carry the tokenized license URL), so a
- * token never reaches the app's error reporting through Shaka either.
- */
-export function redactShakaError(error: ShakaErrorLike, secrets: readonly string[]): void {
-  if (!secrets.length) return;
-  error.data.forEach((item, index) => {
-    if (typeof item === 'string') error.data[index] = redact(item, secrets);
-  });
 }

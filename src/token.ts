@@ -77,8 +77,40 @@ export function resolveToken<T>(source: TokenSource<T>, context: TokenContext, t
   });
 }
 
+/** True for a fetch `Response` (or anything shaped like one) a token source threw. */
+function isResponseLike(value: unknown): value is { status: number; ok?: boolean; statusText?: string } {
+  return (
+    (typeof Response !== 'undefined' && value instanceof Response) ||
+    (!!value && typeof value === 'object' && typeof (value as { status?: unknown }).status === 'number' && 'headers' in value && 'ok' in value)
+  );
+}
+
+/**
+ * The typed error for a token source that threw or rejected with `error`.
+ *
+ * - A thrown fetch `Response` (`if (!res.ok) throw res;`) gives the backend's
+ *   status as `httpStatus` and says so in the message.
+ * - A `SyntaxError` (e.g. `res.json()` on a raw token) keeps its name but not
+ *   its message: V8 and Firefox quote the start of the text they could not
+ *   parse, which may be the token itself. `cause` is a new SyntaxError with
+ *   the neutral message.
+ * - Any other error keeps its message (the app's own words) as the cause.
+ */
 function tokenSourceFailed(error: unknown, keySystem: string): KeyflowError {
   if (error instanceof KeyflowError) return error;
+  if (isResponseLike(error)) {
+    return new KeyflowError('TOKEN_SOURCE_FAILED', `Token source failed: the token backend answered HTTP ${error.status}`, {
+      keySystem,
+      httpStatus: error.status,
+    });
+  }
+  if (error instanceof SyntaxError) {
+    const withheld = 'the token source could not parse its backend\'s reply (message withheld: it may quote the token)';
+    return new KeyflowError('TOKEN_SOURCE_FAILED', `Token source failed: SyntaxError: ${withheld}`, {
+      keySystem,
+      cause: new SyntaxError(withheld),
+    });
+  }
   const reason = error instanceof Error ? error.message : String(error);
   return new KeyflowError('TOKEN_SOURCE_FAILED', `Token source failed: ${reason}`, { keySystem, cause: error });
 }

@@ -70,26 +70,39 @@ export function isHttpUrl(text: string): boolean {
   }
 }
 
-/** The placeholder that replaces secrets in events, logs and errors. */
-export const REDACTED = '[redacted]';
+export { REDACTED, redact } from './redact';
 
 /**
- * Replaces every occurrence of each secret (raw, percent-encoded and
- * percent-decoded forms) in `text` with {@link REDACTED}.
+ * `uri` made absolute against the page (`document.baseURI`), as the browser
+ * resolves it when it fetches: `/content/a.mpd`, `http:/content/a.mpd` (a
+ * form Shaka produces) and `http://host/content/a.mpd` on that host are one
+ * URI. keyflow compares and keys on resolved URIs only. Unparseable text is
+ * returned as it is.
  */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (!secret) continue;
-    const forms = new Set<string>([secret, encodeURIComponent(secret)]);
-    try {
-      forms.add(decodeURIComponent(secret));
-    } catch {
-      // not a percent-encoded string: the raw form is enough
-    }
-    for (const form of forms) {
-      if (form.length >= 4) out = out.split(form).join(REDACTED);
-    }
+export function resolveUri(uri: string): string {
+  const base = typeof document !== 'undefined' && document.baseURI ? document.baseURI : (globalThis as { location?: { href?: string } }).location?.href;
+  try {
+    return new URL(uri, base).href;
+  } catch {
+    return uri;
   }
-  return out;
+}
+
+/** True for a loopback host name: `localhost` (and `*.localhost`), 127.0.0.0/8, `[::1]`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+}
+
+/**
+ * True when sending a secret to `url` would send it in clear to another
+ * machine: an `http:` URL whose host is not loopback.
+ */
+export function isCleartextRemoteUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname);
+  } catch {
+    return false;
+  }
 }

@@ -8,7 +8,7 @@
   const eventList = document.getElementById('events');
   const schemeSelect = document.getElementById('scheme');
   const keySystemSelect = document.getElementById('keysystem');
-  const state = { phase: 'starting', events: [], error: null, currentTime: 0, decodedFrames: 0, keySystem: null };
+  const state = { phase: 'starting', events: [], log: [], error: null, currentTime: 0, decodedFrames: 0, keySystem: null };
   /** Key systems the browser lacks, played through keyflow's test CDM (emulated messages over the real ClearKey CDM). */
   const EMULATED = ['com.widevine.alpha', 'com.microsoft.playready'];
   let testCdm = null;
@@ -28,6 +28,7 @@
 
   function logEvent(name, payload) {
     state.events.push(name);
+    state.log.push(name + ' ' + JSON.stringify(payload));
     const item = document.createElement('li');
     item.className = name;
     const title = document.createElement('b');

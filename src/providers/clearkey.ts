@@ -95,6 +95,7 @@ function problemError(problem: ProblemDetails, status: number, keySystem: string
  */
 export const clearKeyProvider: Provider<ClearKeyProviderOptions, string> = {
   name: 'clearkey',
+  optionNames: ['token', 'problemTypes'],
   defaultServers: {},
   handlesCertificates: () => false,
 

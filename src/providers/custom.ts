@@ -1,4 +1,5 @@
 import { KeyflowError } from '../errors';
+import { redactDeep } from '../redact';
 import { KeySystem, type LicenseServers } from '../key-systems';
 import type { TokenSource } from '../token';
 import { setRawQueryParam } from '../url';
@@ -160,6 +161,7 @@ function serverName(kind: DrmRequest['kind']): string {
  */
 export const customProvider: Provider<CustomProviderOptions, CustomToken> = {
   name: 'custom',
+  optionNames: ['token', 'contentId', 'headers', 'query', 'wrapRequest', 'unwrapResponse', 'errors', 'certificate'],
   defaultServers: {},
   handlesCertificates: (options) => options.certificate !== undefined,
 
@@ -291,12 +293,13 @@ export const customProvider: Provider<CustomProviderOptions, CustomToken> = {
     const server = serverName(kind);
     let license = body;
     if (unwrapping) {
-      const result = unwrapLicense(body, unwrapping);
+      const secrets = response.secrets ?? [];
+      const result = unwrapLicense(body, unwrapping, secrets);
       if (!result.ok) {
         if (options.errors && result.json !== undefined) {
           // A 2xx reply carrying the server's own error instead of a license.
           const reply = { status, headers: response.headers, bodyText: '' };
-          const fields = readProviderError(options.errors, reply, result.json);
+          const fields = readProviderError(options.errors, reply, redactDeep(result.json, secrets));
           if (fields.providerCode !== undefined || fields.message !== undefined) {
             throw new KeyflowError(classifyFailure(status, fields.providerCode, options.errors.rules), failureMessage(server, status, fields), {
               keySystem,

@@ -55,6 +55,27 @@ const TOKEN_EXPIRED_CODES = new Set([-4011]);
 const NOT_ENTITLED_CODES = new Set([-4012]);
 const BAD_REQUEST_CODES = new Set([-4000]);
 
+/**
+ * ExpressPlay's own hosts: the token APIs answer `http://` license URLs for
+ * PlayReady and FairPlay (Intertrust's REST API examples), and keyflow must
+ * never send the token in clear, so these hosts are always upgraded to
+ * `https:` (they serve it). Production `*.service.expressplay.com` and
+ * `*.service.expressplay.cn`, test `*.test.expressplay.com`, and the
+ * PlayReady licensing host `expressplay-licensing.axprod.net`.
+ */
+const EXPRESSPLAY_HOST = /(^|\.)(expressplay\.com|expressplay\.cn)$|^expressplay-licensing\.axprod\.net$/i;
+
+/** `url` with `https:` when it is an `http:` URL on one of ExpressPlay's hosts. */
+export function upgradeExpressPlayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'http:' && EXPRESSPLAY_HOST.test(parsed.hostname)) return `https:${url.slice(url.indexOf(':') + 1)}`;
+  } catch {
+    // not a URL: left for the caller's checks
+  }
+  return url;
+}
+
 function malformedToken(keySystem: string, why: string): KeyflowError {
   return new KeyflowError('TOKEN_MALFORMED', `ExpressPlay token source returned ${why}`, { keySystem });
 }
@@ -69,7 +90,7 @@ function placeToken(token: ExpressPlayToken, request: DrmRequest): { url: string
       if (!isHttpUrl(text)) throw malformedToken(keySystem, 'an unparseable license URL');
       const rawToken = getRawQueryParam(text, EXPRESSPLAY_TOKEN_PARAM);
       if (!rawToken) throw malformedToken(keySystem, `a license URL without an ${EXPRESSPLAY_TOKEN_PARAM} parameter`);
-      return { url: removeQueryParam(text, EXPRESSPLAY_TOKEN_PARAM), rawToken };
+      return { url: upgradeExpressPlayUrl(removeQueryParam(text, EXPRESSPLAY_TOKEN_PARAM)), rawToken };
     }
     return { url: request.url, rawToken: encodeURIComponent(text) };
   }
@@ -79,7 +100,10 @@ function placeToken(token: ExpressPlayToken, request: DrmRequest): { url: string
     if (typeof licenseAcquisitionUrl !== 'string' || !isHttpUrl(licenseAcquisitionUrl)) {
       throw malformedToken(keySystem, 'an object without a valid licenseAcquisitionUrl');
     }
-    return { url: removeQueryParam(licenseAcquisitionUrl, EXPRESSPLAY_TOKEN_PARAM), rawToken: encodeURIComponent(value.trim()) };
+    return {
+      url: upgradeExpressPlayUrl(removeQueryParam(licenseAcquisitionUrl, EXPRESSPLAY_TOKEN_PARAM)),
+      rawToken: encodeURIComponent(value.trim()),
+    };
   }
   throw malformedToken(keySystem, `a ${token === null ? 'null' : typeof token} instead of a token`);
 }
@@ -131,6 +155,7 @@ function readExpressPlayError(bodyText: string): { code?: number | string; messa
  */
 export const expressPlayProvider: Provider<ExpressPlayOptions, ExpressPlayToken> = {
   name: 'expressplay',
+  optionNames: ['token'],
   defaultServers: EXPRESSPLAY_DEFAULT_SERVERS,
   handlesCertificates: () => false,
 

@@ -60,6 +60,11 @@ export interface DrmResponse {
   headers: Record<string, string>;
   /** The reply body, as the server sent it. */
   body: Uint8Array;
+  /**
+   * The secrets keyflow placed in the request: a provider that quotes the
+   * reply in an error message redacts them first (before cutting the quote).
+   */
+  secrets?: readonly string[];
 }
 
 /** A failed (non-2xx) reply from the license server. */
@@ -88,6 +93,12 @@ export interface DrmHttpFailure {
 export interface Provider<Options, Token> {
   /** The `provider` value that selects this preset. */
   readonly name: string;
+  /**
+   * The names of the options this provider takes, besides the common ones
+   * (`servers`, `tokenTimeoutMs`, ...): keyflow answers any other name with
+   * `INVALID_CONFIG`. Without it, option names are not checked.
+   */
+  readonly optionNames?: readonly string[];
   /** License URLs used when `servers` does not name a key system. */
   readonly defaultServers: LicenseServers;
   /** Whether this provider, so configured, shapes certificate requests too (and needs a token for them). */

@@ -11,6 +11,18 @@ describe('demo page', () => {
       expect(state.events).toContain('licenserequest');
       expect(state.events).toContain('licenseresponse');
       expect(state.events).not.toContain('error');
+      // The demo loads its manifest by a relative URL, as apps do: the token is still prefetched
+      // at the manifest request and the license request uses it (no second token request).
+      const tokenRequests = state.log.filter((line) => line.startsWith('tokenrequest '));
+      expect(tokenRequests.length).toBe(1);
+      expect(JSON.parse(tokenRequests[0]!.slice('tokenrequest '.length)).reason).toBe('prefetch');
+      const tokens = state.log.filter((line) => line.startsWith('token '));
+      expect(tokens.length).toBeGreaterThan(0);
+      expect(tokens.every((line) => (JSON.parse(line.slice('token '.length)) as { cached: boolean }).cached)).toBe(true);
+      // The page's log shows the license URL with the token redacted.
+      const tokenParams = state.log.flatMap((line) => [...line.matchAll(/ExpressPlayToken=([^&"\s]*)/g)].map((m) => m[1]));
+      expect(tokenParams.length).toBeGreaterThan(0);
+      expect(tokenParams.every((value) => value === '[redacted]')).toBe(true);
     });
   }
 });

@@ -8,6 +8,7 @@ import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka-types';
 import type { TokenContext } from '../../src/token';
 import { at, clearEmulatorRequests, clearFaults, emulatorRequests, licenseLog, mintToken, queueFaults, waitFor } from '../helpers/env';
+import { LeakSweep } from '../helpers/leak-sweep';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
 import { shakaMajor } from '../helpers/shaka-version';
 
@@ -22,6 +23,8 @@ describe('fault injection (license server and token source)', () => {
   let keyflow: Keyflow | null;
   let log: { requests: LicenseRequestEvent[]; responses: number; tokenRequests: TokenRequestEvent[]; errors: KeyflowError[] };
   const unhandled: unknown[] = [];
+  // The leak sweep of every case: app listeners added before and after keyflow's.
+  let sweep: LeakSweep;
   const onUnhandled = (event: PromiseRejectionEvent) => unhandled.push(event.reason);
 
   beforeAll(() => window.addEventListener('unhandledrejection', onUnhandled));
@@ -34,6 +37,8 @@ describe('fault injection (license server and token source)', () => {
       drm: { retryParameters: { maxAttempts: 3, baseDelay: 100, backoffFactor: 1, fuzzFactor: 0, timeout: 1500, connectionTimeout: 1500, stallTimeout: 1500 } },
     });
     keyflow = null;
+    sweep = new LeakSweep();
+    sweep.watchShaka(player, 'listener added before keyflow:');
     unhandled.length = 0;
     await clearFaults();
     await clearEmulatorRequests();
@@ -44,15 +49,22 @@ describe('fault injection (license server and token source)', () => {
     await dispose();
     await clearFaults();
     expect(unhandled).toEqual([]);
+    expect(sweep.leaks().join('\n')).toBe('');
   });
 
   function useKeyflow(token: (ctx: TokenContext) => Promise<string> = () => mintToken({ drm: 'ck' }), extra: Record<string, unknown> = {}): Keyflow {
     keyflow = new Keyflow(player as unknown as ShakaPlayer, {
       provider: 'expressplay',
-      token,
+      token: async (ctx) => {
+        const answer = await token(ctx);
+        sweep.addExpressPlayToken(answer);
+        return answer;
+      },
       servers: { [CK]: at('hms/ck/rights/') },
       ...extra,
     });
+    sweep.watchShaka(player, 'listener added after keyflow:');
+    sweep.watchKeyflow(keyflow);
     log = { requests: [], responses: 0, tokenRequests: [], errors: [] };
     keyflow.on('licenserequest', (e) => log.requests.push(e));
     keyflow.on('licenseresponse', () => log.responses++);
@@ -235,6 +247,10 @@ describe('fault injection (license server and token source)', () => {
       await player.unload();
       await load;
       leftBehind += mine.filter((fn) => live.has(fn)).length;
+      // The dispatch and load guards are gone too: the prototypes' methods show again.
+      for (const [target, method] of [[player, 'dispatchEvent'], [player, 'load'], [net, 'dispatchEvent']] as const) {
+        if (Object.prototype.hasOwnProperty.call(target, method)) leftBehind++;
+      }
     }
     expect(leftBehind).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -4,6 +4,8 @@ import { serverUrl, waitFor } from './env';
 export interface DemoState {
   phase: string;
   events: string[];
+  /** The page's event log, one line per event: its name and payload as JSON (what a visitor reads). */
+  log: string[];
   error: string | null;
   currentTime: number;
   decodedFrames: number;

@@ -9,6 +9,7 @@
  */
 
 import { decodeText, encodeBytes, isWireEncoding, utf8Bytes, utf8Text, type WireEncoding } from './encoding';
+import { redact } from '../../redact';
 import { formatPath, getPath, isValidPath, pathSegments, setPath, type JsonPath } from './json-path';
 import type { JsonTemplate } from './template';
 import { parseJsonOrUndefined } from '../failures';
@@ -155,11 +156,16 @@ export type Unwrapped =
   /** `reason` completes "the license server's reply …"; `json` is the parsed reply, when it was JSON. */
   | { ok: false; reason: string; json?: unknown };
 
-function preview(body: Uint8Array): string {
-  const text = utf8Text(body.subarray(0, 48));
-  if (text === null || /[\u0000-\u0008\u000e-\u001f\u007f]/.test(text)) return ` (${body.byteLength} bytes of binary data)`;
-  const clipped = text.replace(/\s+/g, ' ').trim();
-  return ` (it starts ${JSON.stringify(clipped + (body.byteLength > 48 ? '…' : ''))})`;
+/** How much of a reply is decoded (and redacted) for an error message's quote: a secret longer than this is unlikely. */
+const MAX_PREVIEW_SOURCE = 4096;
+
+function preview(body: Uint8Array, secrets: readonly string[]): string {
+  // Redact the whole text before cutting: a cut token would escape redaction.
+  const whole = utf8Text(body.byteLength > MAX_PREVIEW_SOURCE ? body.subarray(0, MAX_PREVIEW_SOURCE) : body);
+  if (whole === null || /[\u0000-\u0008\u000e-\u001f\u007f]/.test(whole.slice(0, 48))) return ` (${body.byteLength} bytes of binary data)`;
+  const text = redact(whole, secrets);
+  const clipped = text.slice(0, 48).replace(/\s+/g, ' ').trim();
+  return ` (it starts ${JSON.stringify(clipped + (text.length > 48 ? '…' : ''))})`;
 }
 
 function describe(value: unknown): string {
@@ -174,13 +180,13 @@ function describe(value: unknown): string {
  * `{ ok: false, reason }` with a reason precise enough to fix the
  * configuration or the server (not JSON, field missing, not base64, empty).
  */
-export function unwrapLicense(body: Uint8Array, unwrapping: ResponseUnwrapping): Unwrapped {
+export function unwrapLicense(body: Uint8Array, unwrapping: ResponseUnwrapping, secrets: readonly string[] = []): Unwrapped {
   const encoding = unwrapping.encoding ?? 'base64';
   if (body.byteLength === 0) return { ok: false, reason: 'is empty' };
   const text = utf8Text(body);
   if (pathSegments(unwrapping.path).length === 0) {
     const license = text === null ? null : decodeText(text, encoding);
-    if (!license) return { ok: false, reason: `is not ${encoding} text${preview(body)}` };
+    if (!license) return { ok: false, reason: `is not ${encoding} text${preview(body, secrets)}` };
     if (license.byteLength === 0) return { ok: false, reason: 'is blank' };
     return { ok: true, license };
   }
@@ -188,7 +194,7 @@ export function unwrapLicense(body: Uint8Array, unwrapping: ResponseUnwrapping):
   const where = formatPath(unwrapping.path);
   if (json === undefined) {
     if (unwrapping.optional) return { ok: true, license: body };
-    return { ok: false, reason: `is not JSON, so it has no "${where}"${preview(body)}` };
+    return { ok: false, reason: `is not JSON, so it has no "${where}"${preview(body, secrets)}` };
   }
   const value = getPath(json, unwrapping.path);
   if (value === undefined) return { ok: false, reason: `has no "${where}"`, json };

@@ -4,9 +4,13 @@
  * queue faults over HTTP; each queued fault is used by the next license
  * request that matches it.
  *
- * - `POST /_faults` with JSON `{ "faults": [LicenseFault, ...] }` queues faults (204);
+ * - `POST /_faults` with JSON `{ "faults": [LicenseFault, ...] }` queues faults (204); a
+ *   malformed list is refused whole with 400 and `{ "error": "<what is wrong>" }` (a `status` must
+ *   be an integer 100..599, `headers` names RFC 7230 tokens with string values free of CR, LF and
+ *   NUL, `delayMs` 0..60000); a body over 64 KiB gets 413;
  * - `DELETE /_faults` clears the queue and the log (204);
- * - `GET /_faults/requests` returns the log of license requests seen, faulted or not.
+ * - `GET /_faults/requests` returns the log of license requests seen, faulted or not (the
+ *   newest 10 000).
  *
  * A fault can answer with a status, headers and body (e.g. `503` with
  * `Retry-After`), answer 200 with garbage, or hold the request for a while
@@ -14,6 +18,8 @@
  * License requests are the POSTs other than token API calls.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { MAX_BODY_BYTES, readBody } from './http-kit.js';
 
 /** One fault for one license request. */
 export interface LicenseFault {
@@ -48,13 +54,20 @@ export interface FaultInjector {
    * true when it answered, false when the real server should answer.
    */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
-  /** Queues faults programmatically. */
+  /**
+   * Queues faults programmatically.
+   *
+   * @throws {TypeError} on a malformed fault (the same checks as `POST /_faults`); nothing is queued then
+   */
   queue(faults: LicenseFault[]): void;
   /** Clears the queue and the log. */
   clear(): void;
   /** License requests seen. */
   readonly requests: readonly FaultLogRecord[];
 }
+
+/** How many license requests the log keeps (the oldest are dropped first). */
+const MAX_LOG_RECORDS = 10_000;
 
 const CORS = {
   'Access-Control-Allow-Origin': '*',
@@ -66,26 +79,52 @@ function isLicenseRequest(req: IncomingMessage, path: string): boolean {
   return req.method === 'POST' && !path.startsWith('/_') && !path.startsWith('/api/') && !/\/token\/?$/.test(path);
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** An HTTP header name: an RFC 7230 token. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** A header value Node will send: no CR, LF, NUL or other control characters but tab. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** A short rendering of a rejected value for an error message. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }
 
-function validFault(value: unknown): value is LicenseFault {
-  if (!value || typeof value !== 'object') return false;
-  const fault = value as LicenseFault;
-  return (
-    (fault.status === undefined || (Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)) &&
-    (fault.delayMs === undefined || (typeof fault.delayMs === 'number' && fault.delayMs >= 0 && fault.delayMs <= 60_000)) &&
-    (fault.body === undefined || typeof fault.body === 'string') &&
-    (fault.pathPrefix === undefined || typeof fault.pathPrefix === 'string')
-  );
+/** Describes what is wrong with a fault, or returns null when it is valid. */
+function faultProblem(value: unknown): string | null {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'must be an object';
+  const fault = value as Record<string, unknown>;
+  const { status, delayMs, body, pathPrefix, garbage, headers } = fault;
+  if (status !== undefined && !(typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599)) {
+    return `status must be an integer 100..599, got ${shown(status)}`;
+  }
+  if (delayMs !== undefined && !(typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs >= 0 && delayMs <= 60_000)) {
+    return `delayMs must be a number 0..60000, got ${shown(delayMs)}`;
+  }
+  if (body !== undefined && typeof body !== 'string') return 'body must be a string';
+  if (pathPrefix !== undefined && typeof pathPrefix !== 'string') return 'pathPrefix must be a string';
+  if (garbage !== undefined && typeof garbage !== 'boolean') return 'garbage must be true or false';
+  if (headers !== undefined) {
+    if (!headers || typeof headers !== 'object' || Array.isArray(headers)) return 'headers must be an object of name: value strings';
+    for (const [name, headerValue] of Object.entries(headers)) {
+      if (!HEADER_NAME.test(name)) return `headers: ${JSON.stringify(name.slice(0, 64))} is not a valid header name (an RFC 7230 token)`;
+      if (typeof headerValue !== 'string' || !HEADER_VALUE.test(headerValue)) {
+        return `headers: the value of ${name} must be a string without CR, LF or other control characters`;
+      }
+    }
+  }
+  return null;
+}
+
+/** Describes what is wrong with a fault list, or returns null when every fault is valid. */
+function faultsProblem(faults: unknown): string | null {
+  if (!Array.isArray(faults)) return 'expected {"faults": [...]}';
+  for (let i = 0; i < faults.length; i++) {
+    const problem = faultProblem(faults[i]);
+    if (problem) return `faults[${i}]: ${problem}`;
+  }
+  return null;
 }
 
 /** Creates a fault injector with an empty queue. */
@@ -103,18 +142,24 @@ export function createFaultInjector(): FaultInjector {
     if (req.method === 'OPTIONS') {
       res.writeHead(204, CORS).end();
     } else if (path === '/_faults' && req.method === 'POST') {
+      const body = await readBody(req);
+      if (body === null) {
+        res.writeHead(413, { ...CORS, 'Content-Type': 'application/json' }).end(JSON.stringify({ error: `body larger than ${MAX_BODY_BYTES} bytes` }));
+        return;
+      }
       let parsed: unknown;
       try {
-        parsed = JSON.parse(await readBody(req, 64 * 1024));
+        parsed = JSON.parse(body.toString('utf8'));
       } catch {
         parsed = null;
       }
       const faults = (parsed as { faults?: unknown } | null)?.faults;
-      if (!Array.isArray(faults) || !faults.every(validFault)) {
-        res.writeHead(400, { ...CORS, 'Content-Type': 'application/json' }).end('{"error":"expected {\\"faults\\": [...]}"}');
+      const problem = faultsProblem(faults);
+      if (problem !== null) {
+        res.writeHead(400, { ...CORS, 'Content-Type': 'application/json' }).end(JSON.stringify({ error: problem }));
         return;
       }
-      queue.push(...faults);
+      queue.push(...(faults as LicenseFault[]));
       res.writeHead(204, CORS).end();
     } else if (path === '/_faults' && req.method === 'DELETE') {
       queue = [];
@@ -132,6 +177,8 @@ export function createFaultInjector(): FaultInjector {
       return log;
     },
     queue(faults) {
+      const problem = faultsProblem(faults);
+      if (problem !== null) throw new TypeError(problem);
       queue.push(...faults);
     },
     clear() {
@@ -147,6 +194,7 @@ export function createFaultInjector(): FaultInjector {
       if (!isLicenseRequest(req, path)) return false;
       const fault = take(path);
       log.push({ time: Date.now(), path, fault });
+      if (log.length > MAX_LOG_RECORDS) log.splice(0, log.length - MAX_LOG_RECORDS);
       if (!fault) return false;
       if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault.status === undefined && !fault.garbage) return false;
