@@ -66,7 +66,7 @@ export {
   normalizeHex16,
 } from './encoding.js';
 
-export { main as expressPlayEmulatorCli, parseCliArgs, type CliOptions } from './cli.js';
+export { main as expressPlayEmulatorCli, parseCliArgs, DEFAULT_ALLOWED_ORIGINS, type CliOptions } from './cli.js';
 
 export { createFaultInjector, type FaultInjector, type FaultLogRecord, type LicenseFault } from './fault-injector.js';
 
