@@ -17,11 +17,13 @@ function list(items: readonly string[]): string {
 }
 
 function factsText(facts: KeySystemFacts): string {
+  const probed = facts.supported.length || facts.unsupported.length;
   return (
     `the content signals ${facts.signalled.length ? list(facts.signalled) : 'no key system keyflow could read'}; ` +
     `license URLs are configured for ${list(facts.routed)}; ` +
-    `this browser supports ${list(facts.supported)}` +
-    (facts.unsupported.length ? ` (not ${list(facts.unsupported)})` : '')
+    (probed
+      ? `this browser supports ${list(facts.supported)}` + (facts.unsupported.length ? ` (not ${list(facts.unsupported)})` : '')
+      : `what this browser supports is not known yet (keyflow's EME probes had not answered)`)
   );
 }
 
@@ -48,7 +50,9 @@ export function noLicenseServerError(chosen: string | null, facts: KeySystemFact
 export function noKeySystemError(facts: KeySystemFacts): KeyflowError {
   return new KeyflowError(
     'NO_KEY_SYSTEM',
-    `No key system the content signals and keyflow routes is supported by this browser: ${factsText(facts)}.`,
+    `No key system the content signals and keyflow routes is supported by this browser: ${factsText(facts)}. ` +
+      `keyflow probes each key system plainly; Shaka also asks for the robustness levels of drm.advanced and ` +
+      `the content's codecs, so a key system supported here may still be refused for those.`,
   );
 }
 

@@ -26,7 +26,7 @@ import { emptyStats, timingOf, type KeyflowStats, type TimingEvent } from './tel
 import { TokenCache, type TokenEntry, type TokenFetchReason, type TokenKey } from './token-cache';
 import { redact, redactDeep } from './redact';
 import { guardDispatch, guardLoad, type Unguard } from './shaka/event-guard';
-import { redactShakaErrorChain, scrubbedRequest, scrubbedResponse } from './shaka/scrub';
+import { redactRecord, redactShakaErrorChain, scrubbedRequest, scrubbedResponse } from './shaka/scrub';
 import { isCleartextRemoteUrl, isLoopbackHost, resolveUri } from './url';
 
 /** One license (or certificate) request as keyflow follows it across attempts. */
@@ -118,6 +118,14 @@ const ATTACHED = Symbol.for('shaka-keyflow.attached');
 const KEY_SYSTEM_UNAVAILABLE = 6001;
 const NO_LICENSE_SERVER_GIVEN = 6012;
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
 function toBytes(data: ArrayBuffer | ArrayBufferView | null | undefined): Uint8Array {
   if (!data) return new Uint8Array(0);
   if (data instanceof Uint8Array) return data;
@@ -207,6 +215,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private readonly unguards_: Unguard[] = [];
   /** keyflow's requests on the wire (sent, not ended): their Shaka events are scrubbed even after destroy(). */
   private readonly inFlight_ = new Set<ShakaRequest>();
+  /** The request each failed attempt's Shaka error belongs to (a `retry` event names the error only). */
+  private readonly errorRequests_ = new WeakMap<object, ShakaRequest>();
   private drainTimer_: ReturnType<typeof setTimeout> | null = null;
   private destroyedAt_ = 0;
   /** Secrets placed in recent requests (and a token configured as a value), oldest first. */
@@ -235,6 +245,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private readonly certificateStarts_ = new WeakMap<ShakaRequest, number>();
   /** Shaka errors keyflow has seen (and redacted), by error object: the URI inside no longer matches. */
   private readonly errorExchanges_ = new WeakMap<object, Exchange>();
+  /** The player's `networking.forceHTTP` as of the current load (see forcesHttp_). */
+  private forceHttpSnapshot_ = false;
   /** The player's `drm.servers` as of the current load (see playerServers_). */
   private serversSnapshot_: Record<string, string> | null = null;
   private firstFrameMedia_: HTMLMediaElement | null = null;
@@ -370,7 +382,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   // --- Shaka events, seen before any listener -------------------------------------
 
   private readonly inspectNetworkingEvent_ = (event: { type: string }): void => {
-    if (event.type === 'retry') this.onRetry_(event as ShakaEvent);
+    if (event.type !== 'retry') return;
+    this.noteRetry_(event as ShakaEvent);
+    this.onRetry_(event as ShakaEvent);
   };
 
   private readonly inspectPlayerEvent_ = (event: { type: string; [key: string]: unknown }): void => {
@@ -386,15 +400,35 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
    * the wire after destroy(), once they have ended (their events must be
    * scrubbed too), or after {@link MAX_DRAIN_MS} at the latest.
    */
-  private unguardWhenDrained_(): void {
-    if (this.inFlight_.size && !this.drainTimer_) {
-      this.drainTimer_ = setTimeout(() => this.unguardWhenDrained_(), MAX_DRAIN_MS);
+  private unguardWhenDrained_(force = false): void {
+    if (this.inFlight_.size && !force) {
+      this.drainTimer_ ??= setTimeout(() => this.unguardWhenDrained_(true), MAX_DRAIN_MS);
       return;
     }
-    if (this.inFlight_.size && this.drainTimer_ && this.destroyedAt_ + MAX_DRAIN_MS > performance.now()) return;
     if (this.drainTimer_) clearTimeout(this.drainTimer_);
+    this.drainTimer_ = null;
     this.inFlight_.clear();
     for (const unguard of this.unguards_.splice(0)) unguard();
+  }
+
+  /**
+   * Shaka will send `request` again (its `retry` event): it is on the wire
+   * until its next download event, unless a listener cancelled the retry.
+   */
+  private noteRetry_(event: ShakaEvent): void {
+    const request = isShakaError(event.error) ? this.errorRequests_.get(event.error) : undefined;
+    if (!request) return;
+    this.inFlight_.add(request);
+    queueMicrotask(() => {
+      if ((event as { defaultPrevented?: boolean }).defaultPrevented) this.endFlight_(request);
+    });
+  }
+
+  /** `request` has ended (or will not be sent again): after destroy(), the guards go once none is left. */
+  private endFlight_(request: ShakaRequest): void {
+    this.inFlight_.delete(request);
+    // A macrotask: a `retry` event of the same request (dispatched right after) re-adds it first.
+    if (this.destroyed_ && !this.inFlight_.size) setTimeout(() => this.destroyed_ && this.unguardWhenDrained_(), 0);
   }
 
   /**
@@ -406,24 +440,26 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     const request = event.request as ShakaRequest | undefined;
     const exchange = request && typeof request === 'object' ? this.exchanges_.get(request) : undefined;
     if (!request || !exchange) return;
-    if (event.type !== 'downloadheadersreceived') {
-      this.inFlight_.delete(request);
-      if (this.destroyed_ && !this.inFlight_.size) queueMicrotask(() => this.unguardWhenDrained_());
-    }
-    if (!exchange.secrets.length) return;
     const error = event.error;
+    if (isShakaError(error)) this.errorRequests_.set(error, request);
+    if (event.type !== 'downloadheadersreceived') this.endFlight_(request);
+    if (!exchange.secrets.length) return;
     if (isShakaError(error)) {
       this.errorExchanges_.set(error, exchange);
       redactShakaErrorChain(error, exchange.secrets);
     }
     event.request = scrubbedRequest(request, exchange.secrets, exchange.originalBody);
-    if (event.response && typeof event.response === 'object') event.response = scrubbedResponse(event.response as ShakaResponse, exchange.secrets);
+    if (event.response && typeof event.response === 'object') {
+      event.response = scrubbedResponse(event.response as ShakaResponse, exchange.secrets, exchange.originalBody);
+    }
+    if (event.headers && typeof event.headers === 'object') event.headers = redactRecord(event.headers as Record<string, unknown>, exchange.secrets);
   }
 
   /** Notes the key systems the manifest of the current load signals, and probes their support here. */
   private readSignalledKeySystems_(response: ShakaResponse): void {
     const uri = response.originalUri ?? response.uri;
-    if (!uri || resolveUri(uri) !== this.manifestUri_) return;
+    // Once per load: a live manifest is fetched again and again.
+    if (!uri || this.signalledKeySystems_.length || resolveUri(uri) !== this.manifestUri_) return;
     const body = toBytes(response.data);
     if (body.byteLength > MAX_REPLY_BYTES * 16) return;
     const signalled = keySystemsSignalledBy(new TextDecoder().decode(body));
@@ -695,8 +731,22 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
    * slow to call on every license request.
    */
   private playerServers_(): Record<string, string> {
-    if (!this.serversSnapshot_ && this.player_) this.serversSnapshot_ = { ...this.player_.getConfiguration().drm.servers };
+    if (!this.serversSnapshot_ && this.player_) {
+      const configuration = this.player_.getConfiguration() as { drm: { servers: Record<string, string> }; networking?: { forceHTTP?: boolean } };
+      this.serversSnapshot_ = { ...configuration.drm.servers };
+      this.forceHttpSnapshot_ = !!configuration.networking?.forceHTTP;
+    }
     return this.serversSnapshot_ ?? {};
+  }
+
+  /**
+   * Whether the player's `networking.forceHTTP` is on: Shaka 4.x applies it
+   * after the request filters, so an `https:` license URL would go out as
+   * `http:` (read once per load, with the servers).
+   */
+  private forcesHttp_(): boolean {
+    this.playerServers_();
+    return this.forceHttpSnapshot_;
   }
 
   /** The asset being played, resolved against the page (token cache key, load detection). */
@@ -808,6 +858,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   }
 
   private readonly onUnloading_ = (): void => {
+    // Requests of the content being unloaded are aborted (their download events come right away).
+    this.inFlight_.clear();
     // Token fetches and Retry-After waits for the content being unloaded are not needed any more.
     this.tokens_.abandonOthers(null);
     this.loadLifetime_.abort(new KeyflowError('ABORTED', 'Abandoned: the content was unloaded'));
@@ -949,12 +1001,16 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     } catch (error) {
       throw this.fail_(asKeyflowError(error, keySystem), exchange.secrets);
     }
-    if (rewritten.secrets.length && !this.config_.allowInsecureHttp && isCleartextRemoteUrl(rewritten.url)) {
-      const host = new URL(rewritten.url).host;
+    const resolvedUrl = resolveUri(rewritten.url);
+    const forcedHttp = this.forcesHttp_() && !isLoopbackHost(hostOf(resolvedUrl));
+    if (rewritten.secrets.length && !this.config_.allowInsecureHttp && (isCleartextRemoteUrl(resolvedUrl) || forcedHttp)) {
+      const host = hostOf(resolvedUrl);
       throw this.fail_(
         new KeyflowError(
           'INSECURE_TRANSPORT',
-          `keyflow did not send the ${kind} request: its URL is http: on ${isLoopbackHost(host) ? 'loopback' : `the remote host ${host}`} and would carry the token in clear (use https:, or set allowInsecureHttp)`,
+          forcedHttp
+            ? `keyflow did not send the ${kind} request: the player's networking.forceHTTP would send it to ${host} as http:, carrying the token in clear (turn forceHTTP off, or set allowInsecureHttp)`
+            : `keyflow did not send the ${kind} request: its URL is http: on the remote host ${host} and would carry the token in clear (use https:, or set allowInsecureHttp)`,
           { keySystem },
         ),
         rewritten.secrets,
@@ -968,7 +1024,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     }
     exchange.secrets = rewritten.secrets;
     this.rememberSecrets_(rewritten.secrets);
-    this.inFlight_.add(request);
+    // A preload's events go to its PreloadManager, not through the player keyflow guards.
+    if (!isPreload) this.inFlight_.add(request);
     exchange.sentUrl = rewritten.url;
     exchange.sentAt = performance.now();
     this.track_(rewritten.url, exchange);
@@ -1157,14 +1214,15 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
         if (isTokenRejection(keyflowError) && !exchange.perAttemptFilters) {
           keyflowError = this.recoverByReload_(keyflowError, exchange);
         }
+        // In Shaka's chain first: an app listener of keyflow's `error` that throws must not undo it.
+        attachKeyflowError(error, keyflowError);
         this.fail_(keyflowError, exchange.secrets);
       }
     } else if (error.code === ShakaErrorCode.LICENSE_RESPONSE_REJECTED && this.lastKeySystem_) {
       const reason = typeof error.data[0] === 'string' ? `: ${error.data[0]}` : '';
-      keyflowError = this.fail_(
-        new KeyflowError('LICENSE_REJECTED', `The CDM rejected the license${reason}`, { keySystem: this.lastKeySystem_ }),
-        [],
-      );
+      keyflowError = new KeyflowError('LICENSE_REJECTED', `The CDM rejected the license${reason}`, { keySystem: this.lastKeySystem_ });
+      attachKeyflowError(error, keyflowError);
+      this.fail_(keyflowError, []);
     }
     if (keyflowError) attachKeyflowError(error, keyflowError);
   };
@@ -1200,14 +1258,17 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       // Redact the whole reply before the provider reads (and cuts) any of it; an oversized one is not read.
       const text = failed.bodyText ?? '';
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(failed.headers ?? {})) headers[name] = redact(String(value), exchange.secrets);
+      const longSecrets = exchange.secrets.filter((secret) => secret.length >= 4);
+      for (const [name, value] of Object.entries(failed.headers ?? {})) headers[name] = redact(String(value), longSecrets);
       return this.provider_.decodeFailure(
         {
           kind: exchange.kind,
           keySystem: exchange.keySystem,
           status: failed.status,
           headers,
-          bodyText: text.length > MAX_REPLY_BYTES ? '' : redact(text, exchange.secrets),
+          // Secrets of 1-3 characters are left for the final redaction of the error's strings: searched
+          // for in a raw reply, they would garble the codes the provider reads (`-4012`).
+          bodyText: text.length > MAX_REPLY_BYTES ? '' : redact(text, exchange.secrets.filter((secret) => secret.length >= 4)),
         },
         this.config_,
       );

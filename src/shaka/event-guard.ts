@@ -68,11 +68,12 @@ export function guardDispatch(target: object, inspect: EventInspector): Unguard 
   const dispatcher = target as Partial<Dispatcher>;
   const original = dispatcher.dispatchEvent;
   if (typeof original !== 'function') return null;
-  let active = true;
+  // Dropped on unguard, so a guard another wrapper keeps alive holds nothing of keyflow's.
+  let inspector: EventInspector | null = inspect;
   const guarded = function (this: unknown, event: unknown): boolean {
-    if (active && event && typeof event === 'object' && typeof (event as { type?: unknown }).type === 'string') {
+    if (inspector && event && typeof event === 'object' && typeof (event as { type?: unknown }).type === 'string') {
       try {
-        inspect(event as { type: string });
+        inspector(event as { type: string });
       } catch {
         // keyflow's inspection must never break Shaka's dispatch
       }
@@ -82,8 +83,8 @@ export function guardDispatch(target: object, inspect: EventInspector): Unguard 
   const restore = replaceMethod(target, 'dispatchEvent', guarded);
   if (!restore) return null;
   return () => {
-    active = false;
-    restore?.();
+    inspector = null;
+    restore();
   };
 }
 
@@ -96,22 +97,20 @@ export function guardLoad(player: object, inspect: LoadFailureInspector): Unguar
   const loader = player as { load?: (...args: unknown[]) => Promise<unknown> };
   const original = loader.load;
   if (typeof original !== 'function') return () => {};
-  let active = true;
+  let inspector: LoadFailureInspector | null = inspect;
   const guarded = function (this: unknown, ...args: unknown[]): Promise<unknown> {
     return original.apply(this, args).catch((error: unknown) => {
-      if (active) {
-        try {
-          inspect(error);
-        } catch {
-          // never replace the app's error with keyflow's own failure
-        }
+      try {
+        inspector?.(error);
+      } catch {
+        // never replace the app's error with keyflow's own failure
       }
       throw error;
     });
   };
   const restore = replaceMethod(player, 'load', guarded);
   return () => {
-    active = false;
+    inspector = null;
     restore?.();
   };
 }

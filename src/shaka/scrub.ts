@@ -16,7 +16,7 @@ import { isShakaError } from '../shaka-errors';
 import type { ShakaRequest, ShakaResponse } from '../shaka-types';
 
 /** Redacts the string values of a plain record (headers) into a new record. */
-function redactRecord(record: Record<string, unknown> | undefined, secrets: readonly string[]): Record<string, unknown> | undefined {
+export function redactRecord(record: Record<string, unknown> | undefined, secrets: readonly string[]): Record<string, unknown> | undefined {
   if (!record || typeof record !== 'object') return record;
   const copy: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(record)) copy[name] = typeof value === 'string' ? redact(value, secrets) : value;
@@ -52,22 +52,27 @@ function redactedData(data: ArrayBuffer | ArrayBufferView, secrets: readonly str
 }
 
 /** A copy of a license or certificate response with its URIs, header values and any echoed secret redacted. */
-export function scrubbedResponse(response: ShakaResponse, secrets: readonly string[]): ShakaResponse {
+export function scrubbedResponse(response: ShakaResponse, secrets: readonly string[], originalBody: Uint8Array | null): ShakaResponse {
   const copy = { ...response } as ShakaResponse;
   if (response.data) copy.data = redactedData(response.data, secrets);
   copy.uri = redact(response.uri, secrets);
   if (typeof response.originalUri === 'string') copy.originalUri = redact(response.originalUri, secrets);
   copy.headers = redactRecord(response.headers, secrets) as Record<string, string>;
-  if (response.originalRequest) copy.originalRequest = scrubbedRequest(response.originalRequest, secrets, null);
+  if (response.originalRequest) copy.originalRequest = scrubbedRequest(response.originalRequest, secrets, originalBody);
   return copy;
 }
 
 /**
  * Redacts, in place, every string in a Shaka error's `data` and in the data
  * of the errors nested in it (`data[0]` chains such as 6007 → 1001), and the
- * string values of plain records there (1001's reply headers).
+ * string values of plain records there (1001's reply headers). This runs
+ * when the failure is first dispatched (`downloadfailed`), so the reply text
+ * is redacted whole before any provider decoder reads and cuts it.
  */
-export function redactShakaErrorChain(error: unknown, secrets: readonly string[]): void {
+export function redactShakaErrorChain(error: unknown, allSecrets: readonly string[]): void {
+  // Secrets of 1-3 characters stay: searched for in a server's reply text (1001's data[2]), they
+  // would corrupt the codes keyflow decodes from it (`-4012`). keyflow's own messages redact them.
+  const secrets = allSecrets.filter((secret) => secret.length >= 4);
   if (!secrets.length) return;
   let current: unknown = error;
   for (let depth = 0; depth < 8 && isShakaError(current); depth++) {

@@ -115,4 +115,14 @@ describe('load() and license failures', () => {
     expect(outcome.keyflowErrors[0]!.message).toContain('license URLs are configured for');
     expect(outcome.keyflowErrors[0]!.message).toContain('the content signals com.widevine.alpha');
   });
+
+  it('an app listener added before new Keyflow() finds the KeyflowError in the Shaka error too', async () => {
+    const found: Array<string | null> = [];
+    player.addEventListener('error', (event) => found.push(findKeyflowError((event as unknown as { detail: S.util.Error }).detail)?.code ?? null));
+    await queueFaults({ status: 403, body: 'not entitled' });
+    const outcome = await loadAndWatch(player, expressPlay(() => mintToken({ drm: 'ck' })));
+    await waitFor(() => found.length > 0, 'the early listener to see the error');
+    expect(found).toEqual(['NOT_ENTITLED']);
+    expect(outcome.shakaEvents).toEqual([{ code: 6007, keyflow: 'NOT_ENTITLED' }]);
+  });
 });

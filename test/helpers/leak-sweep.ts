@@ -72,7 +72,8 @@ export function serialise(value: unknown, out: string[] = [], seen = new Set<unk
 /** Collects secrets and observed objects; {@link LeakSweep.leaks} lists what leaked where. */
 export class LeakSweep {
   private readonly windows = new Map<string, string>();
-  private readonly observed: Array<{ where: string; value: unknown }> = [];
+  /** What each observer saw, serialised when it saw it (keyflow may scrub the objects later). */
+  private readonly observed: Array<{ where: string; texts: string[] }> = [];
 
   /** A secret keyflow must never show: every 8-character window of its raw, percent-encoded and base64 forms. */
   addSecret(secret: string): void {
@@ -96,9 +97,12 @@ export class LeakSweep {
     this.addSecret(text);
   }
 
-  /** Records something an app could see. */
+  /**
+   * Records something an app could see, as it is now: a listener that reads an event reads it
+   * while it is dispatched, so later scrubbing must not hide what it saw.
+   */
   observe(where: string, value: unknown): void {
-    this.observed.push({ where, value });
+    this.observed.push({ where, texts: serialise(value) });
   }
 
   /** Listens to the player's and its networking engine's events (call before and after new Keyflow()). */
@@ -120,8 +124,8 @@ export class LeakSweep {
   /** "where: window" for each observed object that shows part of a secret. */
   leaks(): string[] {
     const found: string[] = [];
-    for (const { where, value } of this.observed) {
-      for (const text of serialise(value)) {
+    for (const { where, texts } of this.observed) {
+      for (const text of texts) {
         for (let i = 0; i + WINDOW <= text.length; i++) {
           const window = text.slice(i, i + WINDOW);
           if (this.windows.has(window)) {

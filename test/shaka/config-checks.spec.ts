@@ -139,6 +139,26 @@ describe('configuration checks', () => {
       expect(fake.captured.length).toBe(0);
     });
 
+    it('refuses when the player forces http (networking.forceHTTP; Shaka 4.x applies it after the filters)', async () => {
+      fake = installFakeHttps([{ status: 200, body: '{"keys":[]}' }]);
+      player.configure({ networking: { forceHTTP: true } });
+      make({ provider: 'expressplay', token: 'SECRET-TOKEN-123', servers: { [CK]: 'https://ck.example.test/' } });
+      const failure = await send(CK, 'https://ck.example.test/').then(() => null, (e: unknown) => e);
+      expect(findKeyflowError(failure)?.code).toBe('INSECURE_TRANSPORT');
+      expect(findKeyflowError(failure)?.message).toContain('forceHTTP');
+      expect(fake.captured.length).toBe(0);
+    });
+
+    it('resolves a relative license URL the app configured before checking it (//host on an http: page is http:)', async () => {
+      expect(location.protocol).toBe('http:');
+      fake = installFakeHttps([{ status: 200, body: '{"keys":[]}' }]);
+      player.configure({ drm: { servers: { [CK]: '//license.example.test/ck' } } });
+      make({ provider: 'expressplay', token: 'SECRET-TOKEN-123', servers: { [CK]: 'https://ck.example.test/' } });
+      const failure = await send(CK, 'https://ck.example.test/').then(() => null, (e: unknown) => e);
+      expect(findKeyflowError(failure)?.code).toBe('INSECURE_TRANSPORT');
+      expect(fake.captured.length).toBe(0);
+    });
+
     it("upgrades ExpressPlay's own http:// license URLs (PlayReady token API) to https:", async () => {
       fake = installFakeHttps([{ status: 200, body: '{"keys":[]}' }]);
       make({
