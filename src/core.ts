@@ -10,11 +10,11 @@
  *
  * @packageDocumentation
  */
-import type { CommonOptions } from './config';
-import { KeyflowError } from './errors';
-import { KeyflowBase, type AnyProvider, type InitDataDecoder } from './keyflow-base';
-import type { Provider } from './providers/provider';
-import type { ShakaPlayer } from './shaka-types';
+import type { CommonOptions } from './api/config';
+import { KeyflowError } from './api/errors';
+import { KeyflowBase, type AnyProvider, type InitDataDecoder } from './shaka/keyflow-base';
+import type { Provider } from './providers/preset';
+import type { ShakaPlayer } from './shaka/types';
 
 /** The options a provider preset takes. */
 export type ProviderOptions<P> = P extends Provider<infer Options, unknown> ? Options : never;
@@ -76,17 +76,17 @@ export { expressPlayProvider as expressPlay, EXPRESSPLAY_DEFAULT_SERVERS, EXPRES
 export type { ExpressPlayOptions, ExpressPlayToken } from './providers/expressplay';
 export { customProvider } from './providers/custom';
 export { clearKeyProvider } from './providers/clearkey';
-export { KeyflowError, findKeyflowError } from './errors';
-export type { KeyflowErrorCode, KeyflowErrorDetails } from './errors';
-export type { CommonOptions } from './config';
-export type { AnyProvider, InitDataDecoder, BaseConfig } from './keyflow-base';
-export { KeyflowBase } from './keyflow-base';
+export { KeyflowError, findKeyflowError } from './api/errors';
+export type { KeyflowErrorCode, KeyflowErrorDetails } from './api/errors';
+export type { CommonOptions } from './api/config';
+export type { AnyProvider, InitDataDecoder, BaseConfig } from './shaka/keyflow-base';
+export { KeyflowBase } from './shaka/keyflow-base';
 export type { CustomProviderOptions } from './providers/custom';
 export type { ClearKeyProviderOptions } from './providers/clearkey';
-export type { Provider, DrmRequest, DrmResponse, DrmHttpFailure, RewrittenDrmRequest, DrmRequestKind } from './providers/provider';
-export type * from './events';
-export type { KeyflowStats, TimingEvent } from './telemetry';
-export type { TokenContext, TokenSource } from './token';
-export { KeySystem } from './key-systems';
-export type { KeySystemName, LicenseServers } from './key-systems';
-export type { ShakaPlayer } from './shaka-types';
+export type { Provider, DrmRequest, DrmResponse, DrmHttpFailure, RewrittenDrmRequest, DrmRequestKind } from './providers/preset';
+export type * from './api/events';
+export type { KeyflowStats, TimingEvent } from './telemetry/stats';
+export type { TokenContext, TokenSource } from './tokens/source';
+export { KeySystem } from './api/key-systems';
+export type { KeySystemName, LicenseServers } from './api/key-systems';
+export type { ShakaPlayer } from './shaka/types';

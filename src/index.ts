@@ -4,9 +4,9 @@
  * @packageDocumentation
  */
 export { Keyflow } from './keyflow';
-export { KeyflowError, findKeyflowError } from './errors';
-export type { KeyflowErrorCode, KeyflowErrorDetails } from './errors';
-export type { KeyflowConfig, KeyflowConfigUpdate, ExpressPlayConfig, CustomConfig, ClearKeyConfig, CommonOptions, ProviderName } from './config';
+export { KeyflowError, findKeyflowError } from './api/errors';
+export type { KeyflowErrorCode, KeyflowErrorDetails } from './api/errors';
+export type { KeyflowConfig, KeyflowConfigUpdate, ExpressPlayConfig, CustomConfig, ClearKeyConfig, CommonOptions, ProviderName } from './api/config';
 export type {
   KeyflowEvents,
   LicenseRequestEvent,
@@ -16,11 +16,11 @@ export type {
   InitDataEvent,
   KeyStatusEvent,
   ExpirationEvent,
-} from './events';
-export type { TimingEvent, KeyflowStats } from './telemetry';
-export type { TokenFetchReason } from './token-cache';
+} from './api/events';
+export type { TimingEvent, KeyflowStats } from './telemetry/stats';
+export type { TokenFetchReason } from './tokens/cache';
 export type { DecodedSystem, DecodedInitData, PlayReadyHeader, WidevinePsshData } from './pssh/index';
-export type { TokenContext, TokenSource } from './token';
+export type { TokenContext, TokenSource } from './tokens/source';
 export type { ExpressPlayToken, ExpressPlayOptions } from './providers/expressplay';
 export { EXPRESSPLAY_DEFAULT_SERVERS, EXPRESSPLAY_TOKEN_PARAM } from './providers/expressplay';
 export type { CustomOptions, CustomToken, CustomCertificateOptions, ContentIdContext } from './providers/custom';
@@ -38,7 +38,7 @@ export type {
   ErrorRuleCode,
   ErrorValueSource,
   ProblemDetails,
-} from './providers/wire/index';
-export { KeySystem } from './key-systems';
-export type { KeySystemName, LicenseServers } from './key-systems';
-export type { ShakaPlayer, ShakaNetworkingEngine, ShakaListener, ShakaEvent, ShakaRequestFilter, ShakaResponseFilter, ShakaRequest, ShakaResponse, ShakaRequestContext, ShakaDrmInfo } from './shaka-types';
+} from './providers/engine/index';
+export { KeySystem } from './api/key-systems';
+export type { KeySystemName, LicenseServers } from './api/key-systems';
+export type { ShakaPlayer, ShakaNetworkingEngine, ShakaListener, ShakaEvent, ShakaRequestFilter, ShakaResponseFilter, ShakaRequest, ShakaResponse, ShakaRequestContext, ShakaDrmInfo } from './shaka/types';

@@ -1,8 +1,8 @@
-import type { KeyflowConfig, KeyflowConfigUpdate } from './config';
-import { KeyflowBase } from './keyflow-base';
-import { providerFor } from './providers/index';
+import type { KeyflowConfig, KeyflowConfigUpdate } from './api/config';
+import { KeyflowBase } from './shaka/keyflow-base';
+import { providerFor } from './providers/registry';
 import { decodeInitData } from './pssh/init-data';
-import type { ShakaPlayer } from './shaka-types';
+import type { ShakaPlayer } from './shaka/types';
 
 /**
  * Runs the license workflow of one DRM provider for one Shaka player.

@@ -52,9 +52,9 @@ async function bundleConsumer(source) {
 function partOf(file) {
   if (file.includes('node_modules/eventemitter3')) return 'eventemitter3';
   if (file.startsWith('src/pssh/')) return 'PSSH / init-data decoders (src/pssh)';
-  if (/^src\/providers\/(expressplay|soap-fault)\.ts$/.test(file)) return 'ExpressPlay preset (+ SOAP faults)';
-  if (/^src\/providers\/(custom|clearkey)\.ts$/.test(file) || file.startsWith('src/providers/wire/')) return 'custom + clearkey presets, wire codecs';
-  if (/^src\/(keyflow|keyflow-base|core)\.ts$/.test(file)) return 'Shaka glue (src/keyflow-base.ts)';
+  if (file === 'src/providers/expressplay.ts' || file === 'src/providers/engine/soap-fault.ts') return 'ExpressPlay preset (+ SOAP faults)';
+  if (/^src\/providers\/(custom|clearkey)\.ts$/.test(file) || file.startsWith('src/providers/engine/')) return 'custom + clearkey presets, wire engine';
+  if (/^src\/(keyflow|core)\.ts$/.test(file) || file.startsWith('src/shaka/')) return 'Shaka glue (src/shaka/)';
   return 'core helpers (config, tokens, errors, url, ...)';
 }
 

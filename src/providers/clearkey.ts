@@ -1,12 +1,12 @@
-import { KeyflowError } from '../errors';
-import { KeySystem, type LicenseServers } from '../key-systems';
-import type { TokenSource } from '../token';
-import { codeForStatus } from './failures';
-import type { DrmHttpFailure, DrmResponse, Provider, RewrittenDrmRequest } from './provider';
-import { clearKeyLicenseProblem } from './wire/clearkey';
-import { parseProblemDetails, type ErrorRuleCode, type ProblemDetails } from './wire/errors';
-import { withHeader } from './wire/headers';
-import { tokenString } from './wire/template';
+import { KeyflowError } from '../api/errors';
+import { KeySystem, type LicenseServers } from '../api/key-systems';
+import type { TokenSource } from '../tokens/source';
+import { codeForStatus } from './engine/failures';
+import type { DrmHttpFailure, DrmResponse, Provider, RewrittenDrmRequest } from './preset';
+import { clearKeyLicenseProblem } from './engine/clearkey';
+import { parseProblemDetails, type ErrorRuleCode, type ProblemDetails } from './engine/errors';
+import { withHeader } from './engine/headers';
+import { tokenString } from './engine/template';
 
 /** The problem types the DASH-IF license request model defines (DASH-IF IOP security, "Problem signaling and handling"). */
 export const DASHIF_PROBLEM_TYPES = {

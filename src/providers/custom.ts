@@ -1,13 +1,13 @@
-import { KeyflowError } from '../errors';
-import { redactDeep } from '../redact';
-import { KeySystem, type LicenseServers } from '../key-systems';
-import type { TokenSource } from '../token';
-import { setRawQueryParam } from '../url';
-import type { DrmHttpFailure, DrmRequest, DrmResponse, Provider, RewrittenDrmRequest } from './provider';
-import { clearKeyLicenseProblem } from './wire/clearkey';
-import { classifyFailure, errorExtractionProblem, extractError, failureMessage, readProviderError, type ErrorExtraction } from './wire/errors';
-import { isHeaderName, isHeaderValue, withHeader } from './wire/headers';
-import { psshContentId, requestKeyIds } from './wire/request-info';
+import { KeyflowError } from '../api/errors';
+import { redactDeep } from '../util/redact';
+import { KeySystem, type LicenseServers } from '../api/key-systems';
+import type { TokenSource } from '../tokens/source';
+import { setRawQueryParam } from '../util/url';
+import type { DrmHttpFailure, DrmRequest, DrmResponse, Provider, RewrittenDrmRequest } from './preset';
+import { clearKeyLicenseProblem } from './engine/clearkey';
+import { classifyFailure, errorExtractionProblem, extractError, failureMessage, readProviderError, type ErrorExtraction } from './engine/errors';
+import { isHeaderName, isHeaderValue, withHeader } from './engine/headers';
+import { psshContentId, requestKeyIds } from './engine/request-info';
 import {
   expandJson,
   expandText,
@@ -15,7 +15,7 @@ import {
   placeholdersOfJson,
   type PlaceholderName,
   type TemplateValues,
-} from './wire/template';
+} from './engine/template';
 import {
   recallChallenge,
   unwrapLicense,
@@ -24,7 +24,7 @@ import {
   wrappingProblem,
   type RequestWrapping,
   type ResponseUnwrapping,
-} from './wire/wrap';
+} from './engine/wrap';
 
 /**
  * What a `custom` token source may return: a token string, or an object
@@ -152,7 +152,7 @@ function serverName(kind: DrmRequest['kind']): string {
  * The `custom` preset: any license server or license proxy described by
  * options (URL templates, headers, query parameters, JSON request wrapping,
  * response unwrapping, error extraction), built from the shared wire
- * building blocks in `providers/wire/`.
+ * building blocks in `providers/engine/`.
  *
  * Idempotent across Shaka 5's per-attempt filter runs: the license URL is
  * rebuilt from its template, query parameters are set (never appended),

@@ -1,11 +1,11 @@
-import { KeyflowError } from '../errors';
-import { KeySystem, type LicenseServers } from '../key-systems';
-import type { TokenSource } from '../token';
-import { getRawQueryParam, isHttpUrl, removeQueryParam, setRawQueryParam } from '../url';
-import { codeForStatus, failureError, parseJsonOrUndefined } from './failures';
-import type { DrmHttpFailure, DrmRequest, DrmResponse, Provider, RewrittenDrmRequest } from './provider';
-import { parseSoapFault } from './soap-fault';
-import { isClearKeyJwkSet } from './wire/clearkey';
+import { KeyflowError } from '../api/errors';
+import { KeySystem, type LicenseServers } from '../api/key-systems';
+import type { TokenSource } from '../tokens/source';
+import { getRawQueryParam, isHttpUrl, removeQueryParam, setRawQueryParam } from '../util/url';
+import { codeForStatus, failureError, parseJsonOrUndefined } from './engine/failures';
+import type { DrmHttpFailure, DrmRequest, DrmResponse, Provider, RewrittenDrmRequest } from './preset';
+import { parseSoapFault } from './engine/soap-fault';
+import { isClearKeyJwkSet } from './engine/clearkey';
 
 /** The query parameter ExpressPlay license servers read the token from. */
 export const EXPRESSPLAY_TOKEN_PARAM = 'ExpressPlayToken';

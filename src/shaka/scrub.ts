@@ -11,9 +11,9 @@
  *
  * @module
  */
-import { redact } from '../redact';
-import { isShakaError } from '../shaka-errors';
-import type { ShakaRequest, ShakaResponse } from '../shaka-types';
+import { redact } from '../util/redact';
+import { isShakaError } from './errors';
+import type { ShakaRequest, ShakaResponse } from './types';
 
 /** Redacts the string values of a plain record (headers) into a new record. */
 export function redactRecord(record: Record<string, unknown> | undefined, secrets: readonly string[]): Record<string, unknown> | undefined {

@@ -68,4 +68,4 @@ export {
   type PlayReadyLicenseAnswer,
   type SoapFaultInput,
 } from './playready-messages';
-export { parseSoapFault, type SoapFault } from '../providers/soap-fault';
+export { parseSoapFault, type SoapFault } from '../providers/engine/soap-fault';

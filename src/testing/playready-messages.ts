@@ -93,7 +93,7 @@ import { bytesToHex, decodeBase64, encodeBase64, hexToBytes, swapGuidByteOrder }
 import { parseWrmHeaderXml, type PlayReadyHeader } from '../pssh/playready';
 import { decodeUtf16LeStrict, decodeUtf8Strict } from '../pssh/text';
 import { parseXmlDocument, type XmlElement } from '../pssh/xml';
-import { parseSoapFault, type SoapFault } from '../providers/soap-fault';
+import { parseSoapFault, type SoapFault } from '../providers/engine/soap-fault';
 import { EmulatedMessageError, guardMessage } from './message-error';
 
 /** The SOAPAction of a PlayReady license acquisition, quotes included (as CDMs send it). */

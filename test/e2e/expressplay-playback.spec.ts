@@ -1,10 +1,10 @@
 // The whole ExpressPlay flow in the browser: Shaka Player + keyflow + the ExpressPlay emulator,
 // real encrypted DASH (Shaka Packager output) and Chromium's real ClearKey CDM.
 import type S from 'shaka-player';
-import type { KeyflowError } from '../../src/errors';
-import type { LicenseRequestEvent, LicenseResponseEvent } from '../../src/events';
+import type { KeyflowError } from '../../src/api/errors';
+import type { LicenseRequestEvent, LicenseResponseEvent } from '../../src/api/events';
 import { Keyflow } from '../../src/keyflow';
-import type { ShakaPlayer } from '../../src/shaka-types';
+import type { ShakaPlayer } from '../../src/shaka/types';
 import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken, waitFor } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
 import { shakaMajor } from '../helpers/shaka-version';

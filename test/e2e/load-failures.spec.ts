@@ -4,8 +4,8 @@
 // rejects. Either way findKeyflowError() finds a typed KeyflowError and keyflow emits it once.
 import type S from 'shaka-player';
 import { Keyflow } from '../../src/keyflow';
-import { findKeyflowError, type KeyflowError } from '../../src/errors';
-import type { ShakaPlayer } from '../../src/shaka-types';
+import { findKeyflowError, type KeyflowError } from '../../src/api/errors';
+import type { ShakaPlayer } from '../../src/shaka/types';
 import { at, clearFaults, mintToken, queueFaults, waitFor } from '../helpers/env';
 import { createAttachedPlayer } from '../helpers/playback';
 

@@ -6,8 +6,8 @@
 // answers 302: see karma.conf.cjs.)
 import type S from 'shaka-player';
 import { Keyflow } from '../../src/keyflow';
-import type { TokenContext } from '../../src/token';
-import type { ShakaPlayer } from '../../src/shaka-types';
+import type { TokenContext } from '../../src/tokens/source';
+import type { ShakaPlayer } from '../../src/shaka/types';
 import { at, mintToken, serverUrl } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast } from '../helpers/playback';
 

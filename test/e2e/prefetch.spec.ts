@@ -2,7 +2,7 @@
 // license request is due. Checked by the order of events, never by milliseconds.
 import type S from 'shaka-player';
 import { Keyflow } from '../../src/keyflow';
-import type { ShakaPlayer } from '../../src/shaka-types';
+import type { ShakaPlayer } from '../../src/shaka/types';
 import { at, mintToken } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast } from '../helpers/playback';
 

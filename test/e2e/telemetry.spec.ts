@@ -1,10 +1,10 @@
 // Telemetry: `timing`, `keystatus`, `expiration` events and getStats() during real playback.
 // Values are checked for sanity and order, never against milliseconds.
 import type S from 'shaka-player';
-import type { ExpirationEvent, InitDataEvent, KeyStatusEvent } from '../../src/events';
+import type { ExpirationEvent, InitDataEvent, KeyStatusEvent } from '../../src/api/events';
 import { Keyflow } from '../../src/keyflow';
-import type { ShakaPlayer } from '../../src/shaka-types';
-import type { TimingEvent } from '../../src/telemetry';
+import type { ShakaPlayer } from '../../src/shaka/types';
+import type { TimingEvent } from '../../src/telemetry/stats';
 import { at, CONTENT_KEYS, mintToken, waitFor } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast } from '../helpers/playback';
 

@@ -4,10 +4,10 @@
 // and playback are real. The test CDM is installed and uninstalled around every spec, with
 // Shaka's page-wide DRM caches reset, so the ClearKey specs elsewhere are unaffected.
 import type S from 'shaka-player';
-import type { KeyflowError, KeyflowErrorCode } from '../../src/errors';
-import type { LicenseRequestEvent } from '../../src/events';
+import type { KeyflowError, KeyflowErrorCode } from '../../src/api/errors';
+import type { LicenseRequestEvent } from '../../src/api/events';
 import { Keyflow } from '../../src/keyflow';
-import type { ShakaPlayer } from '../../src/shaka-types';
+import type { ShakaPlayer } from '../../src/shaka/types';
 import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
 import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken, waitFor, type EmulatorRecord } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';

@@ -3,11 +3,11 @@
 // (src/testing/node/dashif-clearkey-server.ts at /dashif), real encrypted DASH and Chromium's
 // real ClearKey CDM. keyflow is configured only through `new Keyflow(player, {...})`.
 import type S from 'shaka-player';
-import type { KeyflowConfig } from '../../src/config';
-import type { KeyflowError } from '../../src/errors';
-import type { LicenseRequestEvent, LicenseResponseEvent } from '../../src/events';
+import type { KeyflowConfig } from '../../src/api/config';
+import type { KeyflowError } from '../../src/api/errors';
+import type { LicenseRequestEvent, LicenseResponseEvent } from '../../src/api/events';
 import { Keyflow } from '../../src/keyflow';
-import type { ShakaPlayer } from '../../src/shaka-types';
+import type { ShakaPlayer } from '../../src/shaka/types';
 import { at, CONTENT_KEYS, waitFor } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
 import { shakaMajor } from '../helpers/shaka-version';

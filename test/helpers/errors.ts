@@ -1,4 +1,4 @@
-import { KeyflowError } from '../../src/errors';
+import { KeyflowError } from '../../src/api/errors';
 
 /** Runs `fn`, expects it to throw a KeyflowError, and returns it (fails the spec otherwise). */
 export function keyflowErrorOf(fn: () => unknown): KeyflowError {

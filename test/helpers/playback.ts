@@ -1,5 +1,5 @@
 import type S from 'shaka-player';
-import { findKeyflowError, type KeyflowError } from '../../src/errors';
+import { findKeyflowError, type KeyflowError } from '../../src/api/errors';
 import { shaka } from './shaka-global';
 import { waitFor } from './env';
 

@@ -25,14 +25,14 @@ import { decodeInitData } from '../../src/pssh/init-data';
 import { parseWrmHeaderXml } from '../../src/pssh/playready';
 import { MAX_INPUT_BYTES, MAX_XML_CHARS } from '../../src/pssh/limits';
 import { encodeBase64, encodeBase64Url } from '../../src/pssh/bytes';
-import { parseSoapFault, type SoapFault } from '../../src/providers/soap-fault';
+import { parseSoapFault, type SoapFault } from '../../src/providers/engine/soap-fault';
 import { expressPlayProvider } from '../../src/providers/expressplay';
-import { decodeText } from '../../src/providers/wire/encoding';
-import { unwrapLicense } from '../../src/providers/wire/wrap';
-import { requestKeyIds } from '../../src/providers/wire/request-info';
-import { parseProblemDetails } from '../../src/providers/wire/errors';
-import { clearKeyLicenseProblem } from '../../src/providers/wire/clearkey';
-import { KeyflowError } from '../../src/errors';
+import { decodeText } from '../../src/providers/engine/encoding';
+import { unwrapLicense } from '../../src/providers/engine/wrap';
+import { requestKeyIds } from '../../src/providers/engine/request-info';
+import { parseProblemDetails } from '../../src/providers/engine/errors';
+import { clearKeyLicenseProblem } from '../../src/providers/engine/clearkey';
+import { KeyflowError } from '../../src/api/errors';
 import { concat, utf16le } from './helpers';
 
 /** What a call did: returned a value or threw. */

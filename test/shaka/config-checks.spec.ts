@@ -2,10 +2,10 @@
 // the real Keyflow on a real Shaka player (a fake https plugin records what would be sent).
 import type S from 'shaka-player';
 import { Keyflow as CoreKeyflow, expressPlay } from '../../src/core';
-import { findKeyflowError, KeyflowError } from '../../src/errors';
+import { findKeyflowError, KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
-import type { KeyflowConfig } from '../../src/config';
-import type { ShakaPlayer } from '../../src/shaka-types';
+import type { KeyflowConfig } from '../../src/api/config';
+import type { ShakaPlayer } from '../../src/shaka/types';
 import { installFakeHttps, licenseRequest } from '../helpers/fake-license-server';
 import { shaka } from '../helpers/shaka-global';
 

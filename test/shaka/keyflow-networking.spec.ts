@@ -1,11 +1,11 @@
 // keyflow's Shaka glue against Shaka's real NetworkingEngine. A fake `https` scheme plugin captures
 // what would go on the wire and scripts the answers, so these tests need no network.
 import type S from 'shaka-player';
-import { findKeyflowError, KeyflowError } from '../../src/errors';
-import type { LicenseRequestEvent, LicenseResponseEvent } from '../../src/events';
+import { findKeyflowError, KeyflowError } from '../../src/api/errors';
+import type { LicenseRequestEvent, LicenseResponseEvent } from '../../src/api/events';
 import { Keyflow } from '../../src/keyflow';
-import type { ExpressPlayConfig } from '../../src/config';
-import type { ShakaPlayer } from '../../src/shaka-types';
+import type { ExpressPlayConfig } from '../../src/api/config';
+import type { ShakaPlayer } from '../../src/shaka/types';
 import { installFakeHttps, licenseRequest, type FakeReply } from '../helpers/fake-license-server';
 import { shaka } from '../helpers/shaka-global';
 import { shakaMajor } from '../helpers/shaka-version';

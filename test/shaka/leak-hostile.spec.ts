@@ -3,10 +3,10 @@
 // of a long body, problem+json records quoting it, secrets that contain one another, and app
 // listeners added before and after keyflow's. The leak sweep looks at everything an app sees.
 import type S from 'shaka-player';
-import { findKeyflowError, type KeyflowError } from '../../src/errors';
+import { findKeyflowError, type KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
-import type { KeyflowConfig } from '../../src/config';
-import type { ShakaPlayer } from '../../src/shaka-types';
+import type { KeyflowConfig } from '../../src/api/config';
+import type { ShakaPlayer } from '../../src/shaka/types';
 import { installFakeHttps, licenseRequest, type FakeReply } from '../helpers/fake-license-server';
 import { LeakSweep } from '../helpers/leak-sweep';
 import { shaka } from '../helpers/shaka-global';

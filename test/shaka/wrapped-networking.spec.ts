@@ -1,10 +1,10 @@
 // The `custom` and `clearkey` providers against Shaka's real NetworkingEngine (fake `https` plugin):
 // what goes on the wire across retries, what the CDM would get, and how failures reach the app.
 import type S from 'shaka-player';
-import { findKeyflowError, KeyflowError } from '../../src/errors';
+import { findKeyflowError, KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
-import type { KeyflowConfig } from '../../src/config';
-import type { ShakaPlayer } from '../../src/shaka-types';
+import type { KeyflowConfig } from '../../src/api/config';
+import type { ShakaPlayer } from '../../src/shaka/types';
 import { installFakeHttps, licenseRequest, type FakeReply } from '../helpers/fake-license-server';
 import { shaka } from '../helpers/shaka-global';
 import { shakaMajor } from '../helpers/shaka-version';

@@ -1,7 +1,7 @@
 // The ExpressPlay emulator's Widevine and PlayReady endpoints, spoken to directly with the
 // emulated messages (built here with the same codecs the test CDM uses): certificate, licenses,
 // token checks, and the error shapes (JSON for Widevine, SOAP Faults with HTTP 500 for PlayReady).
-import { parseSoapFault } from '../../src/providers/soap-fault';
+import { parseSoapFault } from '../../src/providers/engine/soap-fault';
 import {
   buildAcquireLicenseChallenge,
   decodeEmulatedLicense,

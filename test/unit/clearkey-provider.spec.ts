@@ -1,7 +1,7 @@
 // The `clearkey` provider: a W3C Clear Key license server under the DASH-IF license request model.
 import { clearKeyProvider, DASHIF_PROBLEM_TYPES, type ClearKeyOptions } from '../../src/providers/clearkey';
-import type { DrmHttpFailure, DrmRequest, DrmResponse } from '../../src/providers/provider';
-import type { LicenseServers } from '../../src/key-systems';
+import type { DrmHttpFailure, DrmRequest, DrmResponse } from '../../src/providers/preset';
+import type { LicenseServers } from '../../src/api/key-systems';
 import { keyflowErrorOf } from '../helpers/errors';
 
 const CK = 'org.w3.clearkey';

@@ -1,8 +1,8 @@
 // The `custom` provider: exact bytes of every wrapping shape, every unwrapping path, every
 // malformed reply as a typed error, error extraction, certificates, validation, idempotency.
 import { customProvider, type CustomOptions } from '../../src/providers/custom';
-import type { DrmHttpFailure, DrmRequest, DrmResponse } from '../../src/providers/provider';
-import type { LicenseServers } from '../../src/key-systems';
+import type { DrmHttpFailure, DrmRequest, DrmResponse } from '../../src/providers/preset';
+import type { LicenseServers } from '../../src/api/key-systems';
 import { keyflowErrorOf } from '../helpers/errors';
 
 type Options = CustomOptions & { servers?: LicenseServers };

@@ -1,5 +1,5 @@
 import { EXPRESSPLAY_DEFAULT_SERVERS, expressPlayProvider, type ExpressPlayOptions } from '../../src/providers/expressplay';
-import type { DrmRequest } from '../../src/providers/provider';
+import type { DrmRequest } from '../../src/providers/preset';
 import { keyflowErrorOf } from '../helpers/errors';
 
 const WV = 'com.widevine.alpha';

@@ -1,7 +1,7 @@
-// Redaction: every form of every secret, overlapping secrets, any length (src/redact.ts).
-import { REDACTED, redact, redactDeep, secretForms } from '../../src/redact';
+// Redaction: every form of every secret, overlapping secrets, any length (src/util/redact.ts).
+import { REDACTED, redact, redactDeep, secretForms } from '../../src/util/redact';
 
-/** Base64 of UTF-8 text, written independently of src/redact.ts (TextEncoder + btoa by hand). */
+/** Base64 of UTF-8 text, written independently of src/util/redact.ts (TextEncoder + btoa by hand). */
 function b64(text: string): string {
   return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 }

@@ -1,7 +1,7 @@
-// SOAP Fault decoding (src/providers/soap-fault.ts) and its use by the ExpressPlay provider's
+// SOAP Fault decoding (src/providers/engine/soap-fault.ts) and its use by the ExpressPlay provider's
 // decodeFailure(): PlayReady license servers answer errors as SOAP Faults, usually with HTTP 500.
 import { expressPlayProvider } from '../../src/providers/expressplay';
-import { parseSoapFault } from '../../src/providers/soap-fault';
+import { parseSoapFault } from '../../src/providers/engine/soap-fault';
 
 const PR = 'com.microsoft.playready';
 

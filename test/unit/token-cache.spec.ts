@@ -1,6 +1,6 @@
-import { TokenCache, type TokenKey } from '../../src/token-cache';
-import { jwtExpiry, tokenExpiry } from '../../src/token-expiry';
-import { retryAfterMs } from '../../src/retry-after';
+import { TokenCache, type TokenKey } from '../../src/tokens/cache';
+import { jwtExpiry, tokenExpiry } from '../../src/tokens/expiry';
+import { retryAfterMs } from '../../src/retry/retry-after';
 
 /** A JWT with the given payload (header and signature are placeholders; keyflow never verifies them). */
 function jwt(payload: object): string {

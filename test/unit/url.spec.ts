@@ -1,4 +1,4 @@
-import { getRawQueryParam, redact, removeQueryParam, setRawQueryParam } from '../../src/url';
+import { getRawQueryParam, redact, removeQueryParam, setRawQueryParam } from '../../src/util/url';
 
 describe('url helpers', () => {
   it('sets a parameter exactly once, after the others, keeping their encoding', () => {

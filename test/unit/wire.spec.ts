@@ -1,14 +1,14 @@
-// The shared wire building blocks (src/providers/wire/): encodings, JSON paths, templates,
+// The shared wire building blocks (src/providers/engine/): encodings, JSON paths, templates,
 // request wrapping and response unwrapping, headers, error extraction, Clear Key shapes.
-import type { DrmRequest } from '../../src/providers/provider';
-import { clearKeyChallengeKeyIds, clearKeyLicenseProblem, isClearKeyJwkSet } from '../../src/providers/wire/clearkey';
-import { decodeText, encodeBytes, hexToUuid } from '../../src/providers/wire/encoding';
-import { classifyFailure, errorExtractionProblem, extractError, parseProblemDetails, readProviderError } from '../../src/providers/wire/errors';
-import { isHeaderValue, withHeader } from '../../src/providers/wire/headers';
-import { getPath, isValidPath, setPath } from '../../src/providers/wire/json-path';
-import { psshContentId, requestKeyIds } from '../../src/providers/wire/request-info';
-import { expandJson, expandText, parseTemplate, placeholdersOf, TemplateSyntaxError, type TemplateValues } from '../../src/providers/wire/template';
-import { recallChallenge, unwrapLicense, wrapChallenge, wrappingProblem, unwrappingProblem } from '../../src/providers/wire/wrap';
+import type { DrmRequest } from '../../src/providers/preset';
+import { clearKeyChallengeKeyIds, clearKeyLicenseProblem, isClearKeyJwkSet } from '../../src/providers/engine/clearkey';
+import { decodeText, encodeBytes, hexToUuid } from '../../src/providers/engine/encoding';
+import { classifyFailure, errorExtractionProblem, extractError, parseProblemDetails, readProviderError } from '../../src/providers/engine/errors';
+import { isHeaderValue, withHeader } from '../../src/providers/engine/headers';
+import { getPath, isValidPath, setPath } from '../../src/providers/engine/json-path';
+import { psshContentId, requestKeyIds } from '../../src/providers/engine/request-info';
+import { expandJson, expandText, parseTemplate, placeholdersOf, TemplateSyntaxError, type TemplateValues } from '../../src/providers/engine/template';
+import { recallChallenge, unwrapLicense, wrapChallenge, wrappingProblem, unwrappingProblem } from '../../src/providers/engine/wrap';
 import { keyflowErrorOf } from '../helpers/errors';
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);

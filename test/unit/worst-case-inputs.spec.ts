@@ -6,8 +6,8 @@
 // a KeyflowError, a PsshDecodeError with the right code, or the decoded value.
 //
 // No timing here: a test that asserts milliseconds fails on a busy machine. The scanners are
-// linear by construction (see the comments in src/providers/soap-fault.ts, src/pssh/xml.ts,
-// src/providers/wire/encoding.ts); scripts/bench/worst-case.mjs times these same inputs and prints
+// linear by construction (see the comments in src/providers/engine/soap-fault.ts, src/pssh/xml.ts,
+// src/providers/engine/encoding.ts); scripts/bench/worst-case.mjs times these same inputs and prints
 // "worst-case parser input: X ms" (the old quadratic SOAP tag stripper: 2.4 s per case in Node).
 // The quadratic scanner still fails this spec in Firefox: SpiderMonkey's regex engine gave up on
 // `/<[^>]*>/g` over 64 KiB of `<` with "InternalError: too much recursion" after seconds of work, so

@@ -1,8 +1,8 @@
 import { KeyflowError } from './errors';
 import type { LicenseServers } from './key-systems';
-import type { ExpressPlayOptions } from './providers/expressplay';
-import type { ClearKeyOptions } from './providers/clearkey';
-import type { CustomOptions } from './providers/custom';
+import type { ExpressPlayOptions } from '../providers/expressplay';
+import type { ClearKeyOptions } from '../providers/clearkey';
+import type { CustomOptions } from '../providers/custom';
 
 /** Options every provider accepts. */
 export interface CommonOptions {
@@ -176,7 +176,7 @@ export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & 
       );
     }
     if (url === undefined) continue;
-    let parsed: URL | null = null;
+    let parsed: URL | null;
     try {
       parsed = typeof url === 'string' ? new URL(url) : null;
     } catch {

@@ -1,14 +1,14 @@
 import { EventEmitter } from 'eventemitter3';
-import { checkOptionNames, COMMON_OPTION_NAMES, normalizeCommonOptions, type CommonOptions } from './config';
-import { attachKeyflowError, findKeyflowError, KeyflowError } from './errors';
-import type { KeyflowEvents } from './events';
-import { guessKeySystem, KeySystemSupport, PROBED_KEY_SYSTEMS } from './key-system-probe';
-import { keySystemsSignalledBy, noKeySystemError, noLicenseServerError, type KeySystemFacts } from './key-system-errors';
-import { isTransientStatus } from './providers/failures';
-import type { DrmRequestKind, Provider } from './providers/provider';
-import type { DecodedInitData } from './pssh/init-data';
-import { retryAfterMs } from './retry-after';
-import { isShakaError, readFailedAttempt, type FailedAttempt } from './shaka-errors';
+import { checkOptionNames, COMMON_OPTION_NAMES, normalizeCommonOptions, type CommonOptions } from '../api/config';
+import { attachKeyflowError, findKeyflowError, KeyflowError } from '../api/errors';
+import type { KeyflowEvents } from '../api/events';
+import { guessKeySystem, KeySystemSupport, PROBED_KEY_SYSTEMS } from '../eme/key-system-probe';
+import { keySystemsSignalledBy, noKeySystemError, noLicenseServerError, type KeySystemFacts } from '../api/key-system-errors';
+import { decideRetry } from '../retry/policy';
+import type { DrmRequestKind, Provider } from '../providers/preset';
+import type { DecodedInitData } from '../pssh/init-data';
+import { retryAfterMs } from '../retry/retry-after';
+import { isShakaError, readFailedAttempt, type FailedAttempt } from './errors';
 import {
   ShakaErrorCode,
   ShakaRequestType,
@@ -20,14 +20,14 @@ import {
   type ShakaRequestFilter,
   type ShakaResponse,
   type ShakaResponseFilter,
-} from './shaka-types';
-import { resolveToken, type TokenSource } from './token';
-import { emptyStats, timingOf, type KeyflowStats, type TimingEvent } from './telemetry';
-import { TokenCache, type TokenEntry, type TokenFetchReason, type TokenKey } from './token-cache';
-import { redact, redactDeep } from './redact';
-import { guardDispatch, guardLoad, type Unguard } from './shaka/event-guard';
-import { redactRecord, redactShakaErrorChain, scrubbedRequest, scrubbedResponse } from './shaka/scrub';
-import { isCleartextRemoteUrl, isLoopbackHost, resolveUri } from './url';
+} from './types';
+import { resolveToken, type TokenSource } from '../tokens/source';
+import { emptyStats, timingOf, type KeyflowStats, type TimingEvent } from '../telemetry/stats';
+import { TokenCache, type TokenEntry, type TokenFetchReason, type TokenKey } from '../tokens/cache';
+import { redact, redactDeep } from '../util/redact';
+import { guardDispatch, guardLoad, type Unguard } from './event-guard';
+import { redactRecord, redactShakaErrorChain, scrubbedRequest, scrubbedResponse } from './scrub';
+import { isCleartextRemoteUrl, isLoopbackHost, resolveUri } from '../util/url';
 
 /** One license (or certificate) request as keyflow follows it across attempts. */
 interface Exchange {
@@ -91,9 +91,6 @@ export type AnyProvider = Provider<any, any>;
 
 /** How many sent URLs keyflow remembers to match replies and failures. */
 const MAX_TRACKED_URLS = 64;
-
-/** Longest Retry-After keyflow honours; longer waits are capped (the player would look stuck). */
-const MAX_RETRY_AFTER_MS = 30_000;
 
 const WIDEVINE_CERTIFICATE_REQUEST = [0x08, 0x04];
 
@@ -1147,31 +1144,26 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.errorExchanges_.set(error, exchange);
     redactShakaErrorChain(error, exchange.secrets);
     const keyflowError = this.errorForAttempt_(failed, exchange);
-    const attemptsLeft = exchange.attempt + 1 < exchange.maxAttempts;
-    if (isTokenRejection(keyflowError) && this.canRefreshToken_()) {
-      if (exchange.tokenRefreshed) {
-        exchange.pendingError = this.tokenRejected_(keyflowError);
-      } else if (attemptsLeft && exchange.perAttemptFilters) {
-        exchange.needsNewToken = true;
-      } else {
-        // Shaka 4.x would resend the rejected token: stop its retries (recovery is by reload).
-        if (!exchange.perAttemptFilters) event.preventDefault?.();
-        exchange.pendingError = keyflowError;
-      }
-      return;
+    const decision = decideRetry({
+      code: keyflowError.code,
+      ...(failed.status !== undefined ? { status: failed.status } : {}),
+      attempt: exchange.attempt,
+      maxAttempts: exchange.maxAttempts,
+      perAttemptFilters: exchange.perAttemptFilters,
+      canRefreshToken: this.canRefreshToken_(),
+      tokenRefreshed: exchange.tokenRefreshed,
+      retryAfterMs: failed.status !== undefined ? retryAfterMs(failed.headers ?? {}, Date.now()) : null,
+    });
+    if (decision.action === 'refresh') {
+      exchange.needsNewToken = true;
+    } else if (decision.action === 'retry') {
+      if (decision.waitMs > 0) exchange.notBefore = performance.now() + decision.waitMs;
+    } else {
+      // Thrown by the next filter run (Shaka 5); Shaka 4.x runs no filter before a retry, so its
+      // retries of what cannot pass are cancelled here.
+      exchange.pendingError = decision.as === 'token-rejected' ? this.tokenRejected_(keyflowError) : keyflowError;
+      if (decision.stopShakaRetries) event.preventDefault?.();
     }
-    // What the provider decoded wins over the status: a PlayReady SOAP Fault saying "not entitled"
-    // comes with HTTP 500 and will not pass on a retry.
-    const decodedPermanent = ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'NOT_ENTITLED', 'BAD_REQUEST', 'MALFORMED_RESPONSE'].includes(keyflowError.code);
-    const transient = !decodedPermanent && (failed.status === undefined || isTransientStatus(failed.status));
-    if (!transient || !attemptsLeft) {
-      exchange.pendingError = keyflowError;
-      // Shaka 4.x runs no filter before the next attempt: stop its retries here instead.
-      if (!exchange.perAttemptFilters && !transient) event.preventDefault?.();
-      return;
-    }
-    const wait = failed.status !== undefined ? retryAfterMs(failed.headers ?? {}, Date.now()) : null;
-    if (wait !== null) exchange.notBefore = performance.now() + Math.min(wait, MAX_RETRY_AFTER_MS);
   };
 
   private canRefreshToken_(): boolean {

@@ -1,4 +1,4 @@
-import { KeyflowError } from './errors';
+import { KeyflowError } from '../api/errors';
 
 /** What keyflow tells a token source about the license request it needs a token for. */
 export interface TokenContext {

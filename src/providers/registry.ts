@@ -1,9 +1,9 @@
-import type { KeyflowConfig, ProviderName } from '../config';
-import { KeyflowError } from '../errors';
+import type { KeyflowConfig, ProviderName } from '../api/config';
+import { KeyflowError } from '../api/errors';
 import { clearKeyProvider } from './clearkey';
 import { customProvider } from './custom';
 import { expressPlayProvider } from './expressplay';
-import type { Provider } from './provider';
+import type { Provider } from './preset';
 
 /** Every provider preset, by the `provider` value that selects it. */
 const PROVIDERS: Record<ProviderName, Provider<never, never>> = {

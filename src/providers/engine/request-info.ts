@@ -6,9 +6,9 @@
  * @module
  */
 
-import { KeySystem } from '../../key-systems';
+import { KeySystem } from '../../api/key-systems';
 import { decodeInitData, summarizeKeyIds } from '../../pssh/init-data';
-import type { DrmRequest } from '../provider';
+import type { DrmRequest } from '../preset';
 import { clearKeyChallengeKeyIds } from './clearkey';
 
 /**

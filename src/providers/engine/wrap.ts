@@ -9,10 +9,10 @@
  */
 
 import { decodeText, encodeBytes, isWireEncoding, utf8Bytes, utf8Text, type WireEncoding } from './encoding';
-import { redact } from '../../redact';
+import { redact } from '../../util/redact';
 import { formatPath, getPath, isValidPath, pathSegments, setPath, type JsonPath } from './json-path';
 import type { JsonTemplate } from './template';
-import { parseJsonOrUndefined } from '../failures';
+import { parseJsonOrUndefined } from './failures';
 
 /** How the challenge is written into the request body: a {@link WireEncoding}, or `bytes` for a JSON array of byte values (0–255). */
 export type ChallengeEncoding = WireEncoding | 'bytes';

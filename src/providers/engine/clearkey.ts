@@ -8,7 +8,7 @@
  */
 
 import { bytesToHex, decodeBase64Url } from '../../pssh/bytes';
-import { parseJsonOrUndefined } from '../failures';
+import { parseJsonOrUndefined } from './failures';
 import { utf8Text } from './encoding';
 
 /**

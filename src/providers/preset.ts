@@ -1,5 +1,5 @@
-import type { KeyflowError } from '../errors';
-import type { LicenseServers } from '../key-systems';
+import type { KeyflowError } from '../api/errors';
+import type { LicenseServers } from '../api/key-systems';
 
 /** Which kind of DRM request a provider is asked to shape. */
 export type DrmRequestKind = 'license' | 'certificate';

@@ -1,7 +1,7 @@
 import type { KeyflowError } from './errors';
-import type { DecodedSystem } from './pssh/init-data';
-import type { TimingEvent } from './telemetry';
-import type { TokenFetchReason } from './token-cache';
+import type { DecodedSystem } from '../pssh/init-data';
+import type { TimingEvent } from '../telemetry/stats';
+import type { TokenFetchReason } from '../tokens/cache';
 
 /** Payload of the `licenserequest` event: a license or certificate request is about to go out. */
 export interface LicenseRequestEvent {

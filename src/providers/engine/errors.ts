@@ -7,8 +7,8 @@
  * @module
  */
 
-import { KeyflowError, type KeyflowErrorCode } from '../../errors';
-import { codeForStatus, parseJsonOrUndefined } from '../failures';
+import { KeyflowError, type KeyflowErrorCode } from '../../api/errors';
+import { codeForStatus, parseJsonOrUndefined } from './failures';
 import { isHeaderName } from './headers';
 import { getPath, isValidPath, type JsonPath } from './json-path';
 

@@ -45,7 +45,7 @@
  * @module
  */
 
-import { KeyflowError } from '../../errors';
+import { KeyflowError } from '../../api/errors';
 import { encodeBytes, hexToUuid } from './encoding';
 import { getPath, isValidPath } from './json-path';
 import { hexToBytes } from '../../pssh/bytes';

@@ -1,4 +1,4 @@
-import { tokenExpiry } from './token-expiry';
+import { tokenExpiry } from './expiry';
 
 /** What a cached token was fetched for. */
 export interface TokenKey {

@@ -1,4 +1,4 @@
-import { KeySystem } from './key-systems';
+import { KeySystem } from '../api/key-systems';
 
 /**
  * The order keyflow guesses Shaka's key system choice in, before the

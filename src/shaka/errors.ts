@@ -1,4 +1,4 @@
-import { ShakaErrorCode, ShakaRequestType, type ShakaErrorLike } from './shaka-types';
+import { ShakaErrorCode, ShakaRequestType, type ShakaErrorLike } from './types';
 
 /** True for anything shaped like a `shaka.util.Error`. */
 export function isShakaError(value: unknown): value is ShakaErrorLike {

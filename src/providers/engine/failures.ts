@@ -1,5 +1,5 @@
-import { KeyflowError, type KeyflowErrorCode } from '../errors';
-import type { DrmHttpFailure } from './provider';
+import { KeyflowError, type KeyflowErrorCode } from '../../api/errors';
+import type { DrmHttpFailure } from '../preset';
 
 /**
  * Parses `text` as JSON, returning `undefined` instead of throwing when it is
@@ -22,11 +22,6 @@ export function codeForStatus(status: number): KeyflowErrorCode {
   if (status === 403) return 'NOT_ENTITLED';
   if (status === 400) return 'BAD_REQUEST';
   return 'LICENSE_SERVER_ERROR';
-}
-
-/** Whether a failure may pass if the same request is simply sent again. */
-export function isTransientStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
 }
 
 /**
