@@ -1,5 +1,5 @@
 // The demo app: Shaka Player + keyflow from plain <script> tags (globals `shaka` and `shakaKeyflow`).
-/* global shaka, shakaKeyflow */
+/* global shaka, shakaKeyflow, shakaKeyflowTesting */
 (function () {
   'use strict';
 

@@ -16,7 +16,7 @@ const KEY = '6665ff60772d4c153433dae79fd569b5';
 async function startCli(args) {
   requireBuild();
   const cli = startChild([BIN, '--port', '0', ...args]);
-  const match = await cli.waitFor(/^ExpressPlay emulator listening on (http:\/\/\S+)[^\n]*\n(?:.*\n)*  browser origins: .*\n/m);
+  const match = await cli.waitFor(/^ExpressPlay emulator listening on (http:\/\/\S+)[^\n]*\n(?:.*\n)* {2}browser origins: .*\n/m);
   return { url: match[1], banner: match[0], stop: () => cli.stop(), cli };
 }
 

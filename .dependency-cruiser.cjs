@@ -1,0 +1,97 @@
+// The import rules of src/ (each folder's README says them in words). `npm test` runs
+// `npm run lint:imports`; a rule broken is an error naming the importing file and the import.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles make the layout unreadable and the bundles order-dependent.',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'no-shaka-player',
+      severity: 'error',
+      comment: 'keyflow drives the player it is given and never imports Shaka (src/shaka/types.ts types it structurally).',
+      from: { path: '^src/' },
+      to: { path: 'node_modules/shaka-player' },
+    },
+    {
+      name: 'only-shaka-knows-shaka',
+      severity: 'error',
+      comment: 'Only src/shaka/ (and the entry points and keyflow.ts that compose it) may import src/shaka/.',
+      from: { path: '^src/', pathNot: '^src/(shaka/|keyflow\\.ts$|core\\.ts$|index\\.ts$)' },
+      to: { path: '^src/shaka/' },
+    },
+    {
+      name: 'pssh-is-self-contained',
+      severity: 'error',
+      comment: 'The decoders run anywhere (the shaka-keyflow/pssh entry): nothing of ours outside src/pssh/.',
+      from: { path: '^src/pssh/' },
+      to: { path: '^src/', pathNot: '^src/pssh/' },
+    },
+    {
+      name: 'util-is-self-contained',
+      severity: 'error',
+      comment: 'src/util/ holds platform helpers: nothing of ours outside src/util/.',
+      from: { path: '^src/util/' },
+      to: { path: '^src/', pathNot: '^src/util/' },
+    },
+    {
+      name: 'pure-parts-import-little',
+      severity: 'error',
+      comment: 'Telemetry and retry decisions are pure: at most api/ and util/.',
+      from: { path: '^src/(telemetry|retry)/' },
+      to: { path: '^src/', pathNot: '^src/(telemetry|retry|api|util)/' },
+    },
+    {
+      name: 'tokens-import-little',
+      severity: 'error',
+      comment: 'Token source, cache and expiry: api/ and util/ only.',
+      from: { path: '^src/tokens/' },
+      to: { path: '^src/', pathNot: '^src/(tokens|api|util)/' },
+    },
+    {
+      name: 'presets-import-api-engine-util',
+      severity: 'error',
+      comment: 'A preset is data over the engine: api/, providers/ (engine, contract), util/ and the TokenSource type.',
+      from: { path: '^src/providers/[^/]+\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(api/|providers/|util/|tokens/source\\.ts$)' },
+    },
+    {
+      name: 'engine-imports-api-util-pssh',
+      severity: 'error',
+      comment: 'The wire engine: api/, util/, the pure decoders and the preset contract; never a preset.',
+      from: { path: '^src/providers/engine/' },
+      to: { path: '^src/', pathNot: '^src/(api/|util/|pssh/|providers/engine/|providers/preset\\.ts$)' },
+    },
+    {
+      name: 'api-never-imports-shaka-or-glue',
+      severity: 'error',
+      comment: 'The public vocabulary stays free of Shaka and of behaviour.',
+      from: { path: '^src/api/' },
+      to: { path: '^src/(shaka|eme|retry)/' },
+    },
+    {
+      name: 'test-tools-stay-out',
+      severity: 'error',
+      comment: 'Test tools never reach the main bundles: nothing outside src/testing/ imports it.',
+      from: { path: '^src/', pathNot: '^src/testing/' },
+      to: { path: '^src/testing/' },
+    },
+    {
+      name: 'test-tools-never-import-the-glue',
+      severity: 'error',
+      comment: 'The test CDM and emulators are written from the protocols, not from keyflow: no shaka/, no presets, no entry points.',
+      from: { path: '^src/testing/' },
+      to: { path: '^src/(shaka/|providers/[^/]+\\.ts$|keyflow\\.ts$|core\\.ts$|index\\.ts$)' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.test.json' },
+    exclude: { path: '^(test|dist|node_modules)/' },
+  },
+};
