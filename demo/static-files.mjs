@@ -80,8 +80,10 @@ export async function sendFile(res, root, relativePath, extraHeaders = {}) {
       res.destroy();
     }
   });
-  // The client went away: close the file now rather than at garbage collection.
+  // The client went away: close the file now rather than at garbage collection. The handle is
+  // closed explicitly too: a stream destroyed before its first read may leave it to the GC.
   res.on('close', () => stream.destroy());
+  stream.on('close', () => handle.close().catch(() => undefined));
   stream.pipe(res);
   return true;
 }
