@@ -1,3 +1,5 @@
+import { redact, redactDeep } from '../util/redact';
+
 /**
  * Stable error codes carried by every {@link KeyflowError}.
  *
@@ -136,4 +138,40 @@ export function findKeyflowError(error: unknown): KeyflowError | null {
     current = Array.isArray(data) ? data[0] : undefined;
   }
   return null;
+}
+
+/**
+ * The error for a token the license server rejected after keyflow had
+ * already fetched a new one: `TOKEN_REJECTED`, carrying the last rejection's
+ * key system, status and provider code, with the rejection as `cause`.
+ */
+export function tokenRejectedError(rejection: KeyflowError): KeyflowError {
+  return new KeyflowError('TOKEN_REJECTED', `The license server rejected a freshly fetched token too (${rejection.message})`, {
+    ...(rejection.keySystem !== undefined ? { keySystem: rejection.keySystem } : {}),
+    ...(rejection.httpStatus !== undefined ? { httpStatus: rejection.httpStatus } : {}),
+    ...(rejection.providerCode !== undefined ? { providerCode: rejection.providerCode } : {}),
+    cause: rejection,
+  });
+}
+
+/**
+ * Redacts every string reachable from a KeyflowError in place: its message,
+ * a string `providerCode`, and its `cause` (and theirs), which error
+ * reporters serialise. Internal to keyflow.
+ */
+export function redactKeyflowError(error: KeyflowError, secrets: readonly string[]): void {
+  if (!secrets.length) return;
+  const clean = redact(error.message, secrets);
+  if (clean !== error.message) error.message = clean;
+  if (typeof error.providerCode === 'string') {
+    const code = redact(error.providerCode, secrets);
+    if (code !== error.providerCode) Object.defineProperty(error, 'providerCode', { value: code, enumerable: true, configurable: true });
+  }
+  if (error.cause === undefined) return;
+  if (error.cause instanceof KeyflowError) {
+    redactKeyflowError(error.cause, secrets);
+    return;
+  }
+  const cause = redactDeep(error.cause, secrets);
+  if (cause !== error.cause) Object.defineProperty(error, 'cause', { value: cause, enumerable: false, configurable: true, writable: true });
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { checkOptionNames, COMMON_OPTION_NAMES, normalizeCommonOptions, type CommonOptions } from '../api/config';
-import { attachKeyflowError, findKeyflowError, KeyflowError } from '../api/errors';
-import type { KeyflowEvents } from '../api/events';
+import { attachKeyflowError, findKeyflowError, KeyflowError, redactKeyflowError, tokenRejectedError } from '../api/errors';
+import type { ExpirationEvent, KeyflowEvents, KeyStatusEvent } from '../api/events';
 import { guessKeySystem, KeySystemSupport, PROBED_KEY_SYSTEMS } from '../eme/key-system-probe';
 import { keySystemsSignalledBy, noKeySystemError, noLicenseServerError, type KeySystemFacts } from '../api/key-system-errors';
 import { decideRetry } from '../retry/policy';
@@ -21,53 +21,18 @@ import {
   type ShakaResponse,
   type ShakaResponseFilter,
 } from './types';
-import { resolveToken, type TokenSource } from '../tokens/source';
-import { emptyStats, timingOf, type KeyflowStats, type TimingEvent } from '../telemetry/stats';
-import { TokenCache, type TokenEntry, type TokenFetchReason, type TokenKey } from '../tokens/cache';
-import { redact, redactDeep } from '../util/redact';
-import { guardDispatch, guardLoad, type Unguard } from './event-guard';
-import { redactRecord, redactShakaErrorChain, scrubbedRequest, scrubbedResponse } from './scrub';
-import { isCleartextRemoteUrl, isLoopbackHost, resolveUri } from '../util/url';
-
-/** One license (or certificate) request as keyflow follows it across attempts. */
-interface Exchange {
-  kind: DrmRequestKind;
-  keySystem: string;
-  manifestUri: string | null;
-  keyIds: string[];
-  /** The token this request uses, shared by its retries. */
-  token: TokenEntry | null;
-  /** Secrets placed in the request, to redact. */
-  secrets: string[];
-  /** The CDM's challenge, when keyflow sent a different (wrapped) body; for scrubbed event copies. */
-  originalBody: Uint8Array | null;
-  /** The URL the latest attempt was sent to. */
-  sentUrl: string;
-  /** `performance.now()` when the latest attempt was released. */
-  sentAt: number;
-  /** Index of the latest attempt. */
-  attempt: number;
-  /** Shaka's `retryParameters.maxAttempts` for this request. */
-  maxAttempts: number;
-  /** True on Shaka 5, whose filters run on every attempt. */
-  perAttemptFilters: boolean;
-  /** A failure decided in the `retry` event, thrown by the next attempt's filter. */
-  pendingError: KeyflowError | null;
-  /** The license server rejected the token: the next attempt fetches a new one. */
-  needsNewToken: boolean;
-  /** A new token was already fetched once for this request. */
-  tokenRefreshed: boolean;
-  /** Do not send the next attempt before this `performance.now()` time (Retry-After). */
-  notBefore: number;
-  /** The body is Widevine's service-certificate request (`08 04`): the reply is a certificate. */
-  isCertificateChallenge: boolean;
-  /** `performance.now()` when keyflow first saw the request. */
-  startedAt: number;
-  /** Time spent waiting for tokens, over all attempts, ms. */
-  tokenWaitMs: number;
-  /** `performance.now()` when the reply reached keyflow. */
-  respondedAt: number;
-}
+import type { TokenSource } from '../tokens/source';
+import { TokenBroker } from '../tokens/broker';
+import { cleartextRefusal } from '../tokens/transport';
+import { TelemetryCollector } from '../telemetry/collector';
+import type { KeyflowStats, TimingEvent } from '../telemetry/stats';
+import { TokenCache } from '../tokens/cache';
+import { redact } from '../util/redact';
+import { PlayerConfig } from './player-config';
+import { redactShakaErrorChain } from './scrub';
+import { bytesOf, ExchangeBook, type Exchange } from './exchanges';
+import { SecretGuard } from './secret-guard';
+import { isCleartextRemoteUrl, resolveUri } from '../util/url';
 
 /** What every keyflow configuration has: a provider (name or preset object) and the common options. */
 export type BaseConfig = CommonOptions & {
@@ -89,11 +54,6 @@ export type InitDataDecoder = (initDataType: string, initData: Uint8Array) => De
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProvider = Provider<any, any>;
 
-/** How many sent URLs keyflow remembers to match replies and failures. */
-const MAX_TRACKED_URLS = 64;
-
-const WIDEVINE_CERTIFICATE_REQUEST = [0x08, 0x04];
-
 /**
  * The largest reply body keyflow decodes (license, wrapped license, JSON or
  * SOAP error): 1 MiB, far above any real license (a few KB). A larger 2xx
@@ -102,12 +62,6 @@ const WIDEVINE_CERTIFICATE_REQUEST = [0x08, 0x04];
  */
 export const MAX_REPLY_BYTES = 1024 * 1024;
 
-/** How long keyflow keeps scrubbing the events of its requests still on the wire after destroy(). */
-const MAX_DRAIN_MS = 120_000;
-
-/** How many secrets keyflow remembers to redact from errors that name no exchange. */
-const MAX_REMEMBERED_SECRETS = 64;
-
 /** Marks a player that has a live Keyflow (a registry symbol: shared by the ESM, core and UMD builds). */
 const ATTACHED = Symbol.for('shaka-keyflow.attached');
 
@@ -115,19 +69,12 @@ const ATTACHED = Symbol.for('shaka-keyflow.attached');
 const KEY_SYSTEM_UNAVAILABLE = 6001;
 const NO_LICENSE_SERVER_GIVEN = 6012;
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return '';
-  }
-}
-
-function toBytes(data: ArrayBuffer | ArrayBufferView | null | undefined): Uint8Array {
-  if (!data) return new Uint8Array(0);
-  if (data instanceof Uint8Array) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
+/** A token configured as a value (not a function): a secret before any request is made. */
+function staticTokenSecrets(config: object): string[] {
+  const token = (config as { token?: unknown }).token;
+  if (typeof token === 'string') return [token];
+  if (token && typeof token === 'object' && typeof (token as { token?: unknown }).token === 'string') return [(token as { token: string }).token];
+  return [];
 }
 
 function asKeyflowError(error: unknown, keySystem: string): KeyflowError {
@@ -195,29 +142,15 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private net_: ShakaNetworkingEngine | null;
   private config_: NormalizedConfig;
   private provider_: Provider<NormalizedConfig, unknown>;
-  /** The `drm.servers` entries keyflow put into the player's configuration. */
-  private appliedServers_: Record<string, string> = {};
-  /** Service certificates keyflow put into `drm.advanced[keySystem].serverCertificate`. */
-  private appliedCertificates_ = new Map<string, Uint8Array>();
-  private readonly exchanges_ = new WeakMap<ShakaRequest, Exchange>();
-  private readonly bySentUrl_ = new Map<string, Exchange>();
+  private readonly exchanges_ = new ExchangeBook();
   private readonly emitted_ = new WeakSet<KeyflowError>();
   private readonly lifetime_ = new AbortController();
   /** Aborted when the current content is unloaded (Retry-After waits). */
   private loadLifetime_ = new AbortController();
-  private readonly tokens_: TokenCache;
+  private readonly tokens_: TokenBroker;
   private readonly support_ = new KeySystemSupport();
   /** Key systems the current content signals (from the parsed manifest). */
   private signalledKeySystems_: string[] = [];
-  private readonly unguards_: Unguard[] = [];
-  /** keyflow's requests on the wire (sent, not ended): their Shaka events are scrubbed even after destroy(). */
-  private readonly inFlight_ = new Set<ShakaRequest>();
-  /** The request each failed attempt's Shaka error belongs to (a `retry` event names the error only). */
-  private readonly errorRequests_ = new WeakMap<object, ShakaRequest>();
-  private drainTimer_: ReturnType<typeof setTimeout> | null = null;
-  private destroyedAt_ = 0;
-  /** Secrets placed in recent requests (and a token configured as a value), oldest first. */
-  private readonly recentSecrets_ = new Set<string>();
   private readonly seenInitData_ = new Set<string>();
   /** The manifest of the current load, as requested. */
   private manifestUri_: string | null = null;
@@ -227,29 +160,11 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private reloadedAsset_: string | null = null;
   private lastKeySystem_: string | null = null;
   private destroyed_ = false;
-  // Telemetry of the current load.
-  private stats_: KeyflowStats = emptyStats();
-  private loadStartedAt_: number | null = null;
-  private firstFrameAt_: number | null = null;
-  /** True until the first license exchange of the load has reported its timing. */
-  private firstExchangeOfLoad_ = true;
-  /** The first exchange's timing, held until the first frame. */
-  private heldTiming_: TimingEvent | null = null;
-  /** Exchanges whose license reached the CDM, waiting for the session update. */
-  private awaitingKeys_: Exchange[] = [];
-  /** Service-certificate fetch time per key system in this load, for the next timing event. */
-  private certificateMs_ = new Map<string, number>();
   private readonly certificateStarts_ = new WeakMap<ShakaRequest, number>();
-  /** Shaka errors keyflow has seen (and redacted), by error object: the URI inside no longer matches. */
-  private readonly errorExchanges_ = new WeakMap<object, Exchange>();
-  /** The player's `networking.forceHTTP` as of the current load (see forcesHttp_). */
-  private forceHttpSnapshot_ = false;
-  /** The player's `drm.servers` as of the current load (see playerServers_). */
-  private serversSnapshot_: Record<string, string> | null = null;
-  private firstFrameMedia_: HTMLMediaElement | null = null;
+  private readonly telemetry_: TelemetryCollector;
+  private readonly playerConfig_: PlayerConfig;
+  private readonly secrets_: SecretGuard<Exchange>;
   private readonly decodeInitData_: InitDataDecoder | null;
-  /** The expiration last reported (undefined: none reported in this load). */
-  private lastExpiration_: number | null | undefined = undefined;
 
   /**
    * @param player a `shaka.Player` (4.9 or later), attached or not
@@ -279,29 +194,48 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
 
     this.player_ = player;
     this.net_ = net;
+    this.playerConfig_ = new PlayerConfig(player);
+    const readable = player as { getKeyStatuses?: () => Record<string, string>; getExpiration?: () => number };
+    const sink = {
+      timing: (event: TimingEvent) => this.emit('timing', event),
+      keystatus: (event: KeyStatusEvent) => this.emit('keystatus', event),
+      expiration: (event: ExpirationEvent) => this.emit('expiration', event),
+    };
+    this.telemetry_ = new TelemetryCollector(sink, {
+      keyStatuses: () => readable.getKeyStatuses?.() ?? {},
+      expiration: () => readable.getExpiration?.() ?? Infinity,
+    });
     this.config_ = normalized;
     this.provider_ = provider;
-    this.tokens_ = new TokenCache({
-      maxAgeMs: normalized.tokenMaxAgeMs,
-      refreshMarginMs: normalized.tokenRefreshMarginMs,
-      now: () => Date.now(),
+    const cache = new TokenCache({ maxAgeMs: normalized.tokenMaxAgeMs, refreshMarginMs: normalized.tokenRefreshMarginMs, now: () => Date.now() });
+    this.tokens_ = new TokenBroker(cache, this.lifetime_.signal, {
+      source: () => this.tokenSource_(),
+      timeoutMs: () => this.config_.tokenTimeoutMs,
+      fetchStarted: (reason, keySystem, done) => {
+        this.emit('tokenrequest', { reason, keySystem });
+        this.telemetry_.tokenRequested(done);
+      },
+      tokenReady: (event) => this.emit('token', event),
     });
 
     Object.defineProperty(player, ATTACHED, { value: this, configurable: true, writable: true });
     net.registerRequestFilter(this.requestFilter_);
     net.registerResponseFilter(this.responseFilter_);
     // keyflow inspects these before any listener (see shaka/event-guard.ts); listeners if it cannot.
-    this.unguards_.push(
-      guardDispatch(net, this.inspectNetworkingEvent_) ?? this.listen_(net, 'retry', this.onRetry_),
-      guardDispatch(player, this.inspectPlayerEvent_) ?? this.listen_(player, 'error', this.onPlayerError_),
-      guardLoad(player, this.inspectLoadFailure_),
-    );
+    this.secrets_ = new SecretGuard<Exchange>(player, net, {
+      exchangeOf: (request) => this.exchanges_.of(request),
+      failedAttempt: (error, exchange) => this.exchanges_.failed(error, exchange),
+      playerError: this.onPlayerError_,
+      retry: this.onRetry_,
+      loadFailed: this.inspectLoadFailure_,
+    });
+    this.secrets_.remember(staticTokenSecrets(normalized));
     player.addEventListener('unloading', this.onUnloading_);
     player.addEventListener('loading', this.onLoading_);
     player.addEventListener('drmsessionupdate', this.onSessionUpdate_);
     player.addEventListener('keystatuschanged', this.onKeyStatusChanged_);
     player.addEventListener('expirationupdated', this.onExpirationUpdated_);
-    this.applyServers_();
+    this.playerConfig_.applyServers(this.wantedServers_());
   }
 
   /**
@@ -325,8 +259,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     }
     const merged = { ...this.config_, ...update } as NormalizedConfig;
     this.config_ = this.validated_(merged, this.provider_);
-    if ('token' in (update as object)) this.tokens_.forget();
-    this.applyServers_();
+    this.secrets_.remember(staticTokenSecrets(this.config_));
+    if ('token' in (update as object)) this.tokens_.cache.forget();
+    this.playerConfig_.applyServers(this.wantedServers_());
   }
 
   /**
@@ -340,11 +275,6 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     }
     const normalized = normalizeCommonOptions(config as BaseConfig) as NormalizedConfig;
     provider.validate(normalized);
-    const token = (normalized as { token?: unknown }).token;
-    if (typeof token === 'string') this.rememberSecrets_([token]);
-    else if (token && typeof token === 'object' && typeof (token as { token?: unknown }).token === 'string') {
-      this.rememberSecrets_([(token as { token: string }).token]);
-    }
     if (!normalized.allowInsecureHttp && (normalized as { token?: unknown }).token !== undefined) {
       for (const [keySystem, url] of Object.entries(normalized.servers)) {
         if (typeof url === 'string' && isCleartextRemoteUrl(url)) {
@@ -358,106 +288,12 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     return normalized;
   }
 
-  private listen_(target: ShakaPlayer | ShakaNetworkingEngine, type: string, listener: (event: ShakaEvent) => void): Unguard {
-    target.addEventListener(type, listener);
-    return () => target.removeEventListener(type, listener);
-  }
-
-  /** Every secret keyflow placed in a request lately, and the token configured as a value. */
-  private knownSecrets_(): string[] {
-    return [...this.recentSecrets_];
-  }
-
-  private rememberSecrets_(secrets: readonly string[]): void {
-    for (const secret of secrets) {
-      this.recentSecrets_.delete(secret);
-      this.recentSecrets_.add(secret);
-    }
-    while (this.recentSecrets_.size > MAX_REMEMBERED_SECRETS) this.recentSecrets_.delete(this.recentSecrets_.values().next().value as string);
-  }
-
-  // --- Shaka events, seen before any listener -------------------------------------
-
-  private readonly inspectNetworkingEvent_ = (event: { type: string }): void => {
-    if (event.type !== 'retry') return;
-    this.noteRetry_(event as ShakaEvent);
-    this.onRetry_(event as ShakaEvent);
-  };
-
-  private readonly inspectPlayerEvent_ = (event: { type: string; [key: string]: unknown }): void => {
-    if (event.type === 'downloadheadersreceived' || event.type === 'downloadcompleted' || event.type === 'downloadfailed') {
-      this.scrubDownloadEvent_(event);
-    } else if (event.type === 'error' && !this.destroyed_) {
-      this.onPlayerError_(event as ShakaEvent);
-    }
-  };
-
-  /**
-   * Removes the event guards, now or, when tokenized requests are still on
-   * the wire after destroy(), once they have ended (their events must be
-   * scrubbed too), or after {@link MAX_DRAIN_MS} at the latest.
-   */
-  private unguardWhenDrained_(force = false): void {
-    if (this.inFlight_.size && !force) {
-      this.drainTimer_ ??= setTimeout(() => this.unguardWhenDrained_(true), MAX_DRAIN_MS);
-      return;
-    }
-    if (this.drainTimer_) clearTimeout(this.drainTimer_);
-    this.drainTimer_ = null;
-    this.inFlight_.clear();
-    for (const unguard of this.unguards_.splice(0)) unguard();
-  }
-
-  /**
-   * Shaka will send `request` again (its `retry` event): it is on the wire
-   * until its next download event, unless a listener cancelled the retry.
-   */
-  private noteRetry_(event: ShakaEvent): void {
-    const request = isShakaError(event.error) ? this.errorRequests_.get(event.error) : undefined;
-    if (!request) return;
-    this.inFlight_.add(request);
-    queueMicrotask(() => {
-      if ((event as { defaultPrevented?: boolean }).defaultPrevented) this.endFlight_(request);
-    });
-  }
-
-  /** `request` has ended (or will not be sent again): after destroy(), the guards go once none is left. */
-  private endFlight_(request: ShakaRequest): void {
-    this.inFlight_.delete(request);
-    // A macrotask: a `retry` event of the same request (dispatched right after) re-adds it first.
-    if (this.destroyed_ && !this.inFlight_.size) setTimeout(() => this.destroyed_ && this.unguardWhenDrained_(), 0);
-  }
-
-  /**
-   * Gives the app's listeners copies of keyflow's requests and responses
-   * without the secrets, and redacts the failure's error in place (after
-   * noting which exchange it belongs to: its URI no longer matches then).
-   */
-  private scrubDownloadEvent_(event: { [key: string]: unknown }): void {
-    const request = event.request as ShakaRequest | undefined;
-    const exchange = request && typeof request === 'object' ? this.exchanges_.get(request) : undefined;
-    if (!request || !exchange) return;
-    const error = event.error;
-    if (isShakaError(error)) this.errorRequests_.set(error, request);
-    if (event.type !== 'downloadheadersreceived') this.endFlight_(request);
-    if (!exchange.secrets.length) return;
-    if (isShakaError(error)) {
-      this.errorExchanges_.set(error, exchange);
-      redactShakaErrorChain(error, exchange.secrets);
-    }
-    event.request = scrubbedRequest(request, exchange.secrets, exchange.originalBody);
-    if (event.response && typeof event.response === 'object') {
-      event.response = scrubbedResponse(event.response as ShakaResponse, exchange.secrets, exchange.originalBody);
-    }
-    if (event.headers && typeof event.headers === 'object') event.headers = redactRecord(event.headers as Record<string, unknown>, exchange.secrets);
-  }
-
   /** Notes the key systems the manifest of the current load signals, and probes their support here. */
   private readSignalledKeySystems_(response: ShakaResponse): void {
     const uri = response.originalUri ?? response.uri;
     // Once per load: a live manifest is fetched again and again.
     if (!uri || this.signalledKeySystems_.length || resolveUri(uri) !== this.manifestUri_) return;
-    const body = toBytes(response.data);
+    const body = bytesOf(response.data);
     if (body.byteLength > MAX_REPLY_BYTES * 16) return;
     const signalled = keySystemsSignalledBy(new TextDecoder().decode(body));
     this.signalledKeySystems_ = signalled;
@@ -477,7 +313,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
    */
   private readonly inspectLoadFailure_ = (error: unknown): void => {
     if (this.destroyed_ || !isShakaError(error)) return;
-    redactShakaErrorChain(error, this.knownSecrets_());
+    redactShakaErrorChain(error, this.secrets_.knownSecrets());
     if (findKeyflowError(error)) return;
     let typed: KeyflowError | null = null;
     if (error.code === NO_LICENSE_SERVER_GIVEN) typed = noLicenseServerError(typeof error.data[0] === 'string' ? error.data[0] : null, this.keySystemFacts_());
@@ -502,14 +338,13 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.destroyed_ = true;
     this.lifetime_.abort(new KeyflowError('DESTROYED', 'Abandoned: keyflow was destroyed'));
     this.loadLifetime_.abort(new KeyflowError('DESTROYED', 'Abandoned: keyflow was destroyed'));
-    this.tokens_.clear();
+    this.tokens_.cache.clear();
     const net = this.net_;
     if (net) {
       net.unregisterRequestFilter(this.requestFilter_);
       net.unregisterResponseFilter(this.responseFilter_);
     }
-    this.destroyedAt_ = performance.now();
-    this.unguardWhenDrained_();
+    this.secrets_.release();
     const player = this.player_;
     if (player) {
       if ((player as unknown as Record<symbol, unknown>)[ATTACHED] === this) delete (player as unknown as Record<symbol, unknown>)[ATTACHED];
@@ -518,13 +353,11 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       player.removeEventListener('drmsessionupdate', this.onSessionUpdate_);
       player.removeEventListener('keystatuschanged', this.onKeyStatusChanged_);
       player.removeEventListener('expirationupdated', this.onExpirationUpdated_);
-      this.removeServers_(player);
+      this.playerConfig_.removeAll();
     }
-    this.bySentUrl_.clear();
+    this.exchanges_.clear();
     this.seenInitData_.clear();
-    this.stopWatchingFirstFrame_();
-    this.awaitingKeys_ = [];
-    this.heldTiming_ = null;
+    this.telemetry_.stop();
     this.player_ = null;
     this.net_ = null;
     this.removeAllListeners();
@@ -537,90 +370,27 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
 
   /** Counts and sums since the current load started (a copy). */
   getStats(): KeyflowStats {
-    return { ...this.stats_ };
+    return this.telemetry_.stats();
   }
 
-  // --- telemetry ----------------------------------------------------------------
+  // --- load lifecycle -------------------------------------------------------------
 
   private readonly onLoading_ = (): void => {
-    this.serversSnapshot_ = null;
-    this.flushHeldTiming_();
-    this.stats_ = emptyStats();
-    this.loadStartedAt_ = performance.now();
-    this.firstFrameAt_ = null;
-    this.firstExchangeOfLoad_ = true;
-    this.awaitingKeys_ = [];
-    this.certificateMs_.clear();
+    this.playerConfig_.forgetSnapshot();
     this.seenInitData_.clear();
-    this.lastExpiration_ = undefined;
     this.signalledKeySystems_ = [];
-    this.stopWatchingFirstFrame_();
     const media = (this.player_ as { getMediaElement?: () => HTMLMediaElement | null } | null)?.getMediaElement?.() ?? null;
-    if (media) {
-      this.firstFrameMedia_ = media;
-      media.addEventListener('loadeddata', this.onFirstFrame_);
-    }
+    this.telemetry_.loadStarted(media);
   };
 
-  private readonly onFirstFrame_ = (): void => {
-    this.firstFrameAt_ = performance.now();
-    this.stopWatchingFirstFrame_();
-    this.flushHeldTiming_();
-  };
-
-  private stopWatchingFirstFrame_(): void {
-    this.firstFrameMedia_?.removeEventListener('loadeddata', this.onFirstFrame_);
-    this.firstFrameMedia_ = null;
-  }
-
-  /** Emits the held first timing, with the time to first frame when it is known. */
-  private flushHeldTiming_(): void {
-    const timing = this.heldTiming_;
-    if (!timing) return;
-    this.heldTiming_ = null;
-    if (this.firstFrameAt_ !== null && this.loadStartedAt_ !== null) {
-      timing.firstFrameMs = Math.max(0, this.firstFrameAt_ - this.loadStartedAt_);
-    }
-    this.emit('timing', timing);
-  }
-
-  /** The CDM took a license: the oldest exchange waiting for it has its keys. */
+  /** The CDM took a license. */
   private readonly onSessionUpdate_ = (): void => {
-    if (this.destroyed_) return;
-    this.onExpirationUpdated_();
-    const exchange = this.awaitingKeys_.shift();
-    if (!exchange) return;
-    const certificateMs = this.certificateMs_.get(exchange.keySystem);
-    this.certificateMs_.delete(exchange.keySystem);
-    const timing = timingOf(exchange.keySystem, exchange, performance.now(), certificateMs !== undefined ? { certificateMs } : {});
-    if (this.firstExchangeOfLoad_ && this.loadStartedAt_ !== null) {
-      this.firstExchangeOfLoad_ = false;
-      this.heldTiming_ = timing;
-      if (this.firstFrameAt_ !== null || !this.firstFrameMedia_) this.flushHeldTiming_();
-      return;
-    }
-    this.emit('timing', timing);
+    if (!this.destroyed_) this.telemetry_.sessionUpdated();
   };
 
-  private readonly onKeyStatusChanged_ = (): void => {
-    const statuses = (this.player_ as { getKeyStatuses?: () => Record<string, string> } | null)?.getKeyStatuses?.() ?? {};
-    this.emit('keystatus', { keys: Object.entries(statuses).map(([keyId, status]) => ({ keyId, status })) });
-  };
+  private readonly onKeyStatusChanged_ = (): void => this.telemetry_.keyStatusesChanged();
 
-  /**
-   * Reports the licenses' expiration when it changes: on Shaka's
-   * `expirationupdated`, and after each session update (Shaka does not
-   * announce "never expires").
-   */
-  private readonly onExpirationUpdated_ = (): void => {
-    const raw = (this.player_ as { getExpiration?: () => number } | null)?.getExpiration?.() ?? Infinity;
-    const expiration = Number.isFinite(raw) ? raw : null;
-    if (expiration === this.lastExpiration_) return;
-    this.lastExpiration_ = expiration;
-    this.emit('expiration', { expiration });
-  };
-
-  // --- player configuration -------------------------------------------------
+  private readonly onExpirationUpdated_ = (): void => this.telemetry_.expirationChanged();
 
   /** The license URL per key system keyflow routes: provider defaults, then `servers`. */
   private wantedServers_(): Record<string, string> {
@@ -631,119 +401,6 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       }
     }
     return wanted;
-  }
-
-  private applyServers_(): void {
-    const player = this.player_;
-    if (!player) return;
-    const current = player.getConfiguration().drm.servers;
-    const wanted = this.wantedServers_();
-    const update: Record<string, string | undefined> = {};
-    const applied: Record<string, string> = {};
-    for (const [keySystem, url] of Object.entries(wanted)) {
-      const mine = this.appliedServers_[keySystem];
-      // An entry the app set itself (not by keyflow) wins.
-      if (current[keySystem] === undefined || current[keySystem] === mine) {
-        if (current[keySystem] !== url) update[keySystem] = url;
-        applied[keySystem] = url;
-      }
-    }
-    for (const [keySystem, url] of Object.entries(this.appliedServers_)) {
-      if (!(keySystem in wanted) && current[keySystem] === url) update[keySystem] = undefined;
-    }
-    this.appliedServers_ = applied;
-    if (Object.keys(update).length) player.configure({ drm: { servers: update } });
-    this.serversSnapshot_ = null;
-  }
-
-  private removeServers_(player: ShakaPlayer): void {
-    const current = player.getConfiguration().drm.servers;
-    const update: Record<string, undefined> = {};
-    for (const [keySystem, url] of Object.entries(this.appliedServers_)) {
-      if (current[keySystem] === url) update[keySystem] = undefined;
-    }
-    this.appliedServers_ = {};
-    if (Object.keys(update).length) player.configure({ drm: { servers: update } });
-    if (this.appliedCertificates_.size) {
-      const advanced: Record<string, { serverCertificate: Uint8Array }> = {};
-      for (const keySystem of this.appliedCertificates_.keys()) advanced[keySystem] = { serverCertificate: new Uint8Array(0) };
-      this.appliedCertificates_.clear();
-      player.configure({ drm: { advanced } });
-    }
-  }
-
-  /**
-   * Keeps a service certificate for later loads: Shaka then skips the
-   * certificate request (or the Widevine `08 04` round trip) next time.
-   */
-  private keepCertificate_(keySystem: string, certificate: Uint8Array): void {
-    const player = this.player_;
-    if (!player || !certificate.byteLength || this.appliedCertificates_.has(keySystem)) return;
-    const copy = certificate.slice();
-    this.appliedCertificates_.set(keySystem, copy);
-    player.configure({ drm: { advanced: { [keySystem]: { serverCertificate: copy } } } });
-  }
-
-  /**
-   * The key system whose `drm.advanced[keySystem].serverCertificateUri` is
-   * `uri` (Shaka's certificate request carries no DRM info), else the one the
-   * player is using.
-   */
-  private certificateKeySystem_(uri: string): string | null {
-    return this.configuredCertificateKeySystem_(uri) ?? ((this.player_ as { keySystem?: () => string } | null)?.keySystem?.() || null);
-  }
-
-  /**
-   * The key system whose configured `drm.advanced[keySystem].serverCertificateUri`
-   * is exactly `uri`, or null. Only such a certificate request may carry a
-   * token: Shaka prefers a manifest's `dashif:Certurl` over the configuration.
-   */
-  private configuredCertificateKeySystem_(uri: string | undefined): string | null {
-    const player = this.player_;
-    if (!player || !uri) return null;
-    const advanced = (player.getConfiguration() as { drm: { advanced?: Record<string, { serverCertificateUri?: string }> } }).drm
-      .advanced ?? {};
-    const wanted = resolveUri(uri);
-    for (const [keySystem, settings] of Object.entries(advanced)) {
-      if (settings?.serverCertificateUri && resolveUri(settings.serverCertificateUri) === wanted) return keySystem;
-    }
-    return null;
-  }
-
-  /**
-   * The license URL for a key system keyflow routes, or null for one it
-   * leaves alone. What the player is configured with wins (an app's explicit
-   * `drm.servers` entry); a URL found only in the manifest never gets a token.
-   */
-  private licenseUrlFor_(keySystem: string): string | null {
-    const wanted = this.wantedServers_();
-    if (!(keySystem in wanted)) return null;
-    const configured = this.playerServers_()[keySystem];
-    return configured || wanted[keySystem] || null;
-  }
-
-  /**
-   * The player's `drm.servers`, read once per load: `player.getConfiguration()`
-   * copies Shaka's whole configuration (a few tenths of a millisecond), too
-   * slow to call on every license request.
-   */
-  private playerServers_(): Record<string, string> {
-    if (!this.serversSnapshot_ && this.player_) {
-      const configuration = this.player_.getConfiguration() as { drm: { servers: Record<string, string> }; networking?: { forceHTTP?: boolean } };
-      this.serversSnapshot_ = { ...configuration.drm.servers };
-      this.forceHttpSnapshot_ = !!configuration.networking?.forceHTTP;
-    }
-    return this.serversSnapshot_ ?? {};
-  }
-
-  /**
-   * Whether the player's `networking.forceHTTP` is on: Shaka 4.x applies it
-   * after the request filters, so an `https:` license URL would go out as
-   * `http:` (read once per load, with the servers).
-   */
-  private forcesHttp_(): boolean {
-    this.playerServers_();
-    return this.forceHttpSnapshot_;
   }
 
   /** The asset being played, resolved against the page (token cache key, load detection). */
@@ -758,71 +415,6 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     return (this.config_ as { token?: TokenSource<unknown> }).token;
   }
 
-  /** Starts a token fetch for `key`, announcing it with a `tokenrequest` event. */
-  private fetchToken_(key: TokenKey, reason: TokenFetchReason, attempt: number): TokenEntry {
-    const source = this.tokenSource_();
-    this.stats_.tokenRequests++;
-    this.emit('tokenrequest', { reason, keySystem: key.keySystem });
-    const startedAt = performance.now();
-    const stats = this.stats_;
-    const entry = this.tokens_.start(key, reason, this.lifetime_.signal, (signal) =>
-      resolveToken(
-        source,
-        { keySystem: key.keySystem, manifestUri: key.manifestUri, keyIds: [...key.keyIds], attempt, signal },
-        this.config_.tokenTimeoutMs,
-      ),
-    );
-    const addTime = (): void => {
-      stats.tokenFetchMs += performance.now() - startedAt;
-    };
-    entry.promise.then(addTime, addTime);
-    return entry;
-  }
-
-  /** The token for a license request: cached, joined in flight, or fetched now. */
-  private async tokenFor_(exchange: Exchange, attempt: number): Promise<unknown> {
-    const key: TokenKey = { keySystem: exchange.keySystem, manifestUri: exchange.manifestUri, keyIds: exchange.keyIds };
-    let reason: TokenFetchReason | null = null;
-    if (exchange.needsNewToken) {
-      if (exchange.token) this.tokens_.reject(exchange.token);
-      exchange.token = null;
-      exchange.needsNewToken = false;
-      exchange.tokenRefreshed = true;
-      reason = 'rejected';
-    }
-    let cached = false;
-    if (!exchange.token) {
-      // After a rejection, join a new token another request has already started, if any.
-      const found = this.tokens_.find(key);
-      if (found) {
-        exchange.token = found;
-        cached = true;
-      } else {
-        exchange.token = this.fetchToken_(key, reason ?? (this.tokens_.hasExpired(key) ? 'expired' : 'license'), attempt);
-      }
-    } else {
-      cached = true;
-    }
-    const waitStart = performance.now();
-    const entry = exchange.token;
-    let value: unknown;
-    try {
-      value = await entry.promise;
-    } catch (error) {
-      exchange.token = null; // a later attempt may try the source again
-      throw error;
-    }
-    const waitedMs = Math.max(0, performance.now() - waitStart);
-    exchange.tokenWaitMs += waitedMs;
-    this.emit('token', {
-      keySystem: exchange.keySystem,
-      durationMs: waitedMs,
-      cached,
-      ...(entry.expiresAt !== null ? { expiresAt: entry.expiresAt } : {}),
-    });
-    return value;
-  }
-
   /** A load is starting (manifest request): fetch the token it will need. */
   private onManifestRequest_(request: ShakaRequest, context: ShakaRequestContext | undefined): void {
     // Shaka may give `http:/content/a.mpd` here for `load('/content/a.mpd')`: compare resolved URIs.
@@ -834,7 +426,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     if (isPreload) {
       this.preloadManifestUri_ = uri;
     } else if (uri !== this.manifestUri_) {
-      this.tokens_.abandonOthers(uri);
+      this.tokens_.cache.abandonOthers(uri);
       this.manifestUri_ = uri;
       this.seenInitData_.clear();
     }
@@ -848,17 +440,16 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     guessKeySystem(candidates, preferred, this.support_.probes)
       .then((keySystem) => {
         if (!keySystem || this.destroyed_) return;
-        const key: TokenKey = { keySystem, manifestUri: uri, keyIds: [] };
-        if (!this.tokens_.find(key)) this.fetchToken_(key, 'prefetch', 0);
+        this.tokens_.prefetch({ keySystem, manifestUri: uri, keyIds: [] });
       })
       .catch(() => {});
   }
 
   private readonly onUnloading_ = (): void => {
     // Requests of the content being unloaded are aborted (their download events come right away).
-    this.inFlight_.clear();
+    this.secrets_.unloaded();
     // Token fetches and Retry-After waits for the content being unloaded are not needed any more.
-    this.tokens_.abandonOthers(null);
+    this.tokens_.cache.abandonOthers(null);
     this.loadLifetime_.abort(new KeyflowError('ABORTED', 'Abandoned: the content was unloaded'));
     this.loadLifetime_ = new AbortController();
   };
@@ -883,15 +474,15 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     }
     // Shaka's certificate requests carry no DRM info: the configured certificate URI names the key system.
     const keySystem =
-      request.drmInfo?.keySystem ?? (kind === 'certificate' ? this.configuredCertificateKeySystem_(request.uris[0]) : null);
+      request.drmInfo?.keySystem ?? (kind === 'certificate' ? this.playerConfig_.configuredCertificateKeySystem(request.uris[0]) : null);
     if (!kind || !keySystem) return;
-    const baseUrl = kind === 'license' ? this.licenseUrlFor_(keySystem) : request.uris[0];
+    const baseUrl = kind === 'license' ? this.playerConfig_.licenseUrlFor(keySystem, this.wantedServers_()) : request.uris[0];
     if (!baseUrl) return;
     return this.rewriteRequest_(kind, keySystem, baseUrl, request, !!context?.isPreload);
   };
 
-  private newExchange_(kind: DrmRequestKind, keySystem: string, baseUrl: string, request: ShakaRequest, isPreload: boolean): Exchange {
-    const body = toBytes(request.body);
+  /** Starts following a request: its key IDs (from Shaka, else the init data) and the load it belongs to. */
+  private openExchange_(kind: DrmRequestKind, keySystem: string, baseUrl: string, request: ShakaRequest, isPreload: boolean): Exchange {
     const keyIds = request.drmInfo?.keyIds ? Array.from(request.drmInfo.keyIds).map((id) => id.toLowerCase()).sort() : [];
     if (!keyIds.length && request.initData && request.initDataType && this.decodeInitData_) {
       try {
@@ -902,31 +493,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
         // undecodable init data: the KIDs stay unknown
       }
     }
-    return {
-      kind,
-      keySystem,
-      manifestUri: isPreload ? this.preloadManifestUri_ : (this.assetUri_() ?? this.manifestUri_),
-      keyIds,
-      token: null,
-      secrets: [],
-      originalBody: null,
-      sentUrl: baseUrl,
-      sentAt: 0,
-      attempt: 0,
-      maxAttempts: request.retryParameters?.maxAttempts ?? 1,
-      perAttemptFilters: typeof request.attempt === 'number',
-      pendingError: null,
-      needsNewToken: false,
-      tokenRefreshed: false,
-      notBefore: 0,
-      isCertificateChallenge:
-        kind === 'license' &&
-        body.byteLength === WIDEVINE_CERTIFICATE_REQUEST.length &&
-        body.every((byte, i) => byte === WIDEVINE_CERTIFICATE_REQUEST[i]),
-      startedAt: performance.now(),
-      tokenWaitMs: 0,
-      respondedAt: 0,
-    };
+    const manifestUri = isPreload ? this.preloadManifestUri_ : (this.assetUri_() ?? this.manifestUri_);
+    return this.exchanges_.open(request, { kind, keySystem, baseUrl, manifestUri, keyIds });
   }
 
   private emitInitData_(keySystem: string, request: ShakaRequest): void {
@@ -952,10 +520,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     isPreload: boolean,
   ): Promise<void> {
     const attempt = typeof request.attempt === 'number' ? request.attempt : 0;
-    let exchange = this.exchanges_.get(request);
+    let exchange = this.exchanges_.of(request);
     if (!exchange) {
-      exchange = this.newExchange_(kind, keySystem, baseUrl, request, isPreload);
-      this.exchanges_.set(request, exchange);
+      exchange = this.openExchange_(kind, keySystem, baseUrl, request, isPreload);
       if (kind === 'license') this.emitInitData_(keySystem, request);
     }
     exchange.attempt = attempt;
@@ -968,7 +535,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       if (waitUntil > 0) {
         await sleep(waitUntil, this.loadLifetime_.signal);
       }
-      if (this.tokenSource_() !== undefined) token = await this.tokenFor_(exchange, attempt);
+      if (this.tokenSource_() !== undefined) token = await this.tokens_.tokenFor(exchange, attempt);
     } catch (error) {
       throw this.fail_(asKeyflowError(error, keySystem), exchange.secrets);
     }
@@ -976,7 +543,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       throw new KeyflowError('DESTROYED', 'License request abandoned: keyflow was destroyed', { keySystem });
     }
 
-    const body = toBytes(request.body);
+    const body = bytesOf(request.body);
     let rewritten;
     try {
       rewritten = this.provider_.rewriteRequest(
@@ -998,21 +565,15 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     } catch (error) {
       throw this.fail_(asKeyflowError(error, keySystem), exchange.secrets);
     }
-    const resolvedUrl = resolveUri(rewritten.url);
-    const forcedHttp = this.forcesHttp_() && !isLoopbackHost(hostOf(resolvedUrl));
-    if (rewritten.secrets.length && !this.config_.allowInsecureHttp && (isCleartextRemoteUrl(resolvedUrl) || forcedHttp)) {
-      const host = hostOf(resolvedUrl);
-      throw this.fail_(
-        new KeyflowError(
-          'INSECURE_TRANSPORT',
-          forcedHttp
-            ? `keyflow did not send the ${kind} request: the player's networking.forceHTTP would send it to ${host} as http:, carrying the token in clear (turn forceHTTP off, or set allowInsecureHttp)`
-            : `keyflow did not send the ${kind} request: its URL is http: on the remote host ${host} and would carry the token in clear (use https:, or set allowInsecureHttp)`,
-          { keySystem },
-        ),
-        rewritten.secrets,
-      );
-    }
+    const refusal = cleartextRefusal({
+      kind,
+      keySystem,
+      url: rewritten.url,
+      carriesSecrets: rewritten.secrets.length > 0,
+      allowInsecureHttp: this.config_.allowInsecureHttp,
+      forcesHttp: this.playerConfig_.forcesHttp(),
+    });
+    if (refusal) throw this.fail_(refusal, rewritten.secrets);
     request.uris = [rewritten.url];
     request.headers = rewritten.headers;
     if (rewritten.body !== body) {
@@ -1020,15 +581,13 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       exchange.originalBody = body;
     }
     exchange.secrets = rewritten.secrets;
-    this.rememberSecrets_(rewritten.secrets);
+    this.secrets_.remember(rewritten.secrets);
     // A preload's events go to its PreloadManager, not through the player keyflow guards.
-    if (!isPreload) this.inFlight_.add(request);
+    if (!isPreload) this.secrets_.sent(request);
     exchange.sentUrl = rewritten.url;
     exchange.sentAt = performance.now();
-    this.track_(rewritten.url, exchange);
-    if (kind === 'certificate' || exchange.isCertificateChallenge) this.stats_.certificateRequests++;
-    else this.stats_.licenseRequests++;
-    if (attempt > 0) this.stats_.retries++;
+    this.exchanges_.sentTo(rewritten.url, exchange);
+    this.telemetry_.requestSent(kind === 'certificate' || exchange.isCertificateChallenge, attempt);
 
     this.emit('licenserequest', {
       kind,
@@ -1048,19 +607,18 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     }
     if (type === ShakaRequestType.SERVER_CERTIFICATE) {
       const keySystem =
-        response.originalRequest?.drmInfo?.keySystem ?? this.certificateKeySystem_(response.originalUri ?? response.uri) ?? this.lastKeySystem_;
+        response.originalRequest?.drmInfo?.keySystem ?? this.playerConfig_.certificateKeySystem(response.originalUri ?? response.uri) ?? this.lastKeySystem_;
       if (!this.provider_.handlesCertificates(this.config_)) {
         const started = response.originalRequest ? this.certificateStarts_.get(response.originalRequest) : undefined;
-        this.stats_.certificateRequests++;
-        if (keySystem && started !== undefined) this.certificateMs_.set(keySystem, performance.now() - started);
-        if (keySystem) this.keepCertificate_(keySystem, toBytes(response.data));
+        this.telemetry_.certificateSeen(keySystem, started !== undefined ? performance.now() - started : undefined);
+        if (keySystem) this.playerConfig_.keepCertificate(keySystem, bytesOf(response.data));
         return;
       }
     }
     if (!this.kindOf_(type)) return;
-    const exchange = this.exchangeForResponse_(response);
+    const exchange = this.exchanges_.forResponse(response);
     if (!exchange) return;
-    const body = toBytes(response.data);
+    const body = bytesOf(response.data);
     const status = response.status ?? 200;
     let license: Uint8Array;
     try {
@@ -1086,16 +644,13 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       throw this.fail_(asKeyflowError(error, exchange.keySystem), exchange.secrets);
     }
     if (license !== body) response.data = license;
-    // Other sessions may have sent the same URL (same token): only forget it if it is this exchange.
-    if (this.bySentUrl_.get(exchange.sentUrl) === exchange) this.bySentUrl_.delete(exchange.sentUrl);
+    this.exchanges_.answered(exchange);
     exchange.respondedAt = performance.now();
     if (exchange.kind === 'certificate' || exchange.isCertificateChallenge) {
-      this.keepCertificate_(exchange.keySystem, license);
-      this.certificateMs_.set(exchange.keySystem, exchange.respondedAt - exchange.startedAt);
+      this.playerConfig_.keepCertificate(exchange.keySystem, license);
+      this.telemetry_.certificateFetched(exchange.keySystem, exchange.respondedAt - exchange.startedAt);
     } else {
-      this.stats_.licenseBytes += license.byteLength;
-      this.stats_.licenseNetworkMs += exchange.respondedAt - exchange.sentAt;
-      this.awaitingKeys_.push(exchange);
+      this.telemetry_.licenseDelivered(exchange, license.byteLength);
     }
     this.emit('licenseresponse', {
       kind: exchange.kind,
@@ -1106,21 +661,6 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       byteLength: license.byteLength,
     });
   };
-
-  private exchangeForResponse_(response: ShakaResponse): Exchange | undefined {
-    const original = response.originalRequest;
-    const byRequest = original ? this.exchanges_.get(original) : undefined;
-    return byRequest ?? this.bySentUrl_.get(response.originalUri ?? response.uri);
-  }
-
-  private track_(url: string, exchange: Exchange): void {
-    this.bySentUrl_.delete(url);
-    this.bySentUrl_.set(url, exchange);
-    if (this.bySentUrl_.size > MAX_TRACKED_URLS) {
-      const oldest = this.bySentUrl_.keys().next().value;
-      if (oldest !== undefined) this.bySentUrl_.delete(oldest);
-    }
-  }
 
   // --- failures -----------------------------------------------------------------
 
@@ -1139,9 +679,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     const error = event.error;
     if (this.destroyed_ || !isShakaError(error)) return;
     const failed = readFailedAttempt(error);
-    const exchange = failed ? (this.errorExchanges_.get(error) ?? this.bySentUrl_.get(failed.uri)) : undefined;
+    const exchange = failed ? this.exchanges_.forError(error, failed.uri) : undefined;
     if (!failed || !exchange) return;
-    this.errorExchanges_.set(error, exchange);
     redactShakaErrorChain(error, exchange.secrets);
     const keyflowError = this.errorForAttempt_(failed, exchange);
     const decision = decideRetry({
@@ -1161,22 +700,13 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     } else {
       // Thrown by the next filter run (Shaka 5); Shaka 4.x runs no filter before a retry, so its
       // retries of what cannot pass are cancelled here.
-      exchange.pendingError = decision.as === 'token-rejected' ? this.tokenRejected_(keyflowError) : keyflowError;
+      exchange.pendingError = decision.as === 'token-rejected' ? tokenRejectedError(keyflowError) : keyflowError;
       if (decision.stopShakaRetries) event.preventDefault?.();
     }
   };
 
   private canRefreshToken_(): boolean {
     return this.config_.refreshRejectedToken && typeof this.tokenSource_() === 'function';
-  }
-
-  private tokenRejected_(cause: KeyflowError): KeyflowError {
-    return new KeyflowError('TOKEN_REJECTED', `The license server rejected a freshly fetched token too (${cause.message})`, {
-      ...(cause.keySystem !== undefined ? { keySystem: cause.keySystem } : {}),
-      ...(cause.httpStatus !== undefined ? { httpStatus: cause.httpStatus } : {}),
-      ...(cause.providerCode !== undefined ? { providerCode: cause.providerCode } : {}),
-      cause,
-    });
   }
 
   /**
@@ -1189,7 +719,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     if (this.destroyed_) return;
     const error = event.detail;
     if (!isShakaError(error)) return;
-    redactShakaErrorChain(error, this.knownSecrets_());
+    redactShakaErrorChain(error, this.secrets_.knownSecrets());
     const known = findKeyflowError(error);
     if (known) {
       this.fail_(known, []);
@@ -1199,7 +729,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     const inner = error.data[0];
     if (error.code === ShakaErrorCode.LICENSE_REQUEST_FAILED && isShakaError(inner)) {
       const failed = readFailedAttempt(inner);
-      const exchange = failed ? (this.errorExchanges_.get(inner) ?? this.bySentUrl_.get(failed.uri)) : undefined;
+      const exchange = failed ? this.exchanges_.forError(inner, failed.uri) : undefined;
       if (failed && exchange) {
         redactShakaErrorChain(inner, exchange.secrets);
         keyflowError = this.errorForAttempt_(failed, exchange);
@@ -1229,12 +759,12 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     const asset = player?.getAssetUri?.() ?? null;
     if (!player || !asset || !this.canRefreshToken_()) return rejection;
     // `asset` stays as the app gave it (load() takes it again); it is compared resolved.
-    if (this.reloadedAsset_ === resolveUri(asset)) return this.tokenRejected_(rejection);
+    if (this.reloadedAsset_ === resolveUri(asset)) return tokenRejectedError(rejection);
     this.reloadedAsset_ = resolveUri(asset);
     exchange.needsNewToken = true;
     const media = (player as { getMediaElement?: () => HTMLMediaElement | null }).getMediaElement?.();
     const position = media && media.currentTime > 0 ? media.currentTime : undefined;
-    this.tokenFor_(exchange, exchange.attempt + 1)
+    this.tokens_.tokenFor(exchange, exchange.attempt + 1)
       .then(() => {
         if (this.destroyed_) return undefined;
         return (player as unknown as { load(uri: string, start?: number): Promise<void> }).load(asset, position);
@@ -1274,37 +804,15 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
 
   /** Redacts secrets from an error, emits it once, and returns it for throwing. */
   private fail_(error: KeyflowError, secrets: readonly string[]): KeyflowError {
-    this.redactError_(error, [...secrets, ...this.knownSecrets_()]);
+    redactKeyflowError(error, [...secrets, ...this.secrets_.knownSecrets()]);
     // An abandoned request (new load, destroy) is not a failure the app needs to hear about.
     const abandoned = error.code === 'ABORTED' || error.code === 'DESTROYED';
     if (!abandoned && !this.emitted_.has(error) && !this.destroyed_) {
       this.emitted_.add(error);
-      this.stats_.failures++;
+      this.telemetry_.failed();
       this.emit('error', error);
     }
     return error;
-  }
-
-  /**
-   * Redacts every string reachable from a KeyflowError in place: its
-   * message, `providerCode`, and its `cause` (and theirs), which error
-   * reporters serialise.
-   */
-  private redactError_(error: KeyflowError, secrets: readonly string[]): void {
-    if (!secrets.length) return;
-    const clean = redact(error.message, secrets);
-    if (clean !== error.message) error.message = clean;
-    if (typeof error.providerCode === 'string') {
-      const code = redact(error.providerCode, secrets);
-      if (code !== error.providerCode) Object.defineProperty(error, 'providerCode', { value: code, enumerable: true, configurable: true });
-    }
-    if (error.cause === undefined) return;
-    if (error.cause instanceof KeyflowError) {
-      this.redactError_(error.cause, secrets);
-      return;
-    }
-    const cause = redactDeep(error.cause, secrets);
-    if (cause !== error.cause) Object.defineProperty(error, 'cause', { value: cause, enumerable: false, configurable: true, writable: true });
   }
 
   private assertAlive_(method: string): void {

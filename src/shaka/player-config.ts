@@ -1,0 +1,150 @@
+/**
+ * What keyflow puts into the player's configuration and reads back from it:
+ * the `drm.servers` entries of the key systems it routes (an app's own
+ * entries win and are never touched), the service certificates it keeps for
+ * later loads (`drm.advanced[keySystem].serverCertificate`), which key system
+ * a certificate request is for, and the player's `drm.servers` and
+ * `networking.forceHTTP` as of the current load (read once per load:
+ * `getConfiguration()` copies Shaka's whole configuration).
+ *
+ * @module
+ */
+import { resolveUri } from '../util/url';
+import type { ShakaPlayer } from './types';
+
+/** keyflow's side of one player's configuration. */
+export class PlayerConfig {
+  /** The `drm.servers` entries keyflow put into the player's configuration. */
+  private appliedServers_: Record<string, string> = {};
+  /** Service certificates keyflow put into `drm.advanced[keySystem].serverCertificate`. */
+  private readonly appliedCertificates_ = new Map<string, Uint8Array>();
+  /** The player's `drm.servers` as of the current load (see playerServers). */
+  private serversSnapshot_: Record<string, string> | null = null;
+  /** The player's `networking.forceHTTP` as of the current load (see forcesHttp). */
+  private forceHttpSnapshot_ = false;
+
+  /** @param player_ the player keyflow configures */
+  constructor(private readonly player_: ShakaPlayer) {}
+
+  /** A new load: the player's configuration is read again at its first request. */
+  forgetSnapshot(): void {
+    this.serversSnapshot_ = null;
+  }
+
+  /**
+   * Puts `wanted` (license URL per key system keyflow routes) into the
+   * player's `drm.servers`, except where the app set an entry itself, and
+   * takes out the entries keyflow put there that are no longer wanted.
+   */
+  applyServers(wanted: Record<string, string>): void {
+    const player = this.player_;
+    const current = player.getConfiguration().drm.servers;
+    const update: Record<string, string | undefined> = {};
+    const applied: Record<string, string> = {};
+    for (const [keySystem, url] of Object.entries(wanted)) {
+      const mine = this.appliedServers_[keySystem];
+      // An entry the app set itself (not by keyflow) wins.
+      if (current[keySystem] === undefined || current[keySystem] === mine) {
+        if (current[keySystem] !== url) update[keySystem] = url;
+        applied[keySystem] = url;
+      }
+    }
+    for (const [keySystem, url] of Object.entries(this.appliedServers_)) {
+      if (!(keySystem in wanted) && current[keySystem] === url) update[keySystem] = undefined;
+    }
+    this.appliedServers_ = applied;
+    if (Object.keys(update).length) player.configure({ drm: { servers: update } });
+    this.serversSnapshot_ = null;
+  }
+
+  /** Takes out every `drm.servers` entry and service certificate keyflow put into the player. */
+  removeAll(): void {
+    const player = this.player_;
+    const current = player.getConfiguration().drm.servers;
+    const update: Record<string, undefined> = {};
+    for (const [keySystem, url] of Object.entries(this.appliedServers_)) {
+      if (current[keySystem] === url) update[keySystem] = undefined;
+    }
+    this.appliedServers_ = {};
+    if (Object.keys(update).length) player.configure({ drm: { servers: update } });
+    if (this.appliedCertificates_.size) {
+      const advanced: Record<string, { serverCertificate: Uint8Array }> = {};
+      for (const keySystem of this.appliedCertificates_.keys()) advanced[keySystem] = { serverCertificate: new Uint8Array(0) };
+      this.appliedCertificates_.clear();
+      player.configure({ drm: { advanced } });
+    }
+  }
+
+  /**
+   * Keeps a service certificate for later loads: Shaka then skips the
+   * certificate request (or the Widevine `08 04` round trip) next time.
+   */
+  keepCertificate(keySystem: string, certificate: Uint8Array): void {
+    const player = this.player_;
+    if (!certificate.byteLength || this.appliedCertificates_.has(keySystem)) return;
+    const copy = certificate.slice();
+    this.appliedCertificates_.set(keySystem, copy);
+    player.configure({ drm: { advanced: { [keySystem]: { serverCertificate: copy } } } });
+  }
+
+  /**
+   * The key system whose `drm.advanced[keySystem].serverCertificateUri` is
+   * `uri` (Shaka's certificate request carries no DRM info), else the one the
+   * player is using.
+   */
+  certificateKeySystem(uri: string): string | null {
+    return this.configuredCertificateKeySystem(uri) ?? ((this.player_ as { keySystem?: () => string }).keySystem?.() || null);
+  }
+
+  /**
+   * The key system whose configured `drm.advanced[keySystem].serverCertificateUri`
+   * is exactly `uri`, or null. Only such a certificate request may carry a
+   * token: Shaka prefers a manifest's `dashif:Certurl` over the configuration.
+   */
+  configuredCertificateKeySystem(uri: string | undefined): string | null {
+    const player = this.player_;
+    if (!uri) return null;
+    const advanced = (player.getConfiguration() as { drm: { advanced?: Record<string, { serverCertificateUri?: string }> } }).drm
+      .advanced ?? {};
+    const wanted = resolveUri(uri);
+    for (const [keySystem, settings] of Object.entries(advanced)) {
+      if (settings?.serverCertificateUri && resolveUri(settings.serverCertificateUri) === wanted) return keySystem;
+    }
+    return null;
+  }
+
+  /**
+   * The license URL for a key system keyflow routes, or null for one it
+   * leaves alone. What the player is configured with wins (an app's explicit
+   * `drm.servers` entry); a URL found only in the manifest never gets a token.
+   */
+  licenseUrlFor(keySystem: string, wanted: Record<string, string>): string | null {
+    if (!(keySystem in wanted)) return null;
+    const configured = this.playerServers()[keySystem];
+    return configured || wanted[keySystem] || null;
+  }
+
+  /**
+   * The player's `drm.servers`, read once per load: `player.getConfiguration()`
+   * copies Shaka's whole configuration (a few tenths of a millisecond), too
+   * slow to call on every license request.
+   */
+  playerServers(): Record<string, string> {
+    if (!this.serversSnapshot_) {
+      const configuration = this.player_.getConfiguration() as { drm: { servers: Record<string, string> }; networking?: { forceHTTP?: boolean } };
+      this.serversSnapshot_ = { ...configuration.drm.servers };
+      this.forceHttpSnapshot_ = !!configuration.networking?.forceHTTP;
+    }
+    return this.serversSnapshot_ ?? {};
+  }
+
+  /**
+   * Whether the player's `networking.forceHTTP` is on: Shaka 4.x applies it
+   * after the request filters, so an `https:` license URL would go out as
+   * `http:` (read once per load, with the servers).
+   */
+  forcesHttp(): boolean {
+    this.playerServers();
+    return this.forceHttpSnapshot_;
+  }
+}
