@@ -32,21 +32,21 @@ export const MAX_CSP_REPORT_BYTES = 64 * 1024;
 /** How many CSP reports the server keeps (the oldest are dropped first). */
 export const MAX_CSP_REPORTS = 100;
 
+/** How much of a refused body the server reads (and throws away) before it cuts the connection. */
+const MAX_DRAINED_BYTES = 16 * 1024 * 1024;
+
 /**
  * Reads a request body of at most `limit` bytes. Resolves to the body, or to null when it is
- * larger (by its Content-Length, or as it streams in) or the request broke off; past the limit
- * nothing more is kept (the rest is drained, never buffered).
+ * larger (by its Content-Length, or as it streams in) or the request broke off. Past the limit
+ * nothing more is kept: the rest is read and thrown away until the request ends, so the refusal
+ * reaches the client (closing a socket with unread data resets it, and the answer can be lost),
+ * or the connection is cut after {@link MAX_DRAINED_BYTES}.
  */
 function readCappedBody(req, limit) {
   return new Promise((resolve) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      resolve(null);
-      return;
-    }
     const chunks = [];
     let size = 0;
+    let over = Number(req.headers['content-length']) > limit;
     let settled = false;
     const settle = (value) => {
       if (settled) return;
@@ -54,16 +54,16 @@ function readCappedBody(req, limit) {
       resolve(value);
     };
     req.on('data', (chunk) => {
-      if (settled) return;
       size += chunk.length;
-      if (size > limit) {
+      if (size > limit) over = true;
+      if (over) {
         chunks.length = 0;
-        settle(null);
+        if (size > MAX_DRAINED_BYTES) req.destroy();
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => settle(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => settle(over ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', () => settle(null));
     req.on('close', () => settle(null));
   });
