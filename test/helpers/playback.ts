@@ -11,6 +11,15 @@ export async function createAttachedPlayer(): Promise<{ video: HTMLVideoElement;
   video.height = 180;
   document.body.appendChild(video);
   const player = new shaka.Player();
+  // Media errors (3xxx) are never what a spec provokes: say what the browser said, to explain a
+  // failure that surfaces later as a rejected play() or load().
+  player.addEventListener('error', (event) => {
+    const error = (event as unknown as { detail?: { code?: number; data?: unknown[] } }).detail;
+    if (error?.code && error.code >= 3000 && error.code < 4000) {
+      console.warn(`media error ${error.code} ${JSON.stringify(error.data ?? []).slice(0, 300)} video.error=${video.error?.code ?? '-'} ${video.error?.message ?? ''}`);
+    }
+  });
+  player.addEventListener('mediasourcerecovered', () => console.warn('Shaka reset the MediaSource after a media error and recovered'));
   await player.attach(video);
   return {
     video,
@@ -28,11 +37,29 @@ export function decodedFrames(video: HTMLVideoElement): number {
 }
 
 /**
+ * `video.play()`, once more if the first is aborted: when the media pipeline reports a recoverable
+ * error, Shaka resets the MediaSource and recovers (its `mediasourcerecovered` event), which
+ * aborts a pending play() (seen in Firefox). What the specs assert is the playback that follows.
+ */
+async function play(video: HTMLVideoElement): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await video.play();
+      return;
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError' || attempt === 3) throw error;
+      console.warn(`video.play() aborted (${(error as Error).message}); playing again`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/**
  * Asserts real playback: currentTime passes `seconds` and the number of
  * decoded frames keeps growing (so the decryptor really fed the decoder).
  */
 export async function expectPlaysPast(video: HTMLVideoElement, seconds = 2): Promise<void> {
-  await video.play();
+  await play(video);
   await waitFor(() => video.currentTime > 0.5, 'playback to start');
   const framesEarly = decodedFrames(video);
   await waitFor(() => video.currentTime > seconds, `currentTime to pass ${seconds} s`, 20000);
