@@ -1,18 +1,25 @@
 import { EventEmitter } from 'eventemitter3';
-import { checkOptionNames, COMMON_OPTION_NAMES, normalizeCommonOptions, type CommonOptions } from '../api/config';
-import { attachKeyflowError, findKeyflowError, KeyflowError, redactKeyflowError, tokenRejectedError } from '../api/errors';
+import { checkOptionNames, COMMON_OPTION_NAMES, normalizeCommonOptions } from '../api/config';
+import { KeyflowError, redactKeyflowError } from '../api/errors';
 import type { ExpirationEvent, KeyflowEvents, KeyStatusEvent } from '../api/events';
+import { keySystemsSignalledBy, type KeySystemFacts } from '../api/key-system-errors';
 import { guessKeySystem, KeySystemSupport, PROBED_KEY_SYSTEMS } from '../eme/key-system-probe';
-import { keySystemsSignalledBy, noKeySystemError, noLicenseServerError, type KeySystemFacts } from '../api/key-system-errors';
-import { decideRetry } from '../retry/policy';
 import type { DrmRequestKind, Provider } from '../providers/preset';
-import type { DecodedInitData } from '../pssh/init-data';
-import { retryAfterMs } from '../retry/retry-after';
-import { isShakaError, readFailedAttempt, type FailedAttempt } from './errors';
+import { TelemetryCollector } from '../telemetry/collector';
+import type { KeyflowStats, TimingEvent } from '../telemetry/stats';
+import { TokenBroker } from '../tokens/broker';
+import { TokenCache } from '../tokens/cache';
+import type { TokenSource } from '../tokens/source';
+import { cleartextRefusal } from '../tokens/transport';
+import { redact } from '../util/redact';
+import { isCleartextRemoteUrl, resolveUri } from '../util/url';
+import type { AnyProvider, BaseConfig, InitDataDecoder, NormalizedConfig } from './config-types';
+import { bytesOf, ExchangeBook, type Exchange } from './exchanges';
+import { FailureHandler, MAX_REPLY_BYTES, type FailureContext } from './failures';
+import { PlayerConfig } from './player-config';
+import { SecretGuard } from './secret-guard';
 import {
-  ShakaErrorCode,
   ShakaRequestType,
-  type ShakaEvent,
   type ShakaNetworkingEngine,
   type ShakaPlayer,
   type ShakaRequest,
@@ -21,53 +28,13 @@ import {
   type ShakaResponse,
   type ShakaResponseFilter,
 } from './types';
-import type { TokenSource } from '../tokens/source';
-import { TokenBroker } from '../tokens/broker';
-import { cleartextRefusal } from '../tokens/transport';
-import { TelemetryCollector } from '../telemetry/collector';
-import type { KeyflowStats, TimingEvent } from '../telemetry/stats';
-import { TokenCache } from '../tokens/cache';
-import { redact } from '../util/redact';
-import { PlayerConfig } from './player-config';
-import { redactShakaErrorChain } from './scrub';
-import { bytesOf, ExchangeBook, type Exchange } from './exchanges';
-import { SecretGuard } from './secret-guard';
-import { isCleartextRemoteUrl, resolveUri } from '../util/url';
 
-/** What every keyflow configuration has: a provider (name or preset object) and the common options. */
-export type BaseConfig = CommonOptions & {
-  /** A provider name (main entry) or preset object (core entry). */
-  provider: unknown;
-};
+export type { AnyProvider, BaseConfig, InitDataDecoder } from './config-types';
 
-type NormalizedConfig = BaseConfig & Required<CommonOptions> & Record<string, unknown>;
-
-/**
- * Decodes EME init data (PSSH boxes, keyids JSON) for the `initdata` event
- * and for key IDs Shaka does not know; `decodeInitData` from `src/pssh`.
- * Optional in `shaka-keyflow/core` because the decoders weigh more than the
- * rest of keyflow.
- */
-export type InitDataDecoder = (initDataType: string, initData: Uint8Array) => DecodedInitData;
-
-/** A provider preset of any options and token type. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyProvider = Provider<any, any>;
-
-/**
- * The largest reply body keyflow decodes (license, wrapped license, JSON or
- * SOAP error): 1 MiB, far above any real license (a few KB). A larger 2xx
- * reply is `MALFORMED_RESPONSE` without being parsed; a larger error reply is
- * typed by its status alone.
- */
-export const MAX_REPLY_BYTES = 1024 * 1024;
+export { MAX_REPLY_BYTES } from './failures';
 
 /** Marks a player that has a live Keyflow (a registry symbol: shared by the ESM, core and UMD builds). */
 const ATTACHED = Symbol.for('shaka-keyflow.attached');
-
-/** Shaka errors keyflow explains when `load()` rejects with them. */
-const KEY_SYSTEM_UNAVAILABLE = 6001;
-const NO_LICENSE_SERVER_GIVEN = 6012;
 
 /** A token configured as a value (not a function): a secret before any request is made. */
 function staticTokenSecrets(config: object): string[] {
@@ -81,10 +48,6 @@ function asKeyflowError(error: unknown, keySystem: string): KeyflowError {
   if (error instanceof KeyflowError) return error;
   const reason = error instanceof Error ? error.message : String(error);
   return new KeyflowError('LICENSE_REQUEST_FAILED', `keyflow failed: ${reason}`, { keySystem, cause: error });
-}
-
-function isTokenRejection(error: KeyflowError): boolean {
-  return error.code === 'TOKEN_INVALID' || error.code === 'TOKEN_EXPIRED';
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -156,8 +119,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private manifestUri_: string | null = null;
   /** The manifest of a load being preloaded, as requested. */
   private preloadManifestUri_: string | null = null;
-  /** The asset keyflow already reloaded once after a token rejection (Shaka 4.x). */
-  private reloadedAsset_: string | null = null;
+  private readonly failures_: FailureHandler;
   private lastKeySystem_: string | null = null;
   private destroyed_ = false;
   private readonly certificateStarts_ = new WeakMap<ShakaRequest, number>();
@@ -225,10 +187,11 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.secrets_ = new SecretGuard<Exchange>(player, net, {
       exchangeOf: (request) => this.exchanges_.of(request),
       failedAttempt: (error, exchange) => this.exchanges_.failed(error, exchange),
-      playerError: this.onPlayerError_,
-      retry: this.onRetry_,
-      loadFailed: this.inspectLoadFailure_,
+      playerError: (event) => this.failures_.onPlayerError(event),
+      retry: (event) => this.failures_.onRetry(event),
+      loadFailed: (error) => this.failures_.onLoadFailure(error),
     });
+    this.failures_ = new FailureHandler(this.failureContext_(player));
     this.secrets_.remember(staticTokenSecrets(normalized));
     player.addEventListener('unloading', this.onUnloading_);
     player.addEventListener('loading', this.onLoading_);
@@ -307,21 +270,22 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     return { signalled: this.signalledKeySystems_, routed: [...routed], ...this.support_.known() };
   }
 
-  /**
-   * `load()` rejected: redact the error, and explain Shaka's key system
-   * failures (6001, 6012), which never reach the `error` event.
-   */
-  private readonly inspectLoadFailure_ = (error: unknown): void => {
-    if (this.destroyed_ || !isShakaError(error)) return;
-    redactShakaErrorChain(error, this.secrets_.knownSecrets());
-    if (findKeyflowError(error)) return;
-    let typed: KeyflowError | null = null;
-    if (error.code === NO_LICENSE_SERVER_GIVEN) typed = noLicenseServerError(typeof error.data[0] === 'string' ? error.data[0] : null, this.keySystemFacts_());
-    else if (error.code === KEY_SYSTEM_UNAVAILABLE) typed = noKeySystemError(this.keySystemFacts_());
-    if (!typed) return;
-    attachKeyflowError(error, typed);
-    this.fail_(typed, []);
-  };
+  /** What the failure handler reads and uses of keyflow (the parts are created before it is called). */
+  private failureContext_(player: ShakaPlayer): FailureContext {
+    return {
+      player,
+      exchanges: this.exchanges_,
+      secrets: this.secrets_,
+      tokens: this.tokens_,
+      isDestroyed: () => this.destroyed_,
+      provider: () => this.provider_,
+      config: () => this.config_,
+      canRefreshToken: () => this.config_.refreshRejectedToken && typeof this.tokenSource_() === 'function',
+      lastKeySystem: () => this.lastKeySystem_,
+      keySystemFacts: () => this.keySystemFacts_(),
+      fail: (error, secrets) => this.fail_(error, secrets),
+    };
+  }
 
   /** A copy of the configuration in force, defaults filled in. */
   getConfiguration(): Config {
@@ -663,144 +627,6 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   };
 
   // --- failures -----------------------------------------------------------------
-
-  /**
-   * Shaka 5 dispatches `retry` after every failed attempt and then runs the
-   * request filters again before waiting. keyflow decides here:
-   * - the token was rejected: fetch a new one and replay the same challenge,
-   *   once; a second rejection ends with `TOKEN_REJECTED`;
-   * - a transient failure (5xx, 408, 429, no answer) with attempts left is
-   *   retried by Shaka, after any `Retry-After` the server asked for;
-   * - anything else (400, 403 not entitled, 404, ...) or the last attempt is
-   *   recorded and thrown by the next filter run, so it reaches the app as
-   *   6007 → 1006 → KeyflowError without another network request.
-   */
-  private readonly onRetry_ = (event: ShakaEvent): void => {
-    const error = event.error;
-    if (this.destroyed_ || !isShakaError(error)) return;
-    const failed = readFailedAttempt(error);
-    const exchange = failed ? this.exchanges_.forError(error, failed.uri) : undefined;
-    if (!failed || !exchange) return;
-    redactShakaErrorChain(error, exchange.secrets);
-    const keyflowError = this.errorForAttempt_(failed, exchange);
-    const decision = decideRetry({
-      code: keyflowError.code,
-      ...(failed.status !== undefined ? { status: failed.status } : {}),
-      attempt: exchange.attempt,
-      maxAttempts: exchange.maxAttempts,
-      perAttemptFilters: exchange.perAttemptFilters,
-      canRefreshToken: this.canRefreshToken_(),
-      tokenRefreshed: exchange.tokenRefreshed,
-      retryAfterMs: failed.status !== undefined ? retryAfterMs(failed.headers ?? {}, Date.now()) : null,
-    });
-    if (decision.action === 'refresh') {
-      exchange.needsNewToken = true;
-    } else if (decision.action === 'retry') {
-      if (decision.waitMs > 0) exchange.notBefore = performance.now() + decision.waitMs;
-    } else {
-      // Thrown by the next filter run (Shaka 5); Shaka 4.x runs no filter before a retry, so its
-      // retries of what cannot pass are cancelled here.
-      exchange.pendingError = decision.as === 'token-rejected' ? tokenRejectedError(keyflowError) : keyflowError;
-      if (decision.stopShakaRetries) event.preventDefault?.();
-    }
-  };
-
-  private canRefreshToken_(): boolean {
-    return this.config_.refreshRejectedToken && typeof this.tokenSource_() === 'function';
-  }
-
-  /**
-   * The player's `error` event: translates license failures keyflow has not
-   * typed yet (Shaka 4.x, where 401/403 are not retried; the CDM rejecting a
-   * license), emits every keyflow error exactly once, and on Shaka 4.x
-   * recovers from a token rejection by fetching a new token and reloading.
-   */
-  private readonly onPlayerError_ = (event: ShakaEvent): void => {
-    if (this.destroyed_) return;
-    const error = event.detail;
-    if (!isShakaError(error)) return;
-    redactShakaErrorChain(error, this.secrets_.knownSecrets());
-    const known = findKeyflowError(error);
-    if (known) {
-      this.fail_(known, []);
-      return;
-    }
-    let keyflowError: KeyflowError | null = null;
-    const inner = error.data[0];
-    if (error.code === ShakaErrorCode.LICENSE_REQUEST_FAILED && isShakaError(inner)) {
-      const failed = readFailedAttempt(inner);
-      const exchange = failed ? this.exchanges_.forError(inner, failed.uri) : undefined;
-      if (failed && exchange) {
-        redactShakaErrorChain(inner, exchange.secrets);
-        keyflowError = this.errorForAttempt_(failed, exchange);
-        if (isTokenRejection(keyflowError) && !exchange.perAttemptFilters) {
-          keyflowError = this.recoverByReload_(keyflowError, exchange);
-        }
-        // In Shaka's chain first: an app listener of keyflow's `error` that throws must not undo it.
-        attachKeyflowError(error, keyflowError);
-        this.fail_(keyflowError, exchange.secrets);
-      }
-    } else if (error.code === ShakaErrorCode.LICENSE_RESPONSE_REJECTED && this.lastKeySystem_) {
-      const reason = typeof error.data[0] === 'string' ? `: ${error.data[0]}` : '';
-      keyflowError = new KeyflowError('LICENSE_REJECTED', `The CDM rejected the license${reason}`, { keySystem: this.lastKeySystem_ });
-      attachKeyflowError(error, keyflowError);
-      this.fail_(keyflowError, []);
-    }
-    if (keyflowError) attachKeyflowError(error, keyflowError);
-  };
-
-  /**
-   * Shaka 4.x cannot re-run a license request, so after a token rejection
-   * keyflow fetches a new token and reloads the content at the current
-   * position, once per asset. Returns the error to report.
-   */
-  private recoverByReload_(rejection: KeyflowError, exchange: Exchange): KeyflowError {
-    const player = this.player_;
-    const asset = player?.getAssetUri?.() ?? null;
-    if (!player || !asset || !this.canRefreshToken_()) return rejection;
-    // `asset` stays as the app gave it (load() takes it again); it is compared resolved.
-    if (this.reloadedAsset_ === resolveUri(asset)) return tokenRejectedError(rejection);
-    this.reloadedAsset_ = resolveUri(asset);
-    exchange.needsNewToken = true;
-    const media = (player as { getMediaElement?: () => HTMLMediaElement | null }).getMediaElement?.();
-    const position = media && media.currentTime > 0 ? media.currentTime : undefined;
-    this.tokens_.tokenFor(exchange, exchange.attempt + 1)
-      .then(() => {
-        if (this.destroyed_) return undefined;
-        return (player as unknown as { load(uri: string, start?: number): Promise<void> }).load(asset, position);
-      })
-      .catch(() => {
-        // the reload's own failures reach the app through Shaka's error event
-      });
-    return rejection;
-  }
-
-  private errorForAttempt_(failed: FailedAttempt, exchange: Exchange): KeyflowError {
-    if (failed.status !== undefined) {
-      // Redact the whole reply before the provider reads (and cuts) any of it; an oversized one is not read.
-      const text = failed.bodyText ?? '';
-      const headers: Record<string, string> = {};
-      const longSecrets = exchange.secrets.filter((secret) => secret.length >= 4);
-      for (const [name, value] of Object.entries(failed.headers ?? {})) headers[name] = redact(String(value), longSecrets);
-      return this.provider_.decodeFailure(
-        {
-          kind: exchange.kind,
-          keySystem: exchange.keySystem,
-          status: failed.status,
-          headers,
-          // Secrets of 1-3 characters are left for the final redaction of the error's strings: searched
-          // for in a raw reply, they would garble the codes the provider reads (`-4012`).
-          bodyText: text.length > MAX_REPLY_BYTES ? '' : redact(text, exchange.secrets.filter((secret) => secret.length >= 4)),
-        },
-        this.config_,
-      );
-    }
-    return new KeyflowError(
-      'LICENSE_REQUEST_FAILED',
-      `The ${exchange.kind} request got no answer (network error or timeout)`,
-      { keySystem: exchange.keySystem },
-    );
-  }
 
   /** Redacts secrets from an error, emits it once, and returns it for throwing. */
   private fail_(error: KeyflowError, secrets: readonly string[]): KeyflowError {

@@ -1,0 +1,31 @@
+/**
+ * The configuration types the glue works with: what every configuration has,
+ * the configuration after validation (defaults filled in), a preset of any
+ * options, and the init-data decoder the core entry takes.
+ *
+ * @module
+ */
+import type { CommonOptions } from '../api/config';
+import type { Provider } from '../providers/preset';
+import type { DecodedInitData } from '../pssh/init-data';
+
+/** What every keyflow configuration has: a provider (name or preset object) and the common options. */
+export type BaseConfig = CommonOptions & {
+  /** A provider name (main entry) or preset object (core entry). */
+  provider: unknown;
+};
+
+/** A configuration after validation: the common options' defaults filled in. */
+export type NormalizedConfig = BaseConfig & Required<CommonOptions> & Record<string, unknown>;
+
+/**
+ * Decodes EME init data (PSSH boxes, keyids JSON) for the `initdata` event
+ * and for key IDs Shaka does not know; `decodeInitData` from `src/pssh`.
+ * Optional in `shaka-keyflow/core` because the decoders weigh more than the
+ * rest of keyflow.
+ */
+export type InitDataDecoder = (initDataType: string, initData: Uint8Array) => DecodedInitData;
+
+/** A provider preset of any options and token type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProvider = Provider<any, any>;

@@ -1,0 +1,219 @@
+/**
+ * What keyflow does when a license exchange fails: the networking engine's
+ * `retry` event (type the failure, decide with the retry policy: refresh the
+ * token, wait for Retry-After, or fail without another request), the
+ * player's `error` event (type what the filters could not: Shaka 4.x's 401
+ * and 403, the CDM rejecting a license; recover from a token rejection on
+ * 4.x by reloading), and `load()` failures (Shaka's 6001 and 6012, explained
+ * as NO_KEY_SYSTEM and NO_LICENSE_SERVER).
+ *
+ * @module
+ */
+import { attachKeyflowError, findKeyflowError, KeyflowError, tokenRejectedError } from '../api/errors';
+import { noKeySystemError, noLicenseServerError, type KeySystemFacts } from '../api/key-system-errors';
+import { decideRetry } from '../retry/policy';
+import { retryAfterMs } from '../retry/retry-after';
+import type { TokenBroker } from '../tokens/broker';
+import { redact } from '../util/redact';
+import { resolveUri } from '../util/url';
+import type { AnyProvider, NormalizedConfig } from './config-types';
+import { isShakaError, readFailedAttempt, type FailedAttempt } from './errors';
+import type { Exchange, ExchangeBook } from './exchanges';
+import { redactShakaErrorChain } from './scrub';
+import type { SecretGuard } from './secret-guard';
+import { ShakaErrorCode, type ShakaEvent, type ShakaPlayer } from './types';
+
+/**
+ * The largest reply body keyflow decodes (license, wrapped license, JSON or
+ * SOAP error): 1 MiB, far above any real license (a few KB). A larger 2xx
+ * reply is `MALFORMED_RESPONSE` without being parsed; a larger error reply is
+ * typed by its status alone.
+ */
+export const MAX_REPLY_BYTES = 1024 * 1024;
+
+/** Shaka errors keyflow explains when `load()` rejects with them. */
+const KEY_SYSTEM_UNAVAILABLE = 6001;
+const NO_LICENSE_SERVER_GIVEN = 6012;
+
+function isTokenRejection(error: KeyflowError): boolean {
+  return error.code === 'TOKEN_INVALID' || error.code === 'TOKEN_EXPIRED';
+}
+
+/** What the failure handler reads and uses of keyflow. */
+export interface FailureContext {
+  readonly player: ShakaPlayer;
+  readonly exchanges: ExchangeBook;
+  readonly secrets: SecretGuard<Exchange>;
+  readonly tokens: TokenBroker;
+  isDestroyed(): boolean;
+  provider(): AnyProvider;
+  config(): NormalizedConfig;
+  /** A token function is configured and `refreshRejectedToken` is on. */
+  canRefreshToken(): boolean;
+  /** The key system of the latest license request. */
+  lastKeySystem(): string | null;
+  /** What the content signals, what has a license URL, and what this browser supports. */
+  keySystemFacts(): KeySystemFacts;
+  /** Redacts, emits once (keyflow's `error` event) and returns the error. */
+  fail(error: KeyflowError, secrets: readonly string[]): KeyflowError;
+}
+
+/** Types, decides on and reports the failures of keyflow's license exchanges. */
+export class FailureHandler {
+  /** The asset keyflow already reloaded once after a token rejection (Shaka 4.x). */
+  private reloadedAsset_: string | null = null;
+
+  /** @param ctx_ what the handler reads and uses of keyflow */
+  constructor(private readonly ctx_: FailureContext) {}
+
+  /**
+   * Shaka 5 dispatches `retry` after every failed attempt and then runs the
+   * request filters again before waiting. keyflow decides here:
+   * - the token was rejected: fetch a new one and replay the same challenge,
+   *   once; a second rejection ends with `TOKEN_REJECTED`;
+   * - a transient failure (5xx, 408, 429, no answer) with attempts left is
+   *   retried by Shaka, after any `Retry-After` the server asked for;
+   * - anything else (400, 403 not entitled, 404, ...) or the last attempt is
+   *   recorded and thrown by the next filter run, so it reaches the app as
+   *   6007 → 1006 → KeyflowError without another network request.
+   */
+  readonly onRetry = (event: ShakaEvent): void => {
+    const error = event.error;
+    if (this.ctx_.isDestroyed() || !isShakaError(error)) return;
+    const failed = readFailedAttempt(error);
+    const exchange = failed ? this.ctx_.exchanges.forError(error, failed.uri) : undefined;
+    if (!failed || !exchange) return;
+    redactShakaErrorChain(error, exchange.secrets);
+    const keyflowError = this.errorForAttempt_(failed, exchange);
+    const decision = decideRetry({
+      code: keyflowError.code,
+      ...(failed.status !== undefined ? { status: failed.status } : {}),
+      attempt: exchange.attempt,
+      maxAttempts: exchange.maxAttempts,
+      perAttemptFilters: exchange.perAttemptFilters,
+      canRefreshToken: this.ctx_.canRefreshToken(),
+      tokenRefreshed: exchange.tokenRefreshed,
+      retryAfterMs: failed.status !== undefined ? retryAfterMs(failed.headers ?? {}, Date.now()) : null,
+    });
+    if (decision.action === 'refresh') {
+      exchange.needsNewToken = true;
+    } else if (decision.action === 'retry') {
+      if (decision.waitMs > 0) exchange.notBefore = performance.now() + decision.waitMs;
+    } else {
+      // Thrown by the next filter run (Shaka 5); Shaka 4.x runs no filter before a retry, so its
+      // retries of what cannot pass are cancelled here.
+      exchange.pendingError = decision.as === 'token-rejected' ? tokenRejectedError(keyflowError) : keyflowError;
+      if (decision.stopShakaRetries) event.preventDefault?.();
+    }
+  };
+
+  /**
+   * The player's `error` event: translates license failures keyflow has not
+   * typed yet (Shaka 4.x, where 401/403 are not retried; the CDM rejecting a
+   * license), emits every keyflow error exactly once, and on Shaka 4.x
+   * recovers from a token rejection by fetching a new token and reloading.
+   */
+  readonly onPlayerError = (event: ShakaEvent): void => {
+    if (this.ctx_.isDestroyed()) return;
+    const error = event.detail;
+    if (!isShakaError(error)) return;
+    redactShakaErrorChain(error, this.ctx_.secrets.knownSecrets());
+    const known = findKeyflowError(error);
+    if (known) {
+      this.ctx_.fail(known, []);
+      return;
+    }
+    let keyflowError: KeyflowError | null = null;
+    const inner = error.data[0];
+    const lastKeySystem = this.ctx_.lastKeySystem();
+    if (error.code === ShakaErrorCode.LICENSE_REQUEST_FAILED && isShakaError(inner)) {
+      const failed = readFailedAttempt(inner);
+      const exchange = failed ? this.ctx_.exchanges.forError(inner, failed.uri) : undefined;
+      if (failed && exchange) {
+        redactShakaErrorChain(inner, exchange.secrets);
+        keyflowError = this.errorForAttempt_(failed, exchange);
+        if (isTokenRejection(keyflowError) && !exchange.perAttemptFilters) {
+          keyflowError = this.recoverByReload_(keyflowError, exchange);
+        }
+        // In Shaka's chain first: an app listener of keyflow's `error` that throws must not undo it.
+        attachKeyflowError(error, keyflowError);
+        this.ctx_.fail(keyflowError, exchange.secrets);
+      }
+    } else if (error.code === ShakaErrorCode.LICENSE_RESPONSE_REJECTED && lastKeySystem) {
+      const reason = typeof error.data[0] === 'string' ? `: ${error.data[0]}` : '';
+      keyflowError = new KeyflowError('LICENSE_REJECTED', `The CDM rejected the license${reason}`, { keySystem: lastKeySystem });
+      attachKeyflowError(error, keyflowError);
+      this.ctx_.fail(keyflowError, []);
+    }
+    if (keyflowError) attachKeyflowError(error, keyflowError);
+  };
+
+  /**
+   * Shaka 4.x cannot re-run a license request, so after a token rejection
+   * keyflow fetches a new token and reloads the content at the current
+   * position, once per asset. Returns the error to report.
+   */
+  private recoverByReload_(rejection: KeyflowError, exchange: Exchange): KeyflowError {
+    const player = this.ctx_.player;
+    const asset = player.getAssetUri?.() ?? null;
+    if (!asset || !this.ctx_.canRefreshToken()) return rejection;
+    // `asset` stays as the app gave it (load() takes it again); it is compared resolved.
+    if (this.reloadedAsset_ === resolveUri(asset)) return tokenRejectedError(rejection);
+    this.reloadedAsset_ = resolveUri(asset);
+    exchange.needsNewToken = true;
+    const media = (player as { getMediaElement?: () => HTMLMediaElement | null }).getMediaElement?.();
+    const position = media && media.currentTime > 0 ? media.currentTime : undefined;
+    this.ctx_.tokens.tokenFor(exchange, exchange.attempt + 1)
+      .then(() => {
+        if (this.ctx_.isDestroyed()) return undefined;
+        return (player as unknown as { load(uri: string, start?: number): Promise<void> }).load(asset, position);
+      })
+      .catch(() => {
+        // the reload's own failures reach the app through Shaka's error event
+      });
+    return rejection;
+  }
+
+  private errorForAttempt_(failed: FailedAttempt, exchange: Exchange): KeyflowError {
+    if (failed.status !== undefined) {
+      // Redact the whole reply before the provider reads (and cuts) any of it; an oversized one is not read.
+      const text = failed.bodyText ?? '';
+      const headers: Record<string, string> = {};
+      const longSecrets = exchange.secrets.filter((secret) => secret.length >= 4);
+      for (const [name, value] of Object.entries(failed.headers ?? {})) headers[name] = redact(String(value), longSecrets);
+      return this.ctx_.provider().decodeFailure(
+        {
+          kind: exchange.kind,
+          keySystem: exchange.keySystem,
+          status: failed.status,
+          headers,
+          // Secrets of 1-3 characters are left for the final redaction of the error's strings: searched
+          // for in a raw reply, they would garble the codes the provider reads (`-4012`).
+          bodyText: text.length > MAX_REPLY_BYTES ? '' : redact(text, exchange.secrets.filter((secret) => secret.length >= 4)),
+        },
+        this.ctx_.config(),
+      );
+    }
+    return new KeyflowError(
+      'LICENSE_REQUEST_FAILED',
+      `The ${exchange.kind} request got no answer (network error or timeout)`,
+      { keySystem: exchange.keySystem },
+    );
+  }
+
+  /**
+   * `load()` rejected: redact the error, and explain Shaka's key system
+   * failures (6001, 6012), which never reach the `error` event.
+   */
+  readonly onLoadFailure = (error: unknown): void => {
+    if (this.ctx_.isDestroyed() || !isShakaError(error)) return;
+    redactShakaErrorChain(error, this.ctx_.secrets.knownSecrets());
+    if (findKeyflowError(error)) return;
+    let typed: KeyflowError | null = null;
+    if (error.code === NO_LICENSE_SERVER_GIVEN) typed = noLicenseServerError(typeof error.data[0] === 'string' ? error.data[0] : null, this.ctx_.keySystemFacts());
+    else if (error.code === KEY_SYSTEM_UNAVAILABLE) typed = noKeySystemError(this.ctx_.keySystemFacts());
+    if (!typed) return;
+    attachKeyflowError(error, typed);
+    this.ctx_.fail(typed, []);
+  };
+}
