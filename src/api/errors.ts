@@ -175,3 +175,14 @@ export function redactKeyflowError(error: KeyflowError, secrets: readonly string
   const cause = redactDeep(error.cause, secrets);
   if (cause !== error.cause) Object.defineProperty(error, 'cause', { value: cause, enumerable: false, configurable: true, writable: true });
 }
+
+/**
+ * `error` as a KeyflowError: itself when it is one, else
+ * `LICENSE_REQUEST_FAILED` with it as `cause` (a preset or keyflow itself
+ * threw something unexpected). Internal to keyflow.
+ */
+export function toKeyflowError(error: unknown, keySystem: string): KeyflowError {
+  if (error instanceof KeyflowError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new KeyflowError('LICENSE_REQUEST_FAILED', `keyflow failed: ${reason}`, { keySystem, cause: error });
+}

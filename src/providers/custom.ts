@@ -5,26 +5,12 @@ import type { TokenSource } from '../tokens/source';
 import { setRawQueryParam } from '../util/url';
 import type { DrmHttpFailure, DrmRequest, DrmResponse, Provider, RewrittenDrmRequest } from './preset';
 import { clearKeyLicenseProblem } from './engine/clearkey';
-import { classifyFailure, errorExtractionProblem, extractError, failureMessage, readProviderError, type ErrorExtraction } from './engine/errors';
-import { isHeaderName, isHeaderValue, withHeader } from './engine/headers';
+import { checkWireSpec } from './engine/spec-check';
+import { classifyFailure, extractError, failureMessage, readProviderError, type ErrorExtraction } from './engine/errors';
+import { isHeaderValue, withHeader } from './engine/headers';
 import { psshContentId, requestKeyIds } from './engine/request-info';
-import {
-  expandJson,
-  expandText,
-  placeholdersOf,
-  placeholdersOfJson,
-  type PlaceholderName,
-  type TemplateValues,
-} from './engine/template';
-import {
-  recallChallenge,
-  unwrapLicense,
-  unwrappingProblem,
-  wrapChallenge,
-  wrappingProblem,
-  type RequestWrapping,
-  type ResponseUnwrapping,
-} from './engine/wrap';
+import { expandJson, expandText, type TemplateValues } from './engine/template';
+import { recallChallenge, unwrapLicense, wrapChallenge, type RequestWrapping, type ResponseUnwrapping } from './engine/wrap';
 
 /**
  * What a `custom` token source may return: a token string, or an object
@@ -96,23 +82,6 @@ export type CustomProviderOptions = CustomOptions & {
   servers?: LicenseServers;
 };
 
-function invalid(message: string): KeyflowError {
-  return new KeyflowError('INVALID_CONFIG', `custom: ${message}`);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Parses a template at validation time, turning syntax errors into INVALID_CONFIG. */
-function templatePlaceholders(where: string, read: () => PlaceholderName[]): PlaceholderName[] {
-  try {
-    return read();
-  } catch (error) {
-    throw invalid(`${where}: ${(error as Error).message}`);
-  }
-}
-
 function checkHeaderValues(rewritten: Record<string, string>, secrets: readonly string[], keySystem: string): void {
   for (const [name, value] of Object.entries(rewritten)) {
     if (isHeaderValue(value)) continue;
@@ -166,73 +135,7 @@ export const customProvider: Provider<CustomProviderOptions, CustomToken> = {
   handlesCertificates: (options) => options.certificate !== undefined,
 
   validate(options) {
-    const servers = Object.entries(options.servers ?? {}).filter(([, url]) => typeof url === 'string');
-    if (!servers.length) {
-      throw invalid('`servers` must give the license URL (or URL template) of at least one key system, e.g. { "com.widevine.alpha": "https://lic.example.com/wv" }');
-    }
-    const used: PlaceholderName[] = [];
-    for (const [keySystem, url] of servers) {
-      used.push(...templatePlaceholders(`servers['${keySystem}']`, () => placeholdersOf(url as string)));
-    }
-
-    const { token, contentId, headers, query, wrapRequest, unwrapResponse, errors, certificate } = options;
-    if (
-      token !== undefined &&
-      typeof token !== 'function' &&
-      !(typeof token === 'string' && token.trim()) &&
-      !isPlainObject(token)
-    ) {
-      throw invalid('`token` must be a token string, an object, or a function returning one');
-    }
-    if (contentId !== undefined && typeof contentId !== 'function' && !(typeof contentId === 'string' && contentId)) {
-      throw invalid('`contentId` must be a non-empty string or a function returning one');
-    }
-    if (headers !== undefined) {
-      if (!isPlainObject(headers)) throw invalid('`headers` must map header names to templates (or null)');
-      for (const [name, value] of Object.entries(headers)) {
-        if (!isHeaderName(name)) throw invalid(`headers: ${JSON.stringify(name)} is not a valid header name`);
-        if (value === null) continue;
-        if (typeof value !== 'string') throw invalid(`headers['${name}'] must be a string template or null`);
-        const names = templatePlaceholders(`headers['${name}']`, () => placeholdersOf(value));
-        if (!names.length && !isHeaderValue(value)) throw invalid(`headers['${name}'] contains a line break or a character outside Latin-1`);
-        used.push(...names);
-      }
-    }
-    if (query !== undefined) {
-      if (!isPlainObject(query)) throw invalid('`query` must map parameter names to templates');
-      for (const [name, value] of Object.entries(query)) {
-        if (!name) throw invalid('query: a parameter name must not be empty');
-        if (typeof value !== 'string') throw invalid(`query['${name}'] must be a string template`);
-        used.push(...templatePlaceholders(`query['${name}']`, () => placeholdersOf(value)));
-      }
-    }
-    if (wrapRequest !== undefined) {
-      const problem = wrappingProblem(wrapRequest);
-      if (problem) throw invalid(`wrapRequest ${problem}`);
-      if (wrapRequest.fields) used.push(...templatePlaceholders('wrapRequest.fields', () => placeholdersOfJson(wrapRequest.fields!)));
-    }
-    if (unwrapResponse !== undefined) {
-      const problem = unwrappingProblem(unwrapResponse);
-      if (problem) throw invalid(`unwrapResponse ${problem}`);
-    }
-    if (errors !== undefined) {
-      const problem = errorExtractionProblem(errors);
-      if (problem) throw invalid(`errors ${problem}`);
-    }
-    if (certificate !== undefined) {
-      if (!isPlainObject(certificate)) throw invalid('`certificate` must be an object');
-      if (certificate.auth !== undefined && typeof certificate.auth !== 'boolean') throw invalid('certificate.auth must be true or false');
-      if (certificate.unwrapResponse !== undefined) {
-        const problem = unwrappingProblem(certificate.unwrapResponse);
-        if (problem) throw invalid(`certificate.unwrapResponse ${problem}`);
-      }
-    }
-    if (token === undefined && used.some((name) => name === 'token' || name.startsWith('token.'))) {
-      throw invalid('a template uses {token} but no `token` is configured');
-    }
-    if (contentId === undefined && used.includes('contentId')) {
-      throw invalid('a template uses {contentId} but no `contentId` is configured');
-    }
+    checkWireSpec(options);
   },
 
   rewriteRequest(request, token, options): RewrittenDrmRequest {

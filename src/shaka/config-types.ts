@@ -1,7 +1,8 @@
 /**
  * The configuration types the glue works with: what every configuration has,
  * the configuration after validation (defaults filled in), a preset of any
- * options, and the init-data decoder the core entry takes.
+ * options, and the init-data decoder the core entry takes; and the license
+ * URLs a configuration routes.
  *
  * @module
  */
@@ -29,3 +30,12 @@ export type InitDataDecoder = (initDataType: string, initData: Uint8Array) => De
 /** A provider preset of any options and token type. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProvider = Provider<any, any>;
+
+/** The license URL per key system keyflow routes: the preset's defaults, then the app's `servers`. */
+export function routedServers(defaults: Record<string, string | undefined>, servers: Record<string, string | undefined>): Record<string, string> {
+  const routed: Record<string, string> = {};
+  for (const source of [defaults, servers]) {
+    for (const [keySystem, url] of Object.entries(source)) if (typeof url === 'string') routed[keySystem] = url;
+  }
+  return routed;
+}

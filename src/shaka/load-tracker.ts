@@ -1,0 +1,108 @@
+/**
+ * Which load keyflow is in, from the manifest requests: a load (or preload)
+ * starts at its manifest request (HLS media playlists are manifest requests
+ * too, and do not start one), URIs compared resolved against the page. At
+ * that point the token is prefetched for the key system Shaka will most
+ * likely choose, EME is probed for every key system (to explain a failed
+ * choice later), and the manifest's reply tells which key systems the
+ * content signals.
+ *
+ * @module
+ */
+import type { KeySystemFacts } from '../api/key-system-errors';
+import { keySystemsSignalledBy } from '../api/key-system-errors';
+import { guessKeySystem, KeySystemSupport, PROBED_KEY_SYSTEMS } from '../eme/key-system-probe';
+import type { TokenBroker } from '../tokens/broker';
+import { resolveUri } from '../util/url';
+import { bytesOf } from './exchanges';
+import { MAX_REPLY_BYTES } from './failures';
+import type { ShakaPlayer, ShakaRequest, ShakaRequestContext, ShakaResponse } from './types';
+
+/** What the load tracker reads and uses of keyflow. */
+export interface LoadContext {
+  readonly player: ShakaPlayer;
+  readonly tokens: TokenBroker;
+  isDestroyed(): boolean;
+  /** The license URL per key system keyflow routes. */
+  wantedServers(): Record<string, string>;
+  /** Prefetch is on and the token is a function. */
+  prefetches(): boolean;
+  /** A new manifest is being loaded (its init data is reported again). */
+  manifestChanged(): void;
+}
+
+/** The current load and what keyflow learnt about it. */
+export class LoadTracker {
+  /** The manifest of the current load, resolved. */
+  private manifestUri_: string | null = null;
+  /** The manifest of a load being preloaded, resolved. */
+  private preloadManifestUri_: string | null = null;
+  /** Key systems the current content signals (from the manifest's text). */
+  private signalled_: string[] = [];
+  private readonly support_ = new KeySystemSupport();
+
+  /** @param ctx_ what the tracker reads and uses of keyflow */
+  constructor(private readonly ctx_: LoadContext) {}
+
+  /** The asset being played, resolved against the page (token cache key, load detection). */
+  assetUri(): string | null {
+    const asset = this.ctx_.player.getAssetUri?.();
+    return asset ? resolveUri(asset) : null;
+  }
+
+  /** The manifest (resolved) of the load, or of the preload, a license request belongs to. */
+  manifestOf(isPreload: boolean): string | null {
+    return isPreload ? this.preloadManifestUri_ : (this.assetUri() ?? this.manifestUri_);
+  }
+
+  /** A load started (Shaka's `loading`): nothing is known of its content yet. */
+  loading(): void {
+    this.signalled_ = [];
+  }
+
+  /** What the content signals, what has a license URL (keyflow's and the app's), and what this browser supports. */
+  keySystemFacts(): KeySystemFacts {
+    const routed = new Set(Object.keys(this.ctx_.wantedServers()));
+    for (const [keySystem, url] of Object.entries(this.ctx_.player.getConfiguration().drm.servers)) if (url) routed.add(keySystem);
+    return { signalled: this.signalled_, routed: [...routed], ...this.support_.known() };
+  }
+
+  /** A manifest request: a load (or preload) starting fetches the token it will need. */
+  manifestRequested(request: ShakaRequest, context: ShakaRequestContext | undefined): void {
+    // Shaka may give `http:/content/a.mpd` here for `load('/content/a.mpd')`: compare resolved URIs.
+    const uri = request.uris[0] !== undefined ? resolveUri(request.uris[0]) : null;
+    const isPreload = !!context?.isPreload;
+    // HLS media playlists are MANIFEST requests too: only the asset itself starts a load.
+    const asset = this.assetUri();
+    if (!isPreload && asset && uri !== asset) return;
+    if (isPreload) {
+      this.preloadManifestUri_ = uri;
+    } else if (uri !== this.manifestUri_) {
+      this.ctx_.tokens.cache.abandonOthers(uri);
+      this.manifestUri_ = uri;
+      this.ctx_.manifestChanged();
+    }
+    const candidates = Object.keys(this.ctx_.wantedServers());
+    // Probe what this browser supports now, to explain a failed key system choice later (6001/6012).
+    this.support_.probe([...PROBED_KEY_SYSTEMS, ...candidates]);
+    if (!this.ctx_.prefetches()) return;
+    const preferred = (this.ctx_.player.getConfiguration() as { drm: { preferredKeySystems?: string[] } }).drm.preferredKeySystems ?? [];
+    guessKeySystem(candidates, preferred, this.support_.probes)
+      .then((keySystem) => {
+        if (!keySystem || this.ctx_.isDestroyed()) return;
+        this.ctx_.tokens.prefetch({ keySystem, manifestUri: uri, keyIds: [] });
+      })
+      .catch(() => {});
+  }
+
+  /** A manifest reply: notes the key systems the current load's content signals, and probes them. */
+  manifestAnswered(response: ShakaResponse): void {
+    const uri = response.originalUri ?? response.uri;
+    // Once per load: a live manifest is fetched again and again.
+    if (!uri || this.signalled_.length || resolveUri(uri) !== this.manifestUri_) return;
+    const body = bytesOf(response.data);
+    if (body.byteLength > MAX_REPLY_BYTES * 16) return;
+    this.signalled_ = keySystemsSignalledBy(new TextDecoder().decode(body));
+    this.support_.probe(this.signalled_);
+  }
+}
