@@ -2,7 +2,7 @@
  * What to do after a failed license (or certificate) attempt: the one place
  * keyflow decides between refreshing the token, letting Shaka retry, and
  * failing. Pure: no Shaka, no timers; the glue applies the decision
- * (`src/shaka/keyflow-base.ts`), and `test/unit/retry-policy.spec.ts` checks
+ * (`src/shaka/failures.ts`), and `test/unit/retry-policy.spec.ts` checks
  * every combination in a table.
  *
  * @module
@@ -57,7 +57,8 @@ export type RetryDecision =
    */
   | { action: 'fail'; as: 'decoded' | 'token-rejected'; stopShakaRetries: boolean };
 
-function isTokenRejection(code: KeyflowErrorCode): boolean {
+/** The license server rejected the token (invalid or expired). */
+export function isTokenRejection(code: KeyflowErrorCode): boolean {
   return code === 'TOKEN_INVALID' || code === 'TOKEN_EXPIRED';
 }
 

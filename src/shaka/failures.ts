@@ -11,7 +11,7 @@
  */
 import { attachKeyflowError, findKeyflowError, KeyflowError, tokenRejectedError } from '../api/errors';
 import { noKeySystemError, noLicenseServerError, type KeySystemFacts } from '../api/key-system-errors';
-import { decideRetry } from '../retry/policy';
+import { decideRetry, isTokenRejection } from '../retry/policy';
 import { retryAfterMs } from '../retry/retry-after';
 import type { TokenBroker } from '../tokens/broker';
 import { redact } from '../util/redact';
@@ -35,13 +35,10 @@ export const MAX_REPLY_BYTES = 1024 * 1024;
 const KEY_SYSTEM_UNAVAILABLE = 6001;
 const NO_LICENSE_SERVER_GIVEN = 6012;
 
-function isTokenRejection(error: KeyflowError): boolean {
-  return error.code === 'TOKEN_INVALID' || error.code === 'TOKEN_EXPIRED';
-}
-
 /** What the failure handler reads and uses of keyflow. */
 export interface FailureContext {
-  readonly player: ShakaPlayer;
+  /** The player, until keyflow is destroyed. */
+  player(): ShakaPlayer | null;
   readonly exchanges: ExchangeBook;
   readonly secrets: SecretGuard<Exchange>;
   readonly tokens: TokenBroker;
@@ -132,7 +129,7 @@ export class FailureHandler {
       if (failed && exchange) {
         redactShakaErrorChain(inner, exchange.secrets);
         keyflowError = this.errorForAttempt_(failed, exchange);
-        if (isTokenRejection(keyflowError) && !exchange.perAttemptFilters) {
+        if (isTokenRejection(keyflowError.code) && !exchange.perAttemptFilters) {
           keyflowError = this.recoverByReload_(keyflowError, exchange);
         }
         // In Shaka's chain first: an app listener of keyflow's `error` that throws must not undo it.
@@ -154,9 +151,9 @@ export class FailureHandler {
    * position, once per asset. Returns the error to report.
    */
   private recoverByReload_(rejection: KeyflowError, exchange: Exchange): KeyflowError {
-    const player = this.ctx_.player;
-    const asset = player.getAssetUri?.() ?? null;
-    if (!asset || !this.ctx_.canRefreshToken()) return rejection;
+    const player = this.ctx_.player();
+    const asset = player?.getAssetUri?.() ?? null;
+    if (!player || !asset || !this.ctx_.canRefreshToken()) return rejection;
     // `asset` stays as the app gave it (load() takes it again); it is compared resolved.
     if (this.reloadedAsset_ === resolveUri(asset)) return tokenRejectedError(rejection);
     this.reloadedAsset_ = resolveUri(asset);

@@ -66,7 +66,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.player_ = player;
     this.net_ = net;
     this.playerConfig_ = new PlayerConfig(player);
-    this.telemetry_ = this.createTelemetry_(player);
+    this.telemetry_ = this.createTelemetry_();
     this.config_ = normalized;
     this.provider_ = provider;
     this.tokens_ = this.createTokens_(normalized);
@@ -81,7 +81,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       retry: (event) => this.failures_.onRetry(event),
       loadFailed: (error) => this.failures_.onLoadFailure(error),
     });
-    const context = this.context_(player);
+    const context = this.context_();
     this.failures_ = new FailureHandler(context);
     this.loads_ = new LoadTracker(context);
     this.filters_ = new LicenseFilters(context);
@@ -116,16 +116,16 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.playerConfig_.applyServers(this.wantedServers_());
   }
 
-  private createTelemetry_(player: ShakaPlayer): TelemetryCollector {
-    const readable = player as { getKeyStatuses?: () => Record<string, string>; getExpiration?: () => number };
+  private createTelemetry_(): TelemetryCollector {
+    const readable = (): { getKeyStatuses?: () => Record<string, string>; getExpiration?: () => number } | null => this.player_ as { getKeyStatuses?: () => Record<string, string>; getExpiration?: () => number } | null;
     const sink = {
       timing: (event: TimingEvent) => this.emit('timing', event),
       keystatus: (event: KeyStatusEvent) => this.emit('keystatus', event),
       expiration: (event: ExpirationEvent) => this.emit('expiration', event),
     };
     return new TelemetryCollector(sink, {
-      keyStatuses: () => readable.getKeyStatuses?.() ?? {},
-      expiration: () => readable.getExpiration?.() ?? Infinity,
+      keyStatuses: () => readable()?.getKeyStatuses?.() ?? {},
+      expiration: () => readable()?.getExpiration?.() ?? Infinity,
     });
   }
 
@@ -134,9 +134,10 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     return new TokenBroker(cache, this.lifetime_.signal, {
       source: () => this.tokenSource_(),
       timeoutMs: () => this.config_.tokenTimeoutMs,
-      fetchStarted: (reason, keySystem, done) => {
+      fetchStarting: (reason, keySystem) => {
+        const started = this.telemetry_.tokenRequested();
         this.emit('tokenrequest', { reason, keySystem });
-        this.telemetry_.tokenRequested(done);
+        return started;
       },
       tokenReady: (event) => this.emit('token', event),
     });
@@ -147,9 +148,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
    * use of keyflow: one narrow view, parts reached lazily (they are created
    * one after the other, each may call the others later).
    */
-  private context_(player: ShakaPlayer): LoadContext & FilterContext & FailureContext {
+  private context_(): LoadContext & FilterContext & FailureContext {
     return {
-      player,
+      player: () => this.player_,
       exchanges: this.exchanges_,
       secrets: this.secrets_,
       tokens: this.tokens_,
@@ -206,6 +207,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       for (const [type, listener] of this.playerListeners_) player.removeEventListener(type, listener);
       this.playerConfig_.removeAll();
     }
+    this.playerConfig_.release();
     this.exchanges_.clear();
     this.filters_.newLoad();
     this.telemetry_.stop();

@@ -20,7 +20,8 @@ import type { ShakaPlayer, ShakaRequest, ShakaRequestContext, ShakaResponse } fr
 
 /** What the load tracker reads and uses of keyflow. */
 export interface LoadContext {
-  readonly player: ShakaPlayer;
+  /** The player, until keyflow is destroyed. */
+  player(): ShakaPlayer | null;
   readonly tokens: TokenBroker;
   isDestroyed(): boolean;
   /** The license URL per key system keyflow routes. */
@@ -46,7 +47,7 @@ export class LoadTracker {
 
   /** The asset being played, resolved against the page (token cache key, load detection). */
   assetUri(): string | null {
-    const asset = this.ctx_.player.getAssetUri?.();
+    const asset = this.ctx_.player()?.getAssetUri?.();
     return asset ? resolveUri(asset) : null;
   }
 
@@ -63,7 +64,7 @@ export class LoadTracker {
   /** What the content signals, what has a license URL (keyflow's and the app's), and what this browser supports. */
   keySystemFacts(): KeySystemFacts {
     const routed = new Set(Object.keys(this.ctx_.wantedServers()));
-    for (const [keySystem, url] of Object.entries(this.ctx_.player.getConfiguration().drm.servers)) if (url) routed.add(keySystem);
+    for (const [keySystem, url] of Object.entries(this.ctx_.player()?.getConfiguration().drm.servers ?? {})) if (url) routed.add(keySystem);
     return { signalled: this.signalled_, routed: [...routed], ...this.support_.known() };
   }
 
@@ -85,8 +86,9 @@ export class LoadTracker {
     const candidates = Object.keys(this.ctx_.wantedServers());
     // Probe what this browser supports now, to explain a failed key system choice later (6001/6012).
     this.support_.probe([...PROBED_KEY_SYSTEMS, ...candidates]);
-    if (!this.ctx_.prefetches()) return;
-    const preferred = (this.ctx_.player.getConfiguration() as { drm: { preferredKeySystems?: string[] } }).drm.preferredKeySystems ?? [];
+    const player = this.ctx_.player();
+    if (!this.ctx_.prefetches() || !player) return;
+    const preferred = (player.getConfiguration() as { drm: { preferredKeySystems?: string[] } }).drm.preferredKeySystems ?? [];
     guessKeySystem(candidates, preferred, this.support_.probes)
       .then((keySystem) => {
         if (!keySystem || this.ctx_.isDestroyed()) return;

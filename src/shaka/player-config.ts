@@ -23,8 +23,17 @@ export class PlayerConfig {
   /** The player's `networking.forceHTTP` as of the current load (see forcesHttp). */
   private forceHttpSnapshot_ = false;
 
-  /** @param player_ the player keyflow configures */
-  constructor(private readonly player_: ShakaPlayer) {}
+  private player_: ShakaPlayer | null;
+
+  /** @param player the player keyflow configures */
+  constructor(player: ShakaPlayer) {
+    this.player_ = player;
+  }
+
+  /** keyflow is destroyed: the player is let go (nothing is configured any more). */
+  release(): void {
+    this.player_ = null;
+  }
 
   /** A new load: the player's configuration is read again at its first request. */
   forgetSnapshot(): void {
@@ -38,6 +47,7 @@ export class PlayerConfig {
    */
   applyServers(wanted: Record<string, string>): void {
     const player = this.player_;
+    if (!player) return;
     const current = player.getConfiguration().drm.servers;
     const update: Record<string, string | undefined> = {};
     const applied: Record<string, string> = {};
@@ -60,6 +70,7 @@ export class PlayerConfig {
   /** Takes out every `drm.servers` entry and service certificate keyflow put into the player. */
   removeAll(): void {
     const player = this.player_;
+    if (!player) return;
     const current = player.getConfiguration().drm.servers;
     const update: Record<string, undefined> = {};
     for (const [keySystem, url] of Object.entries(this.appliedServers_)) {
@@ -81,7 +92,7 @@ export class PlayerConfig {
    */
   keepCertificate(keySystem: string, certificate: Uint8Array): void {
     const player = this.player_;
-    if (!certificate.byteLength || this.appliedCertificates_.has(keySystem)) return;
+    if (!player || !certificate.byteLength || this.appliedCertificates_.has(keySystem)) return;
     const copy = certificate.slice();
     this.appliedCertificates_.set(keySystem, copy);
     player.configure({ drm: { advanced: { [keySystem]: { serverCertificate: copy } } } });
@@ -93,7 +104,7 @@ export class PlayerConfig {
    * player is using.
    */
   certificateKeySystem(uri: string): string | null {
-    return this.configuredCertificateKeySystem(uri) ?? ((this.player_ as { keySystem?: () => string }).keySystem?.() || null);
+    return this.configuredCertificateKeySystem(uri) ?? ((this.player_ as { keySystem?: () => string } | null)?.keySystem?.() || null);
   }
 
   /**
@@ -103,7 +114,7 @@ export class PlayerConfig {
    */
   configuredCertificateKeySystem(uri: string | undefined): string | null {
     const player = this.player_;
-    if (!uri) return null;
+    if (!player || !uri) return null;
     const advanced = (player.getConfiguration() as { drm: { advanced?: Record<string, { serverCertificateUri?: string }> } }).drm
       .advanced ?? {};
     const wanted = resolveUri(uri);
@@ -130,7 +141,7 @@ export class PlayerConfig {
    * slow to call on every license request.
    */
   playerServers(): Record<string, string> {
-    if (!this.serversSnapshot_) {
+    if (!this.serversSnapshot_ && this.player_) {
       const configuration = this.player_.getConfiguration() as { drm: { servers: Record<string, string> }; networking?: { forceHTTP?: boolean } };
       this.serversSnapshot_ = { ...configuration.drm.servers };
       this.forceHttpSnapshot_ = !!configuration.networking?.forceHTTP;

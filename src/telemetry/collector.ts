@@ -82,15 +82,19 @@ export class TelemetryCollector {
     }
   }
 
-  /** keyflow called the app's token source; `done` resolves or rejects when it settles. */
-  tokenRequested(done: Promise<unknown>): void {
+  /**
+   * keyflow is about to call the app's token source: counted now; the
+   * function returned is given the fetch's promise, whose time is added
+   * (to this load's counters) when it settles.
+   */
+  tokenRequested(): (fetch: Promise<unknown>) => void {
     const stats = this.stats_;
     stats.tokenRequests++;
     const startedAt = performance.now();
     const addTime = (): void => {
       stats.tokenFetchMs += performance.now() - startedAt;
     };
-    done.then(addTime, addTime);
+    return (fetch) => void fetch.then(addTime, addTime);
   }
 
   /** An attempt of a license (or certificate, `isCertificate`) request went out. */

@@ -29,8 +29,11 @@ export interface TokenBrokerHooks {
   source(): TokenSource<unknown> | undefined;
   /** How long a token source may take (`tokenTimeoutMs`). */
   timeoutMs(): number;
-  /** A token fetch started (keyflow's `tokenrequest` event, telemetry); `done` settles with it. */
-  fetchStarted(reason: TokenFetchReason, keySystem: string, done: Promise<unknown>): void;
+  /**
+   * A token fetch is about to call the source (keyflow counts it and sends
+   * `tokenrequest`); the function returned is given the fetch's promise.
+   */
+  fetchStarting(reason: TokenFetchReason, keySystem: string): (fetch: Promise<unknown>) => void;
   /** A request got its token (keyflow's `token` event). */
   tokenReady(event: TokenEvent): void;
 }
@@ -99,8 +102,7 @@ export class TokenBroker {
   /** Starts a token fetch for `key`, announced before the source is called. */
   private fetch_(key: TokenKey, reason: TokenFetchReason, attempt: number): TokenEntry {
     const source = this.hooks_.source();
-    let settle: (fetch: Promise<unknown>) => void = () => {};
-    this.hooks_.fetchStarted(reason, key.keySystem, new Promise<unknown>((resolve) => (settle = resolve)));
+    const started = this.hooks_.fetchStarting(reason, key.keySystem);
     const entry = this.cache_.start(key, reason, this.lifetime_, (signal) =>
       resolveToken(
         source,
@@ -108,7 +110,7 @@ export class TokenBroker {
         this.hooks_.timeoutMs(),
       ),
     );
-    settle(entry.promise);
+    started(entry.promise);
     return entry;
   }
 }

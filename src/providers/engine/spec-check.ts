@@ -41,14 +41,20 @@ function templatePlaceholders(where: string, read: () => PlaceholderName[]): Pla
   }
 }
 
-/** The placeholders the servers, headers and query use, after checking each. */
-function checkTemplates(options: WireSpecOptions): PlaceholderName[] {
+/** The placeholders the servers' URL templates use, after checking there is one and each parses. */
+function checkServers(options: WireSpecOptions): PlaceholderName[] {
   const servers = Object.entries(options.servers ?? {}).filter(([, url]) => typeof url === 'string');
   if (!servers.length) {
     throw invalid('`servers` must give the license URL (or URL template) of at least one key system, e.g. { "com.widevine.alpha": "https://lic.example.com/wv" }');
   }
   const used: PlaceholderName[] = [];
   for (const [keySystem, url] of servers) used.push(...templatePlaceholders(`servers['${keySystem}']`, () => placeholdersOf(url as string)));
+  return used;
+}
+
+/** The placeholders the headers and query use, after checking each. */
+function checkHeadersAndQuery(options: WireSpecOptions): PlaceholderName[] {
+  const used: PlaceholderName[] = [];
   const { headers, query } = options;
   if (headers !== undefined) {
     if (!isPlainObject(headers)) throw invalid('`headers` must map header names to templates (or null)');
@@ -102,17 +108,20 @@ function checkShapes(options: WireSpecOptions): PlaceholderName[] {
 
 /**
  * Throws `INVALID_CONFIG` (message prefixed `custom:`) for the first problem
- * of a wire spec.
+ * of a wire spec, in this order: servers, token, contentId, headers, query,
+ * request wrapping, reply unwrapping, error rules, certificate, placeholders
+ * without a value.
  */
 export function checkWireSpec(options: WireSpecOptions): void {
   const { token, contentId } = options;
+  const used = checkServers(options);
   if (token !== undefined && typeof token !== 'function' && !(typeof token === 'string' && token.trim()) && !isPlainObject(token)) {
     throw invalid('`token` must be a token string, an object, or a function returning one');
   }
   if (contentId !== undefined && typeof contentId !== 'function' && !(typeof contentId === 'string' && contentId)) {
     throw invalid('`contentId` must be a non-empty string or a function returning one');
   }
-  const used = [...checkTemplates(options), ...checkShapes(options)];
+  used.push(...checkHeadersAndQuery(options), ...checkShapes(options));
   if (token === undefined && used.some((name) => name === 'token' || name.startsWith('token.'))) {
     throw invalid('a template uses {token} but no `token` is configured');
   }
