@@ -32,7 +32,7 @@
 
 import { Buffer } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 import {
   createExpressPlayHandler,
@@ -41,6 +41,7 @@ import {
   type ExpressPlayEmulator,
   type ExpressPlayRequestHandler,
 } from './expressplay-emulator.js';
+import { listen } from './http-kit.js';
 
 /** Parsed command-line options. */
 export interface CliOptions {
@@ -360,13 +361,13 @@ function narrowCors(res: ServerResponse, origin: string | undefined): void {
 
 /**
  * Starts the emulator as the CLI runs it: its request handler behind an
- * origin check, on its own `node:http` server.
+ * origin check, on a server of the shared http kit.
  */
 async function startCliServer(options: CliServerOptions): Promise<ExpressPlayEmulator> {
   const { port, host } = options;
   const allowed = originMatcher(options.allowOrigins);
   let handler: ExpressPlayRequestHandler | undefined;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = await listen((req: IncomingMessage, res: ServerResponse) => {
     req.on('error', () => undefined);
     res.on('error', () => undefined);
     const origin = req.headers.origin;
@@ -374,36 +375,16 @@ async function startCliServer(options: CliServerOptions): Promise<ExpressPlayEmu
       // No CORS headers: the page cannot read this, and its request never reached the emulator.
       req.resume();
       sendCliError(res, 403, -9403, 'Origin not allowed by this emulator (see its --allow-origin option)', { Vary: 'Origin', Connection: 'close' });
-      return;
+      return true;
     }
     narrowCors(res, origin);
     if (handler === undefined || !handler(req, res)) {
       req.resume();
       sendCliError(res, 404, ExpressPlayErrorCode.NOT_FOUND, 'Not found');
     }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.on('error', () => undefined);
-
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-    return closing;
-  };
-
-  const address = server.address();
-  const boundPort = address !== null && typeof address === 'object' ? address.port : port;
-  const displayHost = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' || host === '[::]' ? '::1' : host;
-  const url = `http://${displayHost.includes(':') && !displayHost.startsWith('[') ? `[${displayHost}]` : displayHost}:${boundPort}`;
+    return true;
+  }, port, host);
+  const { url, close } = server;
   try {
     // Token URLs point at this server (as startExpressPlayEmulator's do), or at --public-base-url;
     // on a wildcard address they follow each request's Host header.
@@ -420,7 +401,7 @@ async function startCliServer(options: CliServerOptions): Promise<ExpressPlayEmu
   const running = handler;
   return {
     url,
-    port: boundPort,
+    port: server.port,
     get requests() {
       return running.requests;
     },

@@ -167,7 +167,9 @@ export async function listen(handler: MountableHandler, port = 0, host = '127.0.
   server.on('error', () => undefined);
   const address = server.address();
   const boundPort = address !== null && typeof address === 'object' ? address.port : port;
-  const shownHost = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  // A wildcard address is shown as its loopback (reachable from this machine); IPv6 in brackets.
+  const loopback = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' || host === '[::]' ? '::1' : host;
+  const shownHost = loopback.includes(':') && !loopback.startsWith('[') ? `[${loopback}]` : loopback;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${boundPort}`,
