@@ -59,7 +59,8 @@ function checkedProvider(provider: unknown): AnyProvider {
 
 /**
  * keyflow with the provider given as a preset object
- * (`expressPlay`, `customProvider`, `clearKeyProvider`, or your own).
+ * (`expressPlay`, `customProvider`, `clearKeyProvider`, or your own made
+ * with {@link definePreset}).
  */
 export class Keyflow<P extends AnyProvider> extends KeyflowBase<CoreConfigRecord<P>, Partial<CoreConfig<P>>> {
   /**
@@ -76,6 +77,13 @@ export { expressPlayProvider as expressPlay, EXPRESSPLAY_DEFAULT_SERVERS, EXPRES
 export type { ExpressPlayOptions, ExpressPlayToken } from './providers/expressplay';
 export { customProvider } from './providers/custom';
 export { clearKeyProvider } from './providers/clearkey';
+export { definePreset } from './providers/engine/define-preset';
+export type { PresetSpec, WireSpec, TokenPlacement, TokenFormat, CertificateSpec, ContentIdContext } from './providers/engine/spec';
+export type { ErrorReply, ProviderErrorFields, ErrorExtraction, ErrorRule, ErrorRuleCode, ErrorValueSource, ProblemDetails } from './providers/engine/errors';
+export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
+export type { WireEncoding } from './providers/engine/encoding';
+export type { JsonPath } from './providers/engine/json-path';
+export type { JsonTemplate } from './providers/engine/template';
 export { KeyflowError, findKeyflowError } from './api/errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './api/errors';
 export type { CommonOptions } from './api/config';

@@ -6,7 +6,8 @@
 export { Keyflow } from './keyflow';
 export { KeyflowError, findKeyflowError } from './api/errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './api/errors';
-export type { KeyflowConfig, KeyflowConfigUpdate, ExpressPlayConfig, CustomConfig, ClearKeyConfig, CommonOptions, ProviderName } from './api/config';
+export type { CommonOptions } from './api/config';
+export type { KeyflowConfig, KeyflowConfigUpdate, ExpressPlayConfig, CustomConfig, ClearKeyConfig, ProviderName, ConfigOf } from './providers/registry';
 export type {
   KeyflowEvents,
   LicenseRequestEvent,

@@ -1,6 +1,5 @@
-import type { KeyflowConfig, KeyflowConfigUpdate } from './api/config';
 import { KeyflowBase } from './shaka/keyflow-base';
-import { providerFor } from './providers/registry';
+import { providerFor, type KeyflowConfig, type KeyflowConfigUpdate } from './providers/registry';
 import { decodeInitData } from './pssh/init-data';
 import type { ShakaPlayer } from './shaka/types';
 

@@ -1,8 +1,5 @@
 import { KeyflowError } from './errors';
 import type { LicenseServers } from './key-systems';
-import type { ExpressPlayOptions } from '../providers/expressplay';
-import type { ClearKeyOptions } from '../providers/clearkey';
-import type { CustomOptions } from '../providers/custom';
 
 /** Options every provider accepts. */
 export interface CommonOptions {
@@ -49,39 +46,6 @@ export const COMMON_OPTION_NAMES: readonly string[] = [
   'refreshRejectedToken',
   'allowInsecureHttp',
 ];
-
-/** Configuration of the `expressplay` provider (Intertrust ExpressPlay). */
-export interface ExpressPlayConfig extends CommonOptions, ExpressPlayOptions {
-  /** Selects this provider; the discriminant of {@link KeyflowConfig}. */
-  provider: 'expressplay';
-}
-
-/**
- * Configuration of the `custom` provider: any license server or license
- * proxy, described declaratively. Its `servers` entries may be URL templates.
- */
-export interface CustomConfig extends CommonOptions, CustomOptions {
-  /** Selects this provider; the discriminant of {@link KeyflowConfig}. */
-  provider: 'custom';
-}
-
-/** Configuration of the `clearkey` provider: a W3C ClearKey license server under the DASH-IF license request model. */
-export interface ClearKeyConfig extends CommonOptions, ClearKeyOptions {
-  /** Selects this provider; the discriminant of {@link KeyflowConfig}. */
-  provider: 'clearkey';
-}
-
-/**
- * The keyflow configuration: a discriminated union on `provider`, so each
- * provider's options are typed.
- */
-export type KeyflowConfig = ExpressPlayConfig | CustomConfig | ClearKeyConfig;
-
-/** The provider names keyflow knows. */
-export type ProviderName = KeyflowConfig['provider'];
-
-/** A partial configuration for `configure()`; `provider` may only be repeated, not changed. */
-export type KeyflowConfigUpdate = { [P in ProviderName]: Partial<Extract<KeyflowConfig, { provider: P }>> }[ProviderName];
 
 /** Default for {@link CommonOptions.tokenTimeoutMs}. */
 export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;

@@ -1,12 +1,10 @@
 import { KeyflowError } from '../api/errors';
 import { KeySystem, type LicenseServers } from '../api/key-systems';
 import type { TokenSource } from '../tokens/source';
-import { codeForStatus } from './engine/failures';
-import type { DrmHttpFailure, DrmResponse, Provider, RewrittenDrmRequest } from './preset';
-import { clearKeyLicenseProblem } from './engine/clearkey';
-import { parseProblemDetails, type ErrorRuleCode, type ProblemDetails } from './engine/errors';
-import { withHeader } from './engine/headers';
-import { tokenString } from './engine/template';
+import type { Provider } from './preset';
+import { definePreset } from './engine/define-preset';
+import type { ErrorRule, ErrorRuleCode } from './engine/errors';
+import type { WireSpec } from './engine/spec';
 
 /** The problem types the DASH-IF license request model defines (DASH-IF IOP security, "Problem signaling and handling"). */
 export const DASHIF_PROBLEM_TYPES = {
@@ -40,7 +38,6 @@ export interface ClearKeyOptions {
   problemTypes?: { [type: string]: ErrorRuleCode };
 }
 
-/** What the `clearkey` provider sees of the configuration. */
 /** What the `clearkey` preset reads: its options plus `servers`. */
 export type ClearKeyProviderOptions = ClearKeyOptions & {
   /** License URL per key system (for `custom`: URL templates). */
@@ -53,26 +50,45 @@ export type ClearKeyProviderOptions = ClearKeyOptions & {
  */
 const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-/** The keyflow code for a problem record, or null to fall back to the status. */
-function codeForProblem(problem: ProblemDetails, options: ClearKeyOptions): ErrorRuleCode | null {
-  const custom = options.problemTypes?.[problem.type];
-  if (custom) return custom;
-  if (problem.type === DASHIF_PROBLEM_TYPES.NOT_AUTHORIZED) return 'NOT_ENTITLED';
-  if (problem.type === DASHIF_PROBLEM_TYPES.INSUFFICIENT_PROOF_OF_AUTHORIZATION) {
-    return /\bexpired\b/i.test(`${problem.title ?? ''} ${problem.detail ?? ''}`) ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID';
-  }
-  return null;
+const RULE_CODES: readonly ErrorRuleCode[] = ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'NOT_ENTITLED', 'BAD_REQUEST', 'LICENSE_SERVER_ERROR'];
+
+/**
+ * What the problem types mean: the app's own first, then the two DASH-IF
+ * defines (an insufficient proof is an expired token when its title or detail
+ * says "expired"); any other type is classified by HTTP status.
+ */
+function problemRules(problemTypes: ClearKeyOptions['problemTypes']): ErrorRule[] {
+  const { NOT_AUTHORIZED, INSUFFICIENT_PROOF_OF_AUTHORIZATION: INSUFFICIENT } = DASHIF_PROBLEM_TYPES;
+  return [
+    ...Object.entries(problemTypes ?? {}).map(([type, means]) => ({ providerCode: type, means })),
+    { providerCode: NOT_AUTHORIZED, means: 'NOT_ENTITLED' },
+    { providerCode: INSUFFICIENT, message: '\\bexpired\\b', means: 'TOKEN_EXPIRED' },
+    { providerCode: INSUFFICIENT, means: 'TOKEN_INVALID' },
+  ];
 }
 
-function problemError(problem: ProblemDetails, status: number, keySystem: string, options: ClearKeyOptions, what: string): KeyflowError {
-  const code = codeForProblem(problem, options) ?? codeForStatus(status);
-  const text = [problem.title, problem.detail].filter(Boolean).join(': ');
-  return new KeyflowError(code, `ClearKey ${what} server answered HTTP ${status}${text ? `: ${text}` : ''} (${problem.type})`, {
-    keySystem,
-    httpStatus: status,
-    providerCode: problem.type,
-    cause: problem,
-  });
+/** The wire: the JSON challenge as it is, the token as a Bearer token when there is one, problem records read. */
+function clearKeyWire(options: ClearKeyOptions): WireSpec {
+  return {
+    headers: { 'Content-Type': 'application/json', ...(options.token !== undefined ? { Authorization: 'Bearer {token}' } : {}) },
+    tokenFormat: { pattern: BEARER_TOKEN, description: 'a Bearer token (spaces or other characters outside base64url and dots)' },
+    errors: { problemDetails: true, rules: problemRules(options.problemTypes) },
+  };
+}
+
+function validateClearKey(options: ClearKeyProviderOptions): void {
+  const url = options.servers?.[KeySystem.CLEARKEY];
+  if (typeof url !== 'string' || !url) {
+    throw new KeyflowError('INVALID_CONFIG', "clearkey: `servers['org.w3.clearkey']` must be the license server URL");
+  }
+  const { token, problemTypes } = options;
+  if (token !== undefined && typeof token !== 'function' && !(typeof token === 'string' && token.trim())) {
+    throw new KeyflowError('INVALID_CONFIG', 'clearkey: `token` must be a token string or a function returning one');
+  }
+  if (problemTypes !== undefined) {
+    const ok = !!problemTypes && typeof problemTypes === 'object' && Object.values(problemTypes).every((code) => RULE_CODES.includes(code));
+    if (!ok) throw new KeyflowError('INVALID_CONFIG', `clearkey: \`problemTypes\` must map problem type URIs to one of ${RULE_CODES.join(', ')}`);
+  }
 }
 
 /**
@@ -93,68 +109,11 @@ function problemError(problem: ProblemDetails, status: number, keySystem: string
  *
  * There is no default license URL: set `servers['org.w3.clearkey']`.
  */
-export const clearKeyProvider: Provider<ClearKeyProviderOptions, string> = {
+export const clearKeyProvider: Provider<ClearKeyProviderOptions, string> = definePreset<ClearKeyProviderOptions, string>({
   name: 'clearkey',
+  label: 'ClearKey',
   optionNames: ['token', 'problemTypes'],
   defaultServers: {},
-  handlesCertificates: () => false,
-
-  validate(options) {
-    const url = options.servers?.[KeySystem.CLEARKEY];
-    if (typeof url !== 'string' || !url) {
-      throw new KeyflowError('INVALID_CONFIG', "clearkey: `servers['org.w3.clearkey']` must be the license server URL");
-    }
-    const { token, problemTypes } = options;
-    if (token !== undefined && typeof token !== 'function' && !(typeof token === 'string' && token.trim())) {
-      throw new KeyflowError('INVALID_CONFIG', 'clearkey: `token` must be a token string or a function returning one');
-    }
-    if (problemTypes !== undefined) {
-      const codes: ErrorRuleCode[] = ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'NOT_ENTITLED', 'BAD_REQUEST', 'LICENSE_SERVER_ERROR'];
-      const ok =
-        !!problemTypes && typeof problemTypes === 'object' && Object.values(problemTypes).every((code) => codes.includes(code));
-      if (!ok) throw new KeyflowError('INVALID_CONFIG', `clearkey: \`problemTypes\` must map problem type URIs to one of ${codes.join(', ')}`);
-    }
-  },
-
-  rewriteRequest(request, token, options): RewrittenDrmRequest {
-    let headers = withHeader(request.headers, 'Content-Type', 'application/json');
-    const secrets: string[] = [];
-    if (options.token !== undefined) {
-      const value = tokenString(token, request.keySystem);
-      if (!BEARER_TOKEN.test(value)) {
-        throw new KeyflowError('TOKEN_MALFORMED', 'Token source returned a token that cannot be sent as a Bearer token (spaces or other characters outside base64url and dots)', {
-          keySystem: request.keySystem,
-        });
-      }
-      headers = withHeader(headers, 'Authorization', `Bearer ${value}`);
-      secrets.push(value);
-    }
-    return { url: request.url, headers, body: request.body, secrets };
-  },
-
-  unwrapResponse(response: DrmResponse, options): Uint8Array {
-    const { body, keySystem, status } = response;
-    if (body.byteLength === 0) {
-      throw new KeyflowError('MALFORMED_RESPONSE', 'ClearKey license server sent an empty reply', { keySystem, httpStatus: status });
-    }
-    if (keySystem !== KeySystem.CLEARKEY) return body;
-    const problem = clearKeyLicenseProblem(body);
-    if (!problem) return body;
-    const record = /problem\+json/i.test(response.headers['content-type'] ?? '') ? parseProblemDetails(new TextDecoder().decode(body)) : null;
-    if (record) throw problemError(record, status, keySystem, options, 'license');
-    throw new KeyflowError('MALFORMED_RESPONSE', `ClearKey license server's reply is not a ClearKey license: ${problem}`, {
-      keySystem,
-      httpStatus: status,
-    });
-  },
-
-  decodeFailure(failure: DrmHttpFailure, options): KeyflowError {
-    const what = failure.kind === 'certificate' ? 'certificate' : 'license';
-    const problem = parseProblemDetails(failure.bodyText);
-    if (problem) return problemError(problem, failure.status, failure.keySystem, options, what);
-    return new KeyflowError(codeForStatus(failure.status), `ClearKey ${what} server answered HTTP ${failure.status}`, {
-      keySystem: failure.keySystem,
-      httpStatus: failure.status,
-    });
-  },
-};
+  wire: clearKeyWire,
+  validate: validateClearKey,
+});

@@ -1,11 +1,13 @@
 import { KeyflowError } from '../api/errors';
 import { KeySystem, type LicenseServers } from '../api/key-systems';
 import type { TokenSource } from '../tokens/source';
-import { getRawQueryParam, isHttpUrl, removeQueryParam, setRawQueryParam } from '../util/url';
-import { codeForStatus, failureError, parseJsonOrUndefined } from './engine/failures';
-import type { DrmHttpFailure, DrmRequest, DrmResponse, Provider, RewrittenDrmRequest } from './preset';
+import { getRawQueryParam, isHttpUrl, removeQueryParam } from '../util/url';
+import { parseJsonOrUndefined } from './engine/failures';
+import type { DrmRequest, Provider } from './preset';
 import { parseSoapFault } from './engine/soap-fault';
-import { isClearKeyJwkSet } from './engine/clearkey';
+import { definePreset } from './engine/define-preset';
+import type { ErrorReply, ErrorRule, ProviderErrorFields } from './engine/errors';
+import type { TokenPlacement, WireSpec } from './engine/spec';
 
 /** The query parameter ExpressPlay license servers read the token from. */
 export const EXPRESSPLAY_TOKEN_PARAM = 'ExpressPlayToken';
@@ -44,16 +46,25 @@ export const EXPRESSPLAY_DEFAULT_SERVERS: LicenseServers = {
   [KeySystem.FAIRPLAY]: 'https://fp.service.expressplay.com/hms/fp/rights/',
 };
 
-/** ExpressPlay error codes keyflow interprets (others pass through as `providerCode`). */
-const TOKEN_INVALID_CODES = new Set([-4010]);
-const TOKEN_EXPIRED_CODES = new Set([-4011]);
 /**
- * Codes whose meaning the HTTP status may not carry: PlayReady errors arrive
- * as SOAP Faults with HTTP 500 (the ExpressPlay emulator's `ErrorCode` in the
- * fault detail says what really went wrong).
+ * ExpressPlay's error codes and what they mean (others pass through as
+ * `providerCode`, classified by HTTP status). PlayReady errors arrive as SOAP
+ * Faults with HTTP 500, so the code, not the status, says what went wrong.
+ * A 403 that says "expired" only in words is an expired token too.
  */
-const NOT_ENTITLED_CODES = new Set([-4012]);
-const BAD_REQUEST_CODES = new Set([-4000]);
+const EXPRESSPLAY_ERROR_RULES: readonly ErrorRule[] = [
+  { providerCode: -4011, means: 'TOKEN_EXPIRED' },
+  { providerCode: -4010, means: 'TOKEN_INVALID' },
+  { providerCode: -4012, means: 'NOT_ENTITLED' },
+  { providerCode: -4000, means: 'BAD_REQUEST' },
+  { status: 403, message: 'expired', means: 'TOKEN_EXPIRED' },
+];
+
+/** ExpressPlay's wire: the token in the `ExpressPlayToken` query parameter; the rest is Shaka's. */
+const EXPRESSPLAY_WIRE: WireSpec = {
+  query: { ExpressPlayToken: '{token}' },
+  errors: { rules: EXPRESSPLAY_ERROR_RULES },
+};
 
 /**
  * ExpressPlay's own hosts: the token APIs answer `http://` license URLs for
@@ -80,34 +91,6 @@ function malformedToken(keySystem: string, why: string): KeyflowError {
   return new KeyflowError('TOKEN_MALFORMED', `ExpressPlay token source returned ${why}`, { keySystem });
 }
 
-/** Works out the license URL and the raw (percent-encoded) token from what the source returned. */
-function placeToken(token: ExpressPlayToken, request: DrmRequest): { url: string; rawToken: string } {
-  const { keySystem } = request;
-  if (typeof token === 'string') {
-    const text = token.trim();
-    if (!text) throw malformedToken(keySystem, 'an empty token');
-    if (/^https?:\/\//i.test(text)) {
-      if (!isHttpUrl(text)) throw malformedToken(keySystem, 'an unparseable license URL');
-      const rawToken = getRawQueryParam(text, EXPRESSPLAY_TOKEN_PARAM);
-      if (!rawToken) throw malformedToken(keySystem, `a license URL without an ${EXPRESSPLAY_TOKEN_PARAM} parameter`);
-      return { url: upgradeExpressPlayUrl(removeQueryParam(text, EXPRESSPLAY_TOKEN_PARAM)), rawToken };
-    }
-    return { url: request.url, rawToken: encodeURIComponent(text) };
-  }
-  if (token && typeof token === 'object') {
-    const { licenseAcquisitionUrl, token: value } = token;
-    if (typeof value !== 'string' || !value.trim()) throw malformedToken(keySystem, 'an object without a token');
-    if (typeof licenseAcquisitionUrl !== 'string' || !isHttpUrl(licenseAcquisitionUrl)) {
-      throw malformedToken(keySystem, 'an object without a valid licenseAcquisitionUrl');
-    }
-    return {
-      url: upgradeExpressPlayUrl(removeQueryParam(licenseAcquisitionUrl, EXPRESSPLAY_TOKEN_PARAM)),
-      rawToken: encodeURIComponent(value.trim()),
-    };
-  }
-  throw malformedToken(keySystem, `a ${token === null ? 'null' : typeof token} instead of a token`);
-}
-
 function decodedForms(rawToken: string): string[] {
   try {
     return [rawToken, decodeURIComponent(rawToken)];
@@ -116,17 +99,50 @@ function decodedForms(rawToken: string): string[] {
   }
 }
 
+/** A token inside a license URL the token API answered: that URL (upgraded to https) carries it. */
+function tokenInUrl(licenseUrl: string, rawToken: string | null, keySystem: string): TokenPlacement {
+  if (!rawToken) throw malformedToken(keySystem, `a license URL without an ${EXPRESSPLAY_TOKEN_PARAM} parameter`);
+  const url = upgradeExpressPlayUrl(removeQueryParam(licenseUrl, EXPRESSPLAY_TOKEN_PARAM));
+  return { url, token: rawToken, urlEncoded: true, secrets: decodedForms(rawToken) };
+}
+
+/**
+ * Where the token goes: a bare token on the configured URL; a tokenized
+ * license URL (the Widevine token API's answer) as it is, token byte for
+ * byte; `{ licenseAcquisitionUrl, token }` (the PlayReady token API's
+ * answer) on that URL.
+ */
+function placeToken(token: ExpressPlayToken | null, request: DrmRequest): TokenPlacement {
+  const { keySystem } = request;
+  if (typeof token === 'string') {
+    const text = token.trim();
+    if (!text) throw malformedToken(keySystem, 'an empty token');
+    if (!/^https?:\/\//i.test(text)) return { url: request.url, token: text, secrets: [encodeURIComponent(text)] };
+    if (!isHttpUrl(text)) throw malformedToken(keySystem, 'an unparseable license URL');
+    return tokenInUrl(text, getRawQueryParam(text, EXPRESSPLAY_TOKEN_PARAM), keySystem);
+  }
+  if (token && typeof token === 'object') {
+    const { licenseAcquisitionUrl, token: value } = token;
+    if (typeof value !== 'string' || !value.trim()) throw malformedToken(keySystem, 'an object without a token');
+    if (typeof licenseAcquisitionUrl !== 'string' || !isHttpUrl(licenseAcquisitionUrl)) {
+      throw malformedToken(keySystem, 'an object without a valid licenseAcquisitionUrl');
+    }
+    return tokenInUrl(licenseAcquisitionUrl, encodeURIComponent(value.trim()), keySystem);
+  }
+  throw malformedToken(keySystem, token === null ? 'nothing' : `a ${typeof token} instead of a token`);
+}
+
 /**
  * Reads ExpressPlay's error code and message from a reply body: a SOAP Fault
  * (PlayReady: `ErrorCode` from the detail, else the PlayReady `StatusCode`
  * HRESULT as a string; `faultstring` as the message), JSON, or HTML.
  */
-function readExpressPlayError(bodyText: string): { code?: number | string; message?: string } {
+function readExpressPlayError({ bodyText }: ErrorReply): ProviderErrorFields {
   const fault = parseSoapFault(bodyText);
   if (fault) {
     const code = fault.errorCode ?? fault.statusCode;
     return {
-      ...(code !== undefined ? { code } : {}),
+      ...(code !== undefined ? { providerCode: code } : {}),
       ...(fault.faultString !== undefined ? { message: fault.faultString.slice(0, 200) } : {}),
     };
   }
@@ -137,12 +153,25 @@ function readExpressPlayError(bodyText: string): { code?: number | string; messa
     const code = Number(nested.errorCode ?? nested.code);
     const message = nested.errorMessage ?? nested.message;
     return {
-      ...(Number.isInteger(code) ? { code } : {}),
+      ...(Number.isInteger(code) ? { providerCode: code } : {}),
       ...(typeof message === 'string' ? { message: message.slice(0, 200) } : {}),
     };
   }
   const match = /(-\d{4})\b/.exec(bodyText);
-  return match ? { code: Number(match[1]) } : {};
+  return match ? { providerCode: Number(match[1]) } : {};
+}
+
+function validateExpressPlay({ token }: ExpressPlayOptions): void {
+  const ok =
+    typeof token === 'function' ||
+    (typeof token === 'string' && token.trim() !== '') ||
+    (!!token && typeof token === 'object' && typeof token.token === 'string');
+  if (!ok) {
+    throw new KeyflowError(
+      'INVALID_CONFIG',
+      'expressplay: `token` is required: a token string, { licenseAcquisitionUrl, token }, or a function returning one',
+    );
+  }
 }
 
 /**
@@ -152,63 +181,16 @@ function readExpressPlayError(bodyText: string): { code?: number | string; messa
  * keyflow puts the token in the `ExpressPlayToken` query parameter of the
  * license URL (set, never appended, so Shaka 5's per-attempt filters keep it
  * exactly once), and maps ExpressPlay's error replies to typed errors.
+ * A spec over the engine, with two hooks: the token API may answer a license
+ * URL, and PlayReady errors come as SOAP Faults.
  */
-export const expressPlayProvider: Provider<ExpressPlayOptions, ExpressPlayToken> = {
+export const expressPlayProvider: Provider<ExpressPlayOptions, ExpressPlayToken> = definePreset<ExpressPlayOptions, ExpressPlayToken>({
   name: 'expressplay',
+  label: 'ExpressPlay',
   optionNames: ['token'],
   defaultServers: EXPRESSPLAY_DEFAULT_SERVERS,
-  handlesCertificates: () => false,
-
-  validate(options) {
-    const { token } = options;
-    const ok =
-      typeof token === 'function' ||
-      (typeof token === 'string' && token.trim() !== '') ||
-      (!!token && typeof token === 'object' && typeof token.token === 'string');
-    if (!ok) {
-      throw new KeyflowError(
-        'INVALID_CONFIG',
-        'expressplay: `token` is required: a token string, { licenseAcquisitionUrl, token }, or a function returning one',
-      );
-    }
-  },
-
-  rewriteRequest(request, token): RewrittenDrmRequest {
-    if (token === null) throw malformedToken(request.keySystem, 'nothing');
-    const { url, rawToken } = placeToken(token, request);
-    return {
-      url: setRawQueryParam(url, EXPRESSPLAY_TOKEN_PARAM, rawToken),
-      headers: request.headers,
-      body: request.body,
-      secrets: decodedForms(rawToken),
-    };
-  },
-
-  unwrapResponse(response: DrmResponse): Uint8Array {
-    const { body, keySystem } = response;
-    if (body.byteLength === 0) {
-      throw new KeyflowError('MALFORMED_RESPONSE', 'ExpressPlay license server sent an empty license', {
-        keySystem,
-        httpStatus: response.status,
-      });
-    }
-    if (keySystem === KeySystem.CLEARKEY && !isClearKeyJwkSet(body)) {
-      throw new KeyflowError('MALFORMED_RESPONSE', 'License server reply is not a ClearKey JWK set', {
-        keySystem,
-        httpStatus: response.status,
-      });
-    }
-    return body;
-  },
-
-  decodeFailure(failure: DrmHttpFailure): KeyflowError {
-    const { code, message } = readExpressPlayError(failure.bodyText);
-    let keyflowCode = codeForStatus(failure.status);
-    if (typeof code === 'number' && TOKEN_EXPIRED_CODES.has(code)) keyflowCode = 'TOKEN_EXPIRED';
-    else if (typeof code === 'number' && TOKEN_INVALID_CODES.has(code)) keyflowCode = 'TOKEN_INVALID';
-    else if (typeof code === 'number' && NOT_ENTITLED_CODES.has(code)) keyflowCode = 'NOT_ENTITLED';
-    else if (typeof code === 'number' && BAD_REQUEST_CODES.has(code)) keyflowCode = 'BAD_REQUEST';
-    else if (failure.status === 403 && message && /expired/i.test(message)) keyflowCode = 'TOKEN_EXPIRED';
-    return failureError(failure, keyflowCode, 'ExpressPlay', code, message);
-  },
-};
+  wire: EXPRESSPLAY_WIRE,
+  validate: validateExpressPlay,
+  placeToken,
+  readError: readExpressPlayError,
+});

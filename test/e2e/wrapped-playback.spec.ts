@@ -3,7 +3,7 @@
 // (src/testing/node/dashif-clearkey-server.ts at /dashif), real encrypted DASH and Chromium's
 // real ClearKey CDM. keyflow is configured only through `new Keyflow(player, {...})`.
 import type S from 'shaka-player';
-import type { KeyflowConfig } from '../../src/api/config';
+import type { KeyflowConfig } from '../../src/providers/registry';
 import type { KeyflowError } from '../../src/api/errors';
 import type { LicenseRequestEvent, LicenseResponseEvent } from '../../src/api/events';
 import { Keyflow } from '../../src/keyflow';
@@ -290,7 +290,7 @@ describe('Wrapped license servers, end to end (ClearKey CDM)', () => {
       expect(keyflowError?.httpStatus).toBe(403);
       expect(keyflowError?.providerCode).toBe('https://dashif.org/drm-problems/insufficient-proof-of-authorization');
       expect(keyflowError?.message).toBe(
-        'ClearKey license server answered HTTP 403: Not authorized: The authorization token is not authentic. (https://dashif.org/drm-problems/insufficient-proof-of-authorization)',
+        'ClearKey license server answered HTTP 403: Not authorized: The authorization token is not authentic. [https://dashif.org/drm-problems/insufficient-proof-of-authorization]',
       );
       expect(events.errors.map((e) => e.code)).toEqual(['TOKEN_INVALID']);
       expect(video.currentTime).toBe(0);

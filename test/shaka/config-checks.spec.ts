@@ -4,7 +4,7 @@ import type S from 'shaka-player';
 import { Keyflow as CoreKeyflow, expressPlay } from '../../src/core';
 import { findKeyflowError, KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
-import type { KeyflowConfig } from '../../src/api/config';
+import type { KeyflowConfig } from '../../src/providers/registry';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import { installFakeHttps, licenseRequest } from '../helpers/fake-license-server';
 import { shaka } from '../helpers/shaka-global';

@@ -4,7 +4,7 @@ import type S from 'shaka-player';
 import { findKeyflowError, KeyflowError } from '../../src/api/errors';
 import type { LicenseRequestEvent, LicenseResponseEvent } from '../../src/api/events';
 import { Keyflow } from '../../src/keyflow';
-import type { ExpressPlayConfig } from '../../src/api/config';
+import type { ExpressPlayConfig } from '../../src/providers/registry';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import { installFakeHttps, licenseRequest, type FakeReply } from '../helpers/fake-license-server';
 import { shaka } from '../helpers/shaka-global';
@@ -98,7 +98,7 @@ describe('Keyflow on Shaka NetworkingEngine', () => {
 
   it('calls a token source with the request context and uses its tokenized URL', async () => {
     const contexts: unknown[] = [];
-    start([{ status: 200, body: '{"keys":[]}' }], (ctx) => {
+    start([{ status: 200, body: '{"keys":[{"kty":"oct","k":"AAAAAAAAAAAAAAAAAAAAAA","kid":"qJAgclMSEuhxfyrum4zqHA"}]}' }], (ctx) => {
       contexts.push({ keySystem: ctx.keySystem, keyIds: ctx.keyIds, attempt: ctx.attempt, aborted: ctx.signal.aborted });
       return Promise.resolve('https://ck.emulator.test/hms/ck/rights/?ExpressPlayToken=FROM-API');
     });

@@ -5,7 +5,7 @@
 import type S from 'shaka-player';
 import { findKeyflowError, type KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
-import type { KeyflowConfig } from '../../src/api/config';
+import type { KeyflowConfig } from '../../src/providers/registry';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import { installFakeHttps, licenseRequest, type FakeReply } from '../helpers/fake-license-server';
 import { LeakSweep } from '../helpers/leak-sweep';

@@ -80,11 +80,11 @@ describe('clearkey provider (DASH-IF license request model)', () => {
     });
 
     const malformed: Array<[string, string, string]> = [
-      ['empty', '', 'ClearKey license server sent an empty reply'],
-      ['not JSON', 'eyJrZXlzIjpbXX0=', "ClearKey license server's reply is not a ClearKey license: it is not JSON"],
-      ['JSON without keys', '{"license":"x"}', 'ClearKey license server\'s reply is not a ClearKey license: it has no "keys" array'],
-      ['no keys', '{"keys":[]}', 'ClearKey license server\'s reply is not a ClearKey license: its "keys" array is empty'],
-      ['a key without kty', '{"keys":[{"k":"a","kid":"b"}]}', 'ClearKey license server\'s reply is not a ClearKey license: keys[0] is not a {"kty":"oct","k":…,"kid":…} key'],
+      ['empty', '', "clearkey: the license server's reply is empty"],
+      ['not JSON', 'eyJrZXlzIjpbXX0=', 'clearkey: the reply is not a ClearKey license: it is not JSON'],
+      ['JSON without keys', '{"license":"x"}', 'clearkey: the reply is not a ClearKey license: it has no "keys" array'],
+      ['no keys', '{"keys":[]}', 'clearkey: the reply is not a ClearKey license: its "keys" array is empty'],
+      ['a key without kty', '{"keys":[{"k":"a","kid":"b"}]}', 'clearkey: the reply is not a ClearKey license: keys[0] is not a {"kty":"oct","k":…,"kid":…} key'],
     ];
     for (const [name, body, message] of malformed) {
       it(`a malformed reply (${name}) is MALFORMED_RESPONSE, not a 6008`, () => {
@@ -111,7 +111,7 @@ describe('clearkey provider (DASH-IF license request model)', () => {
       expect(error.httpStatus).toBe(403);
       expect(error.providerCode).toBe('https://dashif.org/drm-problems/insufficient-proof-of-authorization');
       expect(error.message).toBe(
-        'ClearKey license server answered HTTP 403: Not authorized: The authorization token is not authentic. (https://dashif.org/drm-problems/insufficient-proof-of-authorization)',
+        'ClearKey license server answered HTTP 403: Not authorized: The authorization token is not authentic. [https://dashif.org/drm-problems/insufficient-proof-of-authorization]',
       );
       expect(error.cause).toEqual({
         type: DASHIF_PROBLEM_TYPES.INSUFFICIENT_PROOF_OF_AUTHORIZATION,
@@ -137,7 +137,7 @@ describe('clearkey provider (DASH-IF license request model)', () => {
       expect(decode(451, geo).code).toBe('LICENSE_SERVER_ERROR');
       expect(decode(451, geo, { ...options, problemTypes: { 'https://example.test/problems/geo': 'NOT_ENTITLED' } }).code).toBe('NOT_ENTITLED');
       expect(decode(400, JSON.stringify({ type: 'about:blank', title: 'Bad Request', detail: "'kids' must not be empty" })).code).toBe('BAD_REQUEST');
-      expect(decode(400, JSON.stringify({ title: 'Bad Request' })).message).toBe('ClearKey license server answered HTTP 400: Bad Request (about:blank)');
+      expect(decode(400, JSON.stringify({ title: 'Bad Request' })).message).toBe('ClearKey license server answered HTTP 400: Bad Request [about:blank]');
     });
 
     it('a reply that is not problem+json: by status', () => {

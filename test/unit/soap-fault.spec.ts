@@ -113,7 +113,7 @@ describe('ExpressPlay decodeFailure() with SOAP Faults', () => {
     expect(error.httpStatus).toBe(500);
     expect(error.providerCode).toBe(-4010);
     expect(error.keySystem).toBe(PR);
-    expect(error.message).toBe('ExpressPlay license server answered HTTP 500 (-4010 Invalid token)');
+    expect(error.message).toBe('ExpressPlay license server answered HTTP 500: Invalid token [-4010]');
   });
 
   it('maps -4011 to TOKEN_EXPIRED, -4012 to NOT_ENTITLED, -4000 to BAD_REQUEST despite HTTP 500', () => {
@@ -127,7 +127,8 @@ describe('ExpressPlay decodeFailure() with SOAP Faults', () => {
     const error = failure(500, SERVER_FAULT);
     expect(error.code).toBe('LICENSE_SERVER_ERROR');
     expect(error.providerCode).toBe('0x8004C600');
-    expect(error.message).toContain('0x8004C600 System.Web.Services.Protocols.SoapException');
+    expect(error.message).toContain('System.Web.Services.Protocols.SoapException');
+    expect(error.message).toMatch(/\[0x8004C600\]$/);
   });
 
   it('JSON error bodies are read as before', () => {

@@ -1,7 +1,7 @@
 // The shared wire building blocks (src/providers/engine/): encodings, JSON paths, templates,
 // request wrapping and response unwrapping, headers, error extraction, Clear Key shapes.
 import type { DrmRequest } from '../../src/providers/preset';
-import { clearKeyChallengeKeyIds, clearKeyLicenseProblem, isClearKeyJwkSet } from '../../src/providers/engine/clearkey';
+import { clearKeyChallengeKeyIds, clearKeyLicenseProblem } from '../../src/providers/engine/clearkey';
 import { decodeText, encodeBytes, hexToUuid } from '../../src/providers/engine/encoding';
 import { classifyFailure, errorExtractionProblem, extractError, parseProblemDetails, readProviderError } from '../../src/providers/engine/errors';
 import { isHeaderValue, withHeader } from '../../src/providers/engine/headers';
@@ -335,7 +335,6 @@ describe('wire: Clear Key shapes and request key IDs', () => {
     expect(clearKeyLicenseProblem(bytes('{"license":"x"}'))).toBe('it has no "keys" array');
     expect(clearKeyLicenseProblem(bytes('{"keys":[]}'))).toBe('its "keys" array is empty');
     expect(clearKeyLicenseProblem(bytes('{"keys":[{"k":"a","kid":"b"}]}'))).toBe('keys[0] is not a {"kty":"oct","k":…,"kid":…} key');
-    expect(isClearKeyJwkSet(bytes('{"keys":[]}'))).toBeTrue();
   });
 
   function drmRequest(overrides: Partial<DrmRequest>): DrmRequest {

@@ -52,10 +52,3 @@ export function clearKeyLicenseProblem(license: Uint8Array): string | null {
   });
   return bad >= 0 ? `keys[${bad}] is not a {"kty":"oct","k":…,"kid":…} key` : null;
 }
-
-/** True when `body` is UTF-8 JSON with a `keys` array (the loose check the ExpressPlay preset makes). */
-export function isClearKeyJwkSet(body: Uint8Array): boolean {
-  const text = utf8Text(body) ?? new TextDecoder().decode(body);
-  const json = parseJsonOrUndefined(text);
-  return !!json && typeof json === 'object' && Array.isArray((json as { keys?: unknown }).keys);
-}

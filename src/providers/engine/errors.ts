@@ -37,6 +37,12 @@ export interface ErrorRule {
   status?: number | readonly number[];
   /** The provider's error code(s) this rule is for, compared as text (`89` matches `"89"`); any when absent. */
   providerCode?: string | number | readonly (string | number)[];
+  /**
+   * A pattern the provider's error message must match (a regular expression,
+   * case-insensitive), for services that say "expired" only in words; any
+   * when absent.
+   */
+  message?: string;
   /** What the error means. */
   means: ErrorRuleCode;
 }
@@ -55,6 +61,12 @@ export interface ErrorExtraction {
   message?: ErrorValueSource;
   /** Classification rules, tried in order; the first that matches decides. */
   rules?: readonly ErrorRule[];
+  /**
+   * Read RFC 7807 `application/problem+json` records (the DASH-IF license
+   * request model): the code is the problem `type`, the message its `title`
+   * and `detail`, the error's `cause` the record. Default false.
+   */
+  problemDetails?: boolean;
 }
 
 /** An error reply, as much of it as the client could read. */
@@ -104,8 +116,20 @@ export function errorExtractionProblem(extraction: unknown): string | null {
     if (codes && !codes.every((c) => typeof c === 'string' || typeof c === 'number')) {
       return `\`rules[${index}].providerCode\` must be a string, a number or a list of them`;
     }
+    if (r.message !== undefined && !isPattern(r.message)) return `\`rules[${index}].message\` must be a regular expression pattern (a string)`;
   }
+  if (e.problemDetails !== undefined && typeof e.problemDetails !== 'boolean') return '`problemDetails` must be true or false';
   return null;
+}
+
+function isPattern(value: unknown): boolean {
+  if (typeof value !== 'string' || !value) return false;
+  try {
+    new RegExp(value, 'i');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readSource(source: ErrorValueSource, headers: Record<string, string>, json: unknown): unknown {
@@ -135,19 +159,27 @@ export function readProviderError(extraction: ErrorExtraction, reply: Pick<Error
   return out;
 }
 
+function ruleHolds(rule: ErrorRule, status: number, { providerCode, message }: ProviderErrorFields): boolean {
+  const statuses = asArray(rule.status);
+  if (statuses && !statuses.includes(status)) return false;
+  const codes = asArray(rule.providerCode);
+  if (codes && (providerCode === undefined || !codes.some((c) => String(c) === String(providerCode)))) return false;
+  return rule.message === undefined || (message !== undefined && new RegExp(rule.message, 'i').test(message));
+}
+
 /**
  * The keyflow code for a failure: the first rule whose conditions all hold,
  * else the default for the HTTP status.
+ *
+ * @param message the provider's error message, for rules with a `message` pattern
  */
-export function classifyFailure(status: number, providerCode: string | number | undefined, rules: readonly ErrorRule[] = []): KeyflowErrorCode {
-  for (const rule of rules) {
-    const statuses = asArray(rule.status);
-    if (statuses && !statuses.includes(status)) continue;
-    const codes = asArray(rule.providerCode);
-    if (codes && (providerCode === undefined || !codes.some((c) => String(c) === String(providerCode)))) continue;
-    return rule.means;
-  }
-  return codeForStatus(status);
+export function classifyFailure(
+  status: number,
+  providerCode: string | number | undefined,
+  rules: readonly ErrorRule[] = [],
+  message?: string,
+): KeyflowErrorCode {
+  return rules.find((rule) => ruleHolds(rule, status, { providerCode, message }))?.means ?? codeForStatus(status);
 }
 
 /**
@@ -168,7 +200,7 @@ export function failureMessage(server: string, status: number, fields: ProviderE
  */
 export function extractError(extraction: ErrorExtraction, reply: ErrorReply, server: string, keySystem: string, json?: unknown): KeyflowError {
   const fields = readProviderError(extraction, reply, json);
-  const code = classifyFailure(reply.status, fields.providerCode, extraction.rules);
+  const code = classifyFailure(reply.status, fields.providerCode, extraction.rules, fields.message);
   return new KeyflowError(code, failureMessage(server, reply.status, fields), {
     keySystem,
     httpStatus: reply.status,

@@ -51,5 +51,5 @@ export {
   type ProblemDetails,
   type ProviderErrorFields,
 } from './errors';
-export { clearKeyChallengeKeyIds, clearKeyLicenseProblem, isClearKeyJwkSet } from './clearkey';
+export { clearKeyChallengeKeyIds, clearKeyLicenseProblem } from './clearkey';
 export { psshContentId, requestKeyIds } from './request-info';

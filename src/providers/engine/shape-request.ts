@@ -1,0 +1,120 @@
+/**
+ * The engine's request half: shapes a license (or certificate) request as a
+ * {@link WireSpec} says. The license URL is rebuilt from its template, query
+ * parameters are set (never appended), headers are set by name, and a body
+ * the engine wrapped is recognised and re-wrapped from the original
+ * challenge, so shaping is idempotent across Shaka 5's per-attempt filter
+ * runs.
+ *
+ * @module
+ */
+
+import { KeyflowError } from '../../api/errors';
+import { setRawQueryParam } from '../../util/url';
+import type { DrmRequest, RewrittenDrmRequest } from '../preset';
+import { isHeaderValue, withHeader } from './headers';
+import { psshContentId, requestKeyIds } from './request-info';
+import type { ContentIdContext, TokenPlacement, WireSpec } from './spec';
+import { expandJson, expandText, tokenString, type TemplateValues } from './template';
+import { recallChallenge, wrapChallenge } from './wrap';
+
+function checkHeaderValues(rewritten: Record<string, string>, secrets: readonly string[], keySystem: string, name: string): void {
+  for (const [header, value] of Object.entries(rewritten)) {
+    if (isHeaderValue(value)) continue;
+    const fromToken = secrets.some((secret) => secret && value.includes(secret));
+    throw new KeyflowError(
+      fromToken ? 'TOKEN_MALFORMED' : 'INVALID_CONFIG',
+      `${name}: header ${header} would contain a line break, a control character or non-Latin-1 text${fromToken ? ' (from the token)' : ''}`,
+      { keySystem },
+    );
+  }
+}
+
+function contentIdFor(wire: WireSpec, context: ContentIdContext, name: string): string | null {
+  const { contentId } = wire;
+  if (contentId === undefined) return null;
+  if (typeof contentId === 'string') return contentId;
+  let value: unknown;
+  try {
+    value = contentId(context);
+  } catch (error) {
+    throw new KeyflowError('INVALID_CONFIG', `${name}: the contentId function threw: ${(error as Error)?.message ?? String(error)}`, {
+      keySystem: context.keySystem,
+      cause: error,
+    });
+  }
+  if (typeof value !== 'string' || !value) {
+    throw new KeyflowError('INVALID_CONFIG', `${name}: the contentId function must return a non-empty string`, { keySystem: context.keySystem });
+  }
+  return value;
+}
+
+function checkTokenFormat(wire: WireSpec, token: unknown, keySystem: string): void {
+  const format = wire.tokenFormat;
+  if (!format || token === null) return;
+  if (!format.pattern.test(tokenString(token, keySystem))) {
+    throw new KeyflowError('TOKEN_MALFORMED', `Token source returned a token that cannot be sent as ${format.description}`, { keySystem });
+  }
+}
+
+/** The template values of a request: its key system, key IDs, content ids and token. */
+function templateValues(request: DrmRequest, challenge: Uint8Array, wire: WireSpec, token: unknown, name: string): TemplateValues {
+  const { keySystem } = request;
+  const keyIds = requestKeyIds(request, challenge);
+  const pssh = psshContentId(request);
+  return {
+    keySystem,
+    messageType: request.messageType,
+    keyIds,
+    contentId: contentIdFor(wire, { keySystem, keyIds, psshContentId: pssh }, name),
+    psshContentId: pssh,
+    token,
+  };
+}
+
+/**
+ * Shapes `request` as `wire` says.
+ *
+ * @param placement where the token goes (the license URL and the token the templates read)
+ * @param name the preset's name, for configuration errors
+ */
+export function shapeRequest(request: DrmRequest, wire: WireSpec, placement: TokenPlacement, name: string): RewrittenDrmRequest {
+  const { keySystem, kind } = request;
+  const certificate = kind === 'certificate';
+  if (certificate && !wire.certificate) return { url: request.url, headers: request.headers, body: request.body, secrets: [] };
+  checkTokenFormat(wire, placement.token, keySystem);
+  const wrapping = certificate ? undefined : wire.wrapRequest;
+  const challenge = wrapping ? recallChallenge(request.body, wrapping, request.attempt) : request.body;
+  const values = templateValues(request, challenge, wire, placement.token, name);
+  const secrets: string[] = [...(placement.secrets ?? [])];
+  const expand = (template: string, where: string, escape?: (text: string) => string): string => {
+    const expanded = expandText(template, values, where, escape);
+    secrets.push(...expanded.secrets);
+    return expanded.value;
+  };
+  const urlEscape = placement.urlEncoded ? undefined : encodeURIComponent;
+
+  let url = wire.serverTemplates ? expand(placement.url, `servers['${keySystem}']`, urlEscape) : placement.url;
+  let headers = request.headers;
+  let body = request.body;
+  if (wrapping) {
+    let fields: unknown;
+    if (wrapping.fields) {
+      const expanded = expandJson(wrapping.fields, values, 'wrapRequest.fields');
+      secrets.push(...expanded.secrets);
+      fields = expanded.value;
+    }
+    body = wrapChallenge(challenge, wrapping, fields);
+    headers = withHeader(headers, 'Content-Type', wrapping.contentType ?? 'application/json');
+  }
+  if (!certificate || wire.certificate?.auth !== false) {
+    for (const [param, template] of Object.entries(wire.query ?? {})) {
+      url = setRawQueryParam(url, param, expand(template, `query['${param}']`, urlEscape));
+    }
+    for (const [header, template] of Object.entries(wire.headers ?? {})) {
+      headers = withHeader(headers, header, template === null ? null : expand(template, `headers['${header}']`));
+    }
+  }
+  checkHeaderValues(headers, secrets, keySystem, name);
+  return { url, headers, body, secrets: [...new Set(secrets)] };
+}

@@ -1,0 +1,115 @@
+/**
+ * What a preset is: a {@link PresetSpec}, data the one engine runs
+ * (`define-preset.ts`). The wire (where the token goes, headers, query,
+ * wrapping, unwrapping, how errors read) is a {@link WireSpec}; the few
+ * things data cannot say are optional hooks (a token API that answers a
+ * license URL, an error body only code can read).
+ *
+ * The `custom` preset's options are a {@link WireSpec} written by the app.
+ *
+ * @module
+ */
+
+import type { LicenseServers } from '../../api/key-systems';
+import type { DrmRequest } from '../preset';
+import type { ErrorExtraction, ErrorReply, ProviderErrorFields } from './errors';
+import type { RequestWrapping, ResponseUnwrapping } from './wrap';
+
+/** What a `contentId` function is told about the request. */
+export interface ContentIdContext {
+  /** The key system of the request, e.g. `com.widevine.alpha`. */
+  keySystem: string;
+  /** The request's key IDs, lower-case hex, sorted. */
+  keyIds: string[];
+  /** The Widevine PSSH `content_id`, when the init data has one. */
+  psshContentId: string | null;
+}
+
+/** How a preset treats Shaka's server-certificate request (`drm.advanced[ks].serverCertificateUri`). */
+export interface CertificateSpec {
+  /** Send `headers` and `query` (and so the token) with the certificate request too. Default true. */
+  auth?: boolean;
+  /** How to take the certificate out of the reply; default: the reply is the certificate. */
+  unwrapResponse?: ResponseUnwrapping;
+}
+
+/** What a token must look like to be sent, e.g. as a Bearer token; `TOKEN_MALFORMED` otherwise. */
+export interface TokenFormat {
+  /** The pattern the token string must match. */
+  pattern: RegExp;
+  /** What it must be, for the message: "a Bearer token (no spaces ...)". */
+  description: string;
+}
+
+/**
+ * The wire of a license service, as data. Every string marked "template"
+ * may use the placeholders of `template.ts` (`{token}`, `{keyIdHex}`, ...).
+ */
+export interface WireSpec {
+  /** The `servers` URLs are templates (`custom`): placeholders in them are expanded. Default false. */
+  serverTemplates?: boolean;
+  /** The content id for `{contentId}`: a string, or a function of the request. */
+  contentId?: string | ((context: ContentIdContext) => string);
+  /** Request headers, each a template, or `null` to remove a header Shaka set. */
+  headers?: { [name: string]: string | null };
+  /** Query parameters set on the license URL (replacing any of the same name), each a template. */
+  query?: { [name: string]: string };
+  /** Wrap the challenge in a JSON body. Default: the challenge is sent as it is. */
+  wrapRequest?: RequestWrapping;
+  /** Take the license out of a wrapped reply. Default: the reply is the license. */
+  unwrapResponse?: ResponseUnwrapping;
+  /** Where the server puts its error code and message, and what they mean. */
+  errors?: ErrorExtraction;
+  /** Shape the server-certificate request too. Default: it is left alone. */
+  certificate?: CertificateSpec;
+  /** What the token must look like to be sent. Default: any non-empty string. */
+  tokenFormat?: TokenFormat;
+}
+
+/**
+ * Where a token goes, as a hook decides it: the license URL (a token API may
+ * answer one) and what the templates see as the token.
+ */
+export interface TokenPlacement {
+  /** The license URL to send to (`request.url` when the token does not name one). */
+  url: string;
+  /** What the templates read as the token: a string, or an object with a `token` field. */
+  token: unknown;
+  /**
+   * The token is already percent-encoded (it came out of a URL): URL
+   * templates insert it byte for byte instead of encoding it.
+   */
+  urlEncoded?: boolean;
+  /** More forms of the token to redact (e.g. its percent-decoded form). */
+  secrets?: string[];
+}
+
+/**
+ * One preset: a name, its options, its default license URLs and its wire.
+ *
+ * @typeParam Options the preset's typed options (part of the keyflow config)
+ * @typeParam Token what the preset's token source yields
+ */
+export interface PresetSpec<Options, Token> {
+  /** The `provider` value that selects this preset, and the prefix of its configuration errors. */
+  name: string;
+  /** Who answers, in failure messages: `'ExpressPlay'` gives "ExpressPlay license server answered HTTP 403". */
+  label?: string;
+  /** The names of the options it takes besides the common ones. */
+  optionNames: readonly string[];
+  /** License URLs used when `servers` does not name a key system. */
+  defaultServers: LicenseServers;
+  /** The wire, as data; a function of the options where it depends on them. */
+  wire: WireSpec | ((options: Options) => WireSpec);
+  /** Throws an `INVALID_CONFIG` KeyflowError when the options are unusable. */
+  validate(options: Options): void;
+  /** Hook: where the token goes, for services whose token API answers a license URL. */
+  placeToken?(token: Token | null, request: DrmRequest): TokenPlacement;
+  /** Hook: reads the service's error code and message where a JSON path or header cannot (SOAP faults, HTML). */
+  readError?(reply: ErrorReply): ProviderErrorFields;
+}
+
+/** The wire of `spec` for `options`. */
+export function wireOf<Options>(spec: PresetSpec<Options, unknown>, options: Options): WireSpec {
+  return typeof spec.wire === 'function' ? spec.wire(options) : spec.wire;
+}
