@@ -109,7 +109,7 @@ function validateClearKey(options: ClearKeyProviderOptions): void {
  *
  * There is no default license URL: set `servers['org.w3.clearkey']`.
  */
-export const clearKeyProvider: Provider<ClearKeyProviderOptions, string> = definePreset<ClearKeyProviderOptions, string>({
+export const clearKeyProvider: Provider<ClearKeyProviderOptions, string> = /* @__PURE__ */ definePreset<ClearKeyProviderOptions, string>({
   name: 'clearkey',
   label: 'ClearKey',
   optionNames: ['token', 'problemTypes'],

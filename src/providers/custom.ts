@@ -3,6 +3,7 @@ import type { TokenSource } from '../tokens/source';
 import type { Provider } from './preset';
 import { definePreset } from './engine/define-preset';
 import { checkWireSpec } from './engine/spec-check';
+import { readRequestFacts } from './engine/request-info';
 import type { CertificateSpec, ContentIdContext, WireSpec } from './engine/spec';
 import type { ErrorExtraction } from './engine/errors';
 import type { RequestWrapping, ResponseUnwrapping } from './engine/wrap';
@@ -69,10 +70,11 @@ export type CustomProviderOptions = CustomOptions & {
  * (URL templates, headers, query parameters, JSON request wrapping, response
  * unwrapping, error extraction); the engine runs it as it runs every preset.
  */
-export const customProvider: Provider<CustomProviderOptions, CustomToken> = definePreset<CustomProviderOptions, CustomToken>({
+export const customProvider: Provider<CustomProviderOptions, CustomToken> = /* @__PURE__ */ definePreset<CustomProviderOptions, CustomToken>({
   name: 'custom',
   optionNames: ['token', 'contentId', 'headers', 'query', 'wrapRequest', 'unwrapResponse', 'errors', 'certificate'],
   defaultServers: {},
   wire: (options) => ({ ...options, serverTemplates: true }),
   validate: (options) => checkWireSpec(options),
+  requestFacts: readRequestFacts,
 });

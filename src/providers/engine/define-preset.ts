@@ -9,7 +9,7 @@
 
 import type { Provider } from '../preset';
 import { readFailure, readLicense, type ReplyReader } from './read-reply';
-import { shapeRequest } from './shape-request';
+import { knownRequestFacts, shapeRequest } from './shape-request';
 import { wireOf, type PresetSpec } from './spec';
 
 /**
@@ -42,7 +42,7 @@ export function definePreset<Options, Token>(spec: PresetSpec<Options, Token>): 
     validate: (options) => spec.validate(options),
     rewriteRequest(request, token, options) {
       const placement = spec.placeToken ? spec.placeToken(token, request) : { url: request.url, token };
-      return shapeRequest(request, wireOf(spec, options), placement, name);
+      return shapeRequest(request, wireOf(spec, options), placement, name, spec.requestFacts ?? knownRequestFacts);
     },
     unwrapResponse: (response, options) => readLicense(response, wireOf(spec, options), reader),
     decodeFailure: (failure, options) => readFailure(failure, wireOf(spec, options), reader),

@@ -9,6 +9,7 @@
 import { KeySystem } from '../../api/key-systems';
 import { decodeInitData, summarizeKeyIds } from '../../pssh/init-data';
 import type { DrmRequest } from '../preset';
+import type { RequestFacts } from './spec';
 import { clearKeyChallengeKeyIds } from './clearkey';
 
 /**
@@ -63,4 +64,9 @@ export function psshContentId(request: DrmRequest): string | null {
     if (wv?.contentId) return wv.contentId;
   }
   return null;
+}
+
+/** The key IDs and Widevine content id of a request, read from its challenge and init data (see {@link requestKeyIds}). */
+export function readRequestFacts(request: DrmRequest, challenge: Uint8Array): RequestFacts {
+  return { keyIds: requestKeyIds(request, challenge), psshContentId: psshContentId(request) };
 }

@@ -13,8 +13,7 @@ import { KeyflowError } from '../../api/errors';
 import { setRawQueryParam } from '../../util/url';
 import type { DrmRequest, RewrittenDrmRequest } from '../preset';
 import { isHeaderValue, withHeader } from './headers';
-import { psshContentId, requestKeyIds } from './request-info';
-import type { ContentIdContext, TokenPlacement, WireSpec } from './spec';
+import type { ContentIdContext, RequestFacts, TokenPlacement, WireSpec } from './spec';
 import { expandJson, expandText, tokenString, type TemplateValues } from './template';
 import { recallChallenge, wrapChallenge } from './wrap';
 
@@ -57,11 +56,19 @@ function checkTokenFormat(wire: WireSpec, token: unknown, keySystem: string): vo
   }
 }
 
+/** How the engine learns a request's key IDs and content id (a preset's `requestFacts`). */
+export type RequestFactsReader = (request: DrmRequest, challenge: Uint8Array) => RequestFacts;
+
+/** The facts the glue gives: its key IDs (Shaka's, or the init data's), no PSSH content id. */
+export const knownRequestFacts: RequestFactsReader = (request) => ({
+  keyIds: [...new Set(request.keyIds.map((id) => id.toLowerCase()))].sort(),
+  psshContentId: null,
+});
+
 /** The template values of a request: its key system, key IDs, content ids and token. */
-function templateValues(request: DrmRequest, challenge: Uint8Array, wire: WireSpec, token: unknown, name: string): TemplateValues {
+function templateValues(request: DrmRequest, facts: RequestFacts, wire: WireSpec, token: unknown, name: string): TemplateValues {
   const { keySystem } = request;
-  const keyIds = requestKeyIds(request, challenge);
-  const pssh = psshContentId(request);
+  const { keyIds, psshContentId: pssh } = facts;
   return {
     keySystem,
     messageType: request.messageType,
@@ -77,15 +84,22 @@ function templateValues(request: DrmRequest, challenge: Uint8Array, wire: WireSp
  *
  * @param placement where the token goes (the license URL and the token the templates read)
  * @param name the preset's name, for configuration errors
+ * @param readFacts where the key IDs and content id come from
  */
-export function shapeRequest(request: DrmRequest, wire: WireSpec, placement: TokenPlacement, name: string): RewrittenDrmRequest {
+export function shapeRequest(
+  request: DrmRequest,
+  wire: WireSpec,
+  placement: TokenPlacement,
+  name: string,
+  readFacts: RequestFactsReader = knownRequestFacts,
+): RewrittenDrmRequest {
   const { keySystem, kind } = request;
   const certificate = kind === 'certificate';
   if (certificate && !wire.certificate) return { url: request.url, headers: request.headers, body: request.body, secrets: [] };
   checkTokenFormat(wire, placement.token, keySystem);
   const wrapping = certificate ? undefined : wire.wrapRequest;
   const challenge = wrapping ? recallChallenge(request.body, wrapping, request.attempt) : request.body;
-  const values = templateValues(request, challenge, wire, placement.token, name);
+  const values = templateValues(request, readFacts(request, challenge), wire, placement.token, name);
   const secrets: string[] = [...(placement.secrets ?? [])];
   const expand = (template: string, where: string, escape?: (text: string) => string): string => {
     const expanded = expandText(template, values, where, escape);

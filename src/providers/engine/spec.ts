@@ -84,6 +84,14 @@ export interface TokenPlacement {
   secrets?: string[];
 }
 
+/** What a request says about the content: its key IDs (lower-case hex, sorted) and Widevine content id. */
+export interface RequestFacts {
+  /** The key IDs, lower-case hex, sorted, without duplicates. */
+  keyIds: string[];
+  /** The `content_id` of the Widevine PSSH, or null. */
+  psshContentId: string | null;
+}
+
 /**
  * One preset: a name, its options, its default license URLs and its wire.
  *
@@ -105,6 +113,15 @@ export interface PresetSpec<Options, Token> {
   validate(options: Options): void;
   /** Hook: where the token goes, for services whose token API answers a license URL. */
   placeToken?(token: Token | null, request: DrmRequest): TokenPlacement;
+  /**
+   * Where the key IDs and the Widevine content id of a request come from.
+   * Default: the key IDs the glue knows (Shaka's, or the init data's when it
+   * has a decoder) and no content id. `custom` passes `readRequestFacts`
+   * (`request-info.ts`), which reads the challenge and the init data itself
+   * and so brings the PSSH decoders into the bundle: a preset whose
+   * templates use no key-ID or content-id placeholder should not.
+   */
+  requestFacts?(request: DrmRequest, challenge: Uint8Array): RequestFacts;
   /** Hook: reads the service's error code and message where a JSON path or header cannot (SOAP faults, HTML). */
   readError?(reply: ErrorReply): ProviderErrorFields;
 }
