@@ -27,9 +27,10 @@
 import { Buffer } from 'node:buffer';
 
 import { decodeBase64UrlStrict, encodeBase64Url } from './encoding.js';
+import { MAX_BODY_BYTES } from './http-kit.js';
 
-/** Largest accepted license request body, in bytes (Chromium/Firefox cap messages at 64 KiB). */
-export const CLEARKEY_MAX_REQUEST_BYTES = 64 * 1024;
+/** Largest accepted license request body, in bytes: 64 KiB, the emulators' body cap (Chromium/Firefox cap messages at 64 KiB). */
+export const CLEARKEY_MAX_REQUEST_BYTES = MAX_BODY_BYTES;
 /** Most key IDs accepted in one request (Chromium `limits::kMaxKeyIds`). */
 export const CLEARKEY_MAX_KIDS = 128;
 /** Smallest accepted key ID, in bytes. */

@@ -48,19 +48,19 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { buildClearKeyLicense, ClearKeyRequestError, parseClearKeyLicenseRequest } from './clearkey.js';
-import { bytesToHex, normalizeHex16 } from './encoding.js';
+import { bytesToHex, decodeJsonSegment, encodeJsonSegment, normalizeHex16 } from './encoding.js';
 import {
-  keyPairs,
-  keyStore,
-  listen,
+  createRequestLog,
+  listenWithLog,
+  MAX_BODY_BYTES,
   normalizeBasePath,
   readBody,
   mountableHandler,
   sendReply,
   setCommonHeaders,
-  type EmulatorContentKey,
   type RunningServer,
 } from './http-kit.js';
+import { keyPairs, keyStore, type EmulatorContentKey } from './key-store.js';
 
 /** The DASH-IF problem types (DASH-IF IOP security, "Problem signaling and handling"). */
 export const DashIfProblemType = {
@@ -147,7 +147,7 @@ export interface DashIfClearKeyServer extends RunningServer {
   issueToken(kids: readonly string[], ttlSeconds?: number): string;
 }
 
-const JWT_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
+const JWT_HEADER = encodeJsonSegment({ alg: 'HS256' });
 const MAX_TOKEN_CHARS = 5000;
 const MAX_TTL_SECONDS = 86_400;
 const DEFAULT_TTL_SECONDS = 600;
@@ -158,7 +158,7 @@ function uuid(hex: string): string {
 
 /** Signs `claims` as a JWS compact HS256 token (header `{"alg":"HS256"}`). */
 export function signDashIfToken(claims: DashIfTokenClaims, secret: Uint8Array): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const payload = encodeJsonSegment(claims);
   const signature = createHmac('sha256', secret).update(`${JWT_HEADER}.${payload}`).digest('base64url');
   return `${JWT_HEADER}.${payload}.${signature}`;
 }
@@ -194,8 +194,8 @@ export function verifyDashIfToken(token: string, secret: Uint8Array, nowMs: numb
   let alg: unknown;
   let claims: Partial<DashIfTokenClaims>;
   try {
-    alg = (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: unknown }).alg;
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<DashIfTokenClaims>;
+    alg = (decodeJsonSegment(header) as { alg?: unknown }).alg;
+    claims = decodeJsonSegment(payload) as Partial<DashIfTokenClaims>;
   } catch {
     return notAuthentic;
   }
@@ -253,7 +253,7 @@ export function createDashIfClearKeyHandler(options: DashIfClearKeyServerOptions
   );
   const secret = options.secret ? Uint8Array.from(options.secret) : new Uint8Array(randomBytes(32));
   const now = options.now ?? Date.now;
-  let records: DashIfRequestRecord[] = [];
+  const log = createRequestLog<DashIfRequestRecord>();
 
   const issueToken = (kids: readonly string[], ttlSeconds = DEFAULT_TTL_SECONDS): string => {
     const hex = kids.map((kid) => {
@@ -321,21 +321,20 @@ export function createDashIfClearKeyHandler(options: DashIfClearKeyServerOptions
       hadBearer: /^Bearer\s/i.test(req.headers.authorization ?? ''),
       ...(typeof contentType === 'string' ? { contentType } : {}),
     };
-    setCommonHeaders(res, 'Authorization, Content-Type');
+    setCommonHeaders(res, { allowHeaders: 'Authorization, Content-Type' });
     const finish = (status: number, problemType?: string): void => {
       record.status = status;
       if (problemType) record.problemType = problemType;
-      records.push(record);
-      if (records.length > 10_000) records.splice(0, records.length - 10_000);
+      log.push(record);
     };
     try {
       if (path === '_requests') {
         req.resume();
         if (method === 'DELETE') {
-          records = [];
+          log.clear();
           sendReply(res, 204, null);
         } else {
-          sendReply(res, 200, 'application/json', JSON.stringify(records));
+          sendReply(res, 200, 'application/json', JSON.stringify(log.read()));
         }
         return;
       }
@@ -359,7 +358,7 @@ export function createDashIfClearKeyHandler(options: DashIfClearKeyServerOptions
           throw plain(405, 'Method Not Allowed', 'Use POST');
         }
         const body = await readBody(req);
-        if (!body) throw plain(413, 'Payload Too Large', 'The license request is larger than 64 KiB');
+        if (!body) throw plain(413, 'Payload Too Large', `The license request is larger than ${MAX_BODY_BYTES / 1024} KiB`);
         sendReply(res, 200, 'application/json', license(req, body, record));
         finish(200);
         return;
@@ -373,13 +372,7 @@ export function createDashIfClearKeyHandler(options: DashIfClearKeyServerOptions
     }
   };
 
-  return mountableHandler(
-    basePath,
-    handle,
-    'emulator error',
-    { read: () => records.slice(), clear: () => void (records = []) },
-    { issueToken },
-  ) as DashIfClearKeyHandler;
+  return mountableHandler(basePath, handle, 'emulator error', log, { issueToken }) as DashIfClearKeyHandler;
 }
 
 /**
@@ -393,15 +386,5 @@ export function createDashIfClearKeyHandler(options: DashIfClearKeyServerOptions
  */
 export async function startDashIfClearKeyServer(options: DashIfClearKeyServerOptions): Promise<DashIfClearKeyServer> {
   const handler = createDashIfClearKeyHandler(options);
-  const running = await listen(handler, options.port ?? 0, options.host ?? '127.0.0.1');
-  return {
-    url: running.url,
-    port: running.port,
-    close: () => running.close(),
-    get requests() {
-      return handler.requests;
-    },
-    clearRequests: () => handler.clearRequests(),
-    issueToken: (kids, ttl) => handler.issueToken(kids, ttl),
-  };
+  return listenWithLog(handler, options.port, options.host, { issueToken: (kids: readonly string[], ttl?: number) => handler.issueToken(kids, ttl) });
 }

@@ -1,12 +1,16 @@
 /**
- * Strict byte/text encodings shared by the Node-side test emulators:
- * unpadded base64url (RFC 4648 §5) and 16-byte hex identifiers.
+ * The byte/text codec of the Node-side test tools (one module for all of them):
  *
- * Node's own decoder is lenient (`Buffer.from(s, 'base64url')` accepts
- * padding, the `+` `/` alphabet and silently drops invalid characters), so
- * every decode here validates first and also rejects non-canonical encodings
- * (unused trailing bits set), which means one string maps to exactly one
- * byte sequence and any edited character is detected.
+ * - strict unpadded base64url (RFC 4648 §5), for tokens and JWKs: Node's own
+ *   decoder is lenient (`Buffer.from(s, 'base64url')` accepts padding, the
+ *   `+` `/` alphabet and silently drops invalid characters), so these decoders
+ *   validate first and also reject non-canonical encodings (unused trailing
+ *   bits set): one string maps to exactly one byte sequence and any edited
+ *   character is detected;
+ * - 16-byte hex identifiers (key IDs, keys), 32 hex digits or UUID form;
+ * - the wire encodings a license proxy writes bytes in (`base64`,
+ *   `base64url`, `hex`), checked as such proxies write them (padding optional,
+ *   any hex case), and base64url JSON segments of signed tokens.
  *
  * @module
  */
@@ -65,4 +69,42 @@ export function hexToBytes(hex: string): Uint8Array {
 /** Converts bytes to lower-case hex. */
 export function bytesToHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+/** How bytes are written as text on the wire. */
+export type TextEncoding = 'base64' | 'base64url' | 'hex';
+
+/** Encodes bytes in a wire encoding (base64 padded, base64url unpadded, hex lower-case). */
+export function encodeText(bytes: Uint8Array, encoding: TextEncoding): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return encoding === 'hex' ? buffer.toString('hex') : encoding === 'base64url' ? buffer.toString('base64url') : buffer.toString('base64');
+}
+
+/**
+ * Decodes non-empty text in a wire encoding; `null` when it is not valid: hex is an even number of
+ * hex digits (any case); base64url its alphabet with up to two `=`; base64 its alphabet, with `=`
+ * padding only to a multiple of four characters.
+ */
+export function decodeText(text: string, encoding: TextEncoding): Uint8Array | null {
+  if (!text) return null;
+  if (encoding === 'hex') return /^(?:[0-9a-fA-F]{2})+$/.test(text) ? Uint8Array.from(Buffer.from(text, 'hex')) : null;
+  if (encoding === 'base64url') {
+    return /^[A-Za-z0-9_-]+={0,2}$/.test(text) ? Uint8Array.from(Buffer.from(text, 'base64url')) : null;
+  }
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || (text.includes('=') && text.length % 4 !== 0)) return null;
+  return Uint8Array.from(Buffer.from(text, 'base64'));
+}
+
+/** A value as a base64url JSON segment (UTF-8, unpadded), as in signed tokens. */
+export function encodeJsonSegment(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+/**
+ * Reads a base64url JSON segment (callers check its alphabet first).
+ *
+ * @throws SyntaxError when it is not JSON
+ */
+export function decodeJsonSegment(segment: string): unknown {
+  return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
 }

@@ -1,7 +1,8 @@
 /**
- * Small `node:http` plumbing shared by the wrapping proxy and the DASH-IF
- * ClearKey server emulators: mounting under a base path, bounded body
- * reading, CORS, replies, key storage and a standalone server wrapper.
+ * Small `node:http` plumbing shared by the emulators (ExpressPlay, the
+ * wrapping proxy, the DASH-IF ClearKey server) and the CLI: the one request
+ * body cap, bounded body reading, mounting under a base path, CORS, replies,
+ * request logs and a standalone server wrapper.
  *
  * @module
  */
@@ -10,19 +11,20 @@ import { Buffer } from 'node:buffer';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { URLSearchParams } from 'node:url';
 
-import type { ClearKeyKeyPair } from './clearkey.js';
-import { hexToBytes, normalizeHex16 } from './encoding.js';
-
-/** A content key: key ID and key, each 32 hex digits or UUID form (as in `content/keys.json`). */
-export interface EmulatorContentKey {
-  /** Key ID, 32 hex digits (or a UUID). */
-  kid: string;
-  /** The content key, 32 hex digits. */
-  key: string;
-}
-
-/** Largest request body the emulators read (64 KiB, as ClearKey CDMs cap messages). */
+/**
+ * Largest request body the emulators read: 64 KiB, as Chromium and Firefox cap
+ * CDM messages (the ClearKey request parser's cap, `CLEARKEY_MAX_REQUEST_BYTES`, is this one).
+ */
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * How much of an over-cap body {@link readBodyToEnd} reads (and throws away) so that its 413 is
+ * delivered rather than lost to a connection reset; beyond it, the connection is reset.
+ */
+export const DRAIN_LIMIT_BYTES = 1024 * 1024;
+
+/** Most records a request log keeps (the oldest are dropped). */
+export const MAX_LOG_RECORDS = 10_000;
 
 /** A node:http request handler that says whether it took the request. */
 export interface MountableHandler {
@@ -37,6 +39,36 @@ export interface RunningServer {
   readonly port: number;
   /** Stops listening and closes open connections. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/** What a server's request log offers its users: a snapshot, and forgetting. */
+export interface LogAccess<Records> {
+  /** Every request logged, oldest first (a copy). */
+  readonly requests: Records;
+  /** Empties the log. */
+  clearRequests(): void;
+}
+
+/** A request log of at most {@link MAX_LOG_RECORDS} records (the oldest dropped). */
+export interface RequestLog<Row> {
+  push(row: Row): void;
+  read(): Row[];
+  clear(): void;
+}
+
+/** Creates an empty {@link RequestLog}. */
+export function createRequestLog<Row>(): RequestLog<Row> {
+  let rows: Row[] = [];
+  return {
+    push(row) {
+      rows.push(row);
+      if (rows.length > MAX_LOG_RECORDS) rows.splice(0, rows.length - MAX_LOG_RECORDS);
+    },
+    read: () => rows.slice(),
+    clear: () => {
+      rows = [];
+    },
+  };
 }
 
 /** Normalises a base path: `''` or `/a/b` (leading slash, no trailing slash). */
@@ -60,7 +92,10 @@ export function relativeTarget(target: string, basePath: string): { path: string
   return { path: pathname.slice(basePath.length).replace(/^\/+|\/+$/g, ''), query };
 }
 
-/** Reads a body of at most {@link MAX_BODY_BYTES}; `null` when it is larger or the request broke off. */
+/**
+ * Reads a body of at most {@link MAX_BODY_BYTES}; `null` as soon as it is larger (the rest is
+ * read and thrown away) or when the request broke off.
+ */
 export function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -86,17 +121,77 @@ export function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-/** CORS and cache headers every emulator reply carries. */
-export function setCommonHeaders(res: ServerResponse, allowHeaders: string, exposeHeaders?: string): void {
+/** What {@link readBodyToEnd} read: the body, a body over the cap (drained), or nothing to answer. */
+export type BodyResult = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
+
+/**
+ * Reads a body of at most {@link MAX_BODY_BYTES} to its end, so that a 413 can still be delivered:
+ * an over-cap body is read and thrown away up to {@link DRAIN_LIMIT_BYTES} (`too-large`); beyond
+ * that, or with a larger `Content-Length`, the request is reset (`aborted`, nothing to answer).
+ */
+export function readBodyToEnd(req: IncomingMessage): Promise<BodyResult> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    let settled = false;
+    const settle = (result: BodyResult): void => {
+      if (!settled) {
+        settled = true;
+        resolve(result);
+      }
+    };
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > DRAIN_LIMIT_BYTES) {
+      settle({ kind: 'too-large' });
+      req.resume();
+      return;
+    }
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        tooLarge = true;
+        chunks.length = 0;
+        if (size > DRAIN_LIMIT_BYTES) {
+          settle({ kind: 'aborted' });
+          req.destroy();
+        }
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => settle(tooLarge ? { kind: 'too-large' } : { kind: 'ok', body: Buffer.concat(chunks) }));
+    req.on('error', () => settle({ kind: 'aborted' }));
+    req.on('close', () => settle({ kind: 'aborted' }));
+  });
+}
+
+/** The CORS headers of {@link setCommonHeaders}. */
+export interface CorsHeaders {
+  /** `Access-Control-Allow-Headers`. */
+  allowHeaders: string;
+  /** `Access-Control-Expose-Headers`, when any. */
+  exposeHeaders?: string;
+  /** `Access-Control-Allow-Methods`. Default `GET, POST, DELETE, OPTIONS`. */
+  allowMethods?: string;
+}
+
+/** CORS (any origin, never credentials) and cache headers every emulator reply carries. */
+export function setCommonHeaders(res: ServerResponse, cors: CorsHeaders): void {
   res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
-  res.setHeader('Access-Control-Allow-Headers', allowHeaders);
-  if (exposeHeaders) res.setHeader('Access-Control-Expose-Headers', exposeHeaders);
+  res.setHeader('Access-Control-Allow-Methods', cors.allowMethods ?? 'GET, POST, DELETE, OPTIONS');
+  res.setHeader('Access-Control-Allow-Headers', cors.allowHeaders);
+  if (cors.exposeHeaders) res.setHeader('Access-Control-Expose-Headers', cors.exposeHeaders);
   res.setHeader('Cache-Control', 'no-store');
   res.setHeader('X-Content-Type-Options', 'nosniff');
 }
 
-/** Sends a complete reply (headers set before with {@link setCommonHeaders}). */
+/** Whether a reply can still be sent (nothing sent yet, the response still open). */
+export function canReply(res: ServerResponse): boolean {
+  return !(res.headersSent || res.writableEnded || res.destroyed);
+}
+
+/** Sends a complete reply (headers set before with {@link setCommonHeaders}); nothing once {@link canReply} is false. */
 export function sendReply(
   res: ServerResponse,
   status: number,
@@ -104,7 +199,7 @@ export function sendReply(
   body: string | Uint8Array = '',
   extra: Record<string, string> = {},
 ): void {
-  if (res.headersSent || res.writableEnded || res.destroyed) return;
+  if (!canReply(res)) return;
   for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
   res.statusCode = status;
   if (contentType === null) {
@@ -115,33 +210,6 @@ export function sendReply(
   res.setHeader('Content-Type', contentType);
   res.setHeader('Content-Length', String(bytes.byteLength));
   res.end(bytes);
-}
-
-/**
- * Validates and normalises content keys into a map from 32 lower-case hex
- * digits (KID) to the key bytes.
- *
- * @throws TypeError on a malformed entry
- */
-export function keyStore(keys: readonly EmulatorContentKey[] | undefined): Map<string, Uint8Array> {
-  const store = new Map<string, Uint8Array>();
-  (keys ?? []).forEach((entry, index) => {
-    const kid = typeof entry?.kid === 'string' ? normalizeHex16(entry.kid) : null;
-    const key = typeof entry?.key === 'string' ? normalizeHex16(entry.key) : null;
-    if (!kid || !key) throw new TypeError(`keys[${index}] must be { kid, key } with 32 hex digits (or UUID form) each`);
-    store.set(kid, hexToBytes(key));
-  });
-  return store;
-}
-
-/** The key pairs for `kids` (hex) that the store has, in the given order, without duplicates. */
-export function keyPairs(store: Map<string, Uint8Array>, kids: readonly string[]): ClearKeyKeyPair[] {
-  const out: ClearKeyKeyPair[] = [];
-  for (const kid of new Set(kids)) {
-    const key = store.get(kid);
-    if (key) out.push({ kid: hexToBytes(kid), key });
-  }
-  return out;
 }
 
 /**
@@ -185,6 +253,41 @@ export async function listen(handler: MountableHandler, port = 0, host = '127.0.
 }
 
 /**
+ * Runs a handler with a request log standalone ({@link listen}): the running server, its log, and
+ * the handler's `extras` (e.g. `issueToken`).
+ */
+export async function listenWithLog<Records, Extras extends object>(
+  handler: MountableHandler & LogAccess<Records>,
+  port: number | undefined,
+  host: string | undefined,
+  extras: Extras,
+): Promise<RunningServer & LogAccess<Records> & Extras> {
+  const running = await listen(handler, port ?? 0, host ?? '127.0.0.1');
+  const server = {
+    url: running.url,
+    port: running.port,
+    close: () => running.close(),
+    get requests() {
+      return handler.requests;
+    },
+    clearRequests: () => handler.clearRequests(),
+  };
+  return Object.assign(server, extras);
+}
+
+/** Gives a handler the read side of its log (`requests`, `clearRequests`) and its `extras`, as enumerable properties. */
+export function withLog<Handler extends object, Records, Extras extends object>(
+  handler: Handler,
+  log: { read(): Records; clear(): void },
+  extras: Extras,
+): Handler & LogAccess<Records> & Extras {
+  Object.defineProperty(handler, 'requests', { get: log.read, enumerable: true });
+  Object.defineProperty(handler, 'clearRequests', { value: log.clear, enumerable: true });
+  for (const [name, value] of Object.entries(extras)) Object.defineProperty(handler, name, { value, enumerable: true });
+  return handler as Handler & LogAccess<Records> & Extras;
+}
+
+/**
  * Builds the request handler both test servers mount: it answers the paths under `basePath`
  * (returning true), leaves others to the host server (false), never lets a failure escape (a 500
  * with `failureText`), and exposes the request log and the server's extra methods.
@@ -201,7 +304,7 @@ export function mountableHandler<Records, Extras extends object>(
   failureText: string,
   log: { read(): Records; clear(): void },
   extras: Extras,
-): MountableHandler & { readonly requests: Records; clearRequests(): void } & Extras {
+): MountableHandler & LogAccess<Records> & Extras {
   const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
     const target = relativeTarget(req.url ?? '/', basePath);
     if (!target) return false;
@@ -212,8 +315,5 @@ export function mountableHandler<Records, Extras extends object>(
     });
     return true;
   };
-  Object.defineProperty(handler, 'requests', { get: log.read, enumerable: true });
-  Object.defineProperty(handler, 'clearRequests', { value: log.clear, enumerable: true });
-  for (const [name, value] of Object.entries(extras)) Object.defineProperty(handler, name, { value, enumerable: true });
-  return handler as MountableHandler & { readonly requests: Records; clearRequests(): void } & Extras;
+  return withLog(handler, log, extras);
 }

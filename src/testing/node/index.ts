@@ -96,7 +96,8 @@ export {
   type DashIfTokenClaims,
 } from './dashif-clearkey-server.js';
 
-export { MAX_BODY_BYTES, type EmulatorContentKey, type RunningServer } from './http-kit.js';
+export { MAX_BODY_BYTES, type RunningServer } from './http-kit.js';
+export type { EmulatorContentKey } from './key-store.js';
 
 export {
   EMULATOR_SERVICE_CERTIFICATE,

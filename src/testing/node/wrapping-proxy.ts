@@ -50,22 +50,23 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { buildClearKeyLicense, ClearKeyRequestError, parseClearKeyLicenseRequest } from './clearkey.js';
-import { bytesToHex, normalizeHex16 } from './encoding.js';
+import { bytesToHex, decodeJsonSegment, decodeText, encodeJsonSegment, encodeText, normalizeHex16, type TextEncoding } from './encoding.js';
 import {
-  keyPairs,
-  keyStore,
-  listen,
+  createRequestLog,
+  listenWithLog,
+  MAX_BODY_BYTES,
   normalizeBasePath,
   readBody,
   mountableHandler,
   sendReply,
   setCommonHeaders,
-  type EmulatorContentKey,
   type RunningServer,
 } from './http-kit.js';
+import { getField, setField } from './json-path.js';
+import { keyPairs, keyStore, type EmulatorContentKey } from './key-store.js';
 
 /** How bytes are written as text on the wire (`bytes`: a JSON array of byte values, challenges only). */
-export type ProxyEncoding = 'base64' | 'base64url' | 'hex';
+export type ProxyEncoding = TextEncoding;
 
 /** One wire shape the proxy answers at `path`. */
 export interface WrappingProxyRoute {
@@ -210,43 +211,12 @@ class ProxyError extends Error {
 const TOKEN_PREFIX = 'kfp1';
 const MAX_TTL_SECONDS = 86_400;
 
-function getField(root: unknown, path: string): unknown {
-  let current = root;
-  for (const segment of path.split('.')) {
-    if (!current || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, segment)) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
-
-function setField(root: Record<string, unknown>, path: string, value: unknown): void {
-  const segments = path.split('.');
-  let current = root;
-  segments.slice(0, -1).forEach((segment) => {
-    const next = current[segment];
-    if (!next || typeof next !== 'object' || Array.isArray(next)) current[segment] = {};
-    current = current[segment] as Record<string, unknown>;
-  });
-  current[segments[segments.length - 1]!] = value;
-}
-
-/** Strict decoding in a wire encoding; `null` when the text is not valid. */
-function decodeStrict(value: unknown, encoding: ProxyEncoding | 'bytes'): Uint8Array | null {
+/** Decodes a challenge written in a route's encoding; `null` when it is not. */
+function decodeChallenge(value: unknown, encoding: ProxyEncoding | 'bytes'): Uint8Array | null {
   if (encoding === 'bytes') {
     return Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255) ? Uint8Array.from(value as number[]) : null;
   }
-  if (typeof value !== 'string' || !value) return null;
-  if (encoding === 'hex') return /^(?:[0-9a-fA-F]{2})+$/.test(value) ? Uint8Array.from(Buffer.from(value, 'hex')) : null;
-  if (encoding === 'base64url') {
-    return /^[A-Za-z0-9_-]+={0,2}$/.test(value) ? Uint8Array.from(Buffer.from(value, 'base64url')) : null;
-  }
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || (value.includes('=') && value.length % 4 !== 0)) return null;
-  return Uint8Array.from(Buffer.from(value, 'base64'));
-}
-
-function encode(bytes: Uint8Array, encoding: ProxyEncoding): string {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return encoding === 'hex' ? buffer.toString('hex') : encoding === 'base64url' ? buffer.toString('base64url') : buffer.toString('base64');
+  return typeof value === 'string' ? decodeText(value, encoding) : null;
 }
 
 function checkRoute(route: WrappingProxyRoute, index: number): void {
@@ -257,6 +227,171 @@ function checkRoute(route: WrappingProxyRoute, index: number): void {
     throw new TypeError(`${where}.challengeField must be a field path or null`);
   }
   if (route.licenseField !== null && typeof route.licenseField !== 'string') throw new TypeError(`${where}.licenseField must be a field path, '' or null`);
+}
+
+function contentMap(contents: WrappingProxyOptions['contents']): Map<string, Set<string>> {
+  const map = new Map<string, Set<string>>();
+  for (const [id, kids] of Object.entries(contents ?? {})) {
+    const hex = kids.map((kid) => {
+      const normalized = normalizeHex16(kid);
+      if (!normalized) throw new TypeError(`contents[${JSON.stringify(id)}] has a malformed key ID: ${kid}`);
+      return normalized;
+    });
+    map.set(id, new Set(hex));
+  }
+  return map;
+}
+
+/** The proxy's own tokens: `kfp1.<base64url JSON {cid, exp}>.<base64url HMAC-SHA256>`. */
+function proxyTokens(secret: Uint8Array, now: () => number) {
+  const mac = (payload: string): Buffer => createHmac('sha256', secret).update(`${TOKEN_PREFIX}.${payload}`).digest();
+  const issue = (contentId: string | null, ttlSeconds = 600): string => {
+    const payload = encodeJsonSegment({ cid: contentId, exp: Math.floor(now() / 1000) + ttlSeconds });
+    return `${TOKEN_PREFIX}.${payload}.${mac(payload).toString('base64url')}`;
+  };
+  /** The content id the token is for, or throws 401. */
+  const verify = (token: string): string | null => {
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts[0] !== TOKEN_PREFIX || !/^[A-Za-z0-9_-]+$/.test(parts[1]!) || !/^[A-Za-z0-9_-]+$/.test(parts[2]!)) {
+      throw new ProxyError(401, 'AUTH_TOKEN_INVALID', 'The token is not authentic');
+    }
+    const given = Buffer.from(parts[2]!, 'base64url');
+    const expected = mac(parts[1]!);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ProxyError(401, 'AUTH_TOKEN_INVALID', 'The token is not authentic');
+    const claims = decodeJsonSegment(parts[1]!) as { cid: string | null; exp: number };
+    if (now() / 1000 >= claims.exp) throw new ProxyError(401, 'AUTH_TOKEN_EXPIRED', 'The token has expired');
+    return claims.cid;
+  };
+  return { issue, verify };
+}
+
+/** The JSON request body when the route wants one (logged without its challenge and token), else null. */
+function readJson(body: Buffer, route: WrappingProxyRoute, record: WrappingProxyRecord): Record<string, unknown> | null {
+  const wantsJson = route.challengeField !== null || (route.token && 'field' in route.token) || (route.contentId && 'field' in route.contentId);
+  if (!wantsJson) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ProxyError(400, 'BAD_WRAPPING', 'The request body is not a JSON object');
+  const json = parsed as Record<string, unknown>;
+  const logged = JSON.parse(JSON.stringify(json)) as Record<string, unknown>;
+  if (route.challengeField !== null && getField(logged, route.challengeField) !== undefined) {
+    const challenge = decodeChallenge(getField(json, route.challengeField), route.challengeEncoding ?? 'base64');
+    setField(logged, route.challengeField, `[challenge: ${challenge ? challenge.byteLength : '?'} bytes]`);
+  }
+  if (route.token && 'field' in route.token && getField(logged, route.token.field) !== undefined) setField(logged, route.token.field, '[token]');
+  record.json = logged;
+  return json;
+}
+
+/** The token where the route expects it (`undefined` when absent or not text). */
+function tokenFrom(spec: NonNullable<WrappingProxyRoute['token']>, req: IncomingMessage, query: URLSearchParams, json: Record<string, unknown> | null): unknown {
+  if ('header' in spec) {
+    const value = req.headers[spec.header.toLowerCase()];
+    if (typeof value !== 'string' || !spec.scheme) return typeof value === 'string' ? value : undefined;
+    const prefix = `${spec.scheme} `;
+    return value.toLowerCase().startsWith(prefix.toLowerCase()) ? value.slice(prefix.length).trim() : undefined;
+  }
+  if ('query' in spec) return query.get(spec.query) ?? undefined;
+  return json ? getField(json, spec.field) : undefined;
+}
+
+/** The content id where the route expects it. */
+function contentIdFrom(spec: NonNullable<WrappingProxyRoute['contentId']>, req: IncomingMessage, query: URLSearchParams, json: Record<string, unknown> | null): unknown {
+  if ('query' in spec) return query.get(spec.query);
+  if ('header' in spec) return req.headers[spec.header.toLowerCase()];
+  return json ? getField(json, spec.field) : undefined;
+}
+
+/** The challenge: the raw body, or the route's field decoded. */
+function challengeFrom(body: Buffer, json: Record<string, unknown> | null, route: WrappingProxyRoute): Uint8Array {
+  if (route.challengeField === null) return new Uint8Array(body);
+  const value = getField(json, route.challengeField);
+  if (value === undefined) throw new ProxyError(400, 'BAD_WRAPPING', `The request has no "${route.challengeField}"`);
+  const decoded = decodeChallenge(value, route.challengeEncoding ?? 'base64');
+  if (!decoded) throw new ProxyError(400, 'BAD_WRAPPING', `"${route.challengeField}" is not ${route.challengeEncoding ?? 'base64'}`);
+  return decoded;
+}
+
+/** Sends the license in the route's reply shape. */
+function sendLicense(res: ServerResponse, route: WrappingProxyRoute, license: Uint8Array): void {
+  if (route.licenseField === null) {
+    sendReply(res, 200, 'application/json', license);
+  } else if (route.licenseField === '') {
+    sendReply(res, 200, 'text/plain', encodeText(license, route.licenseEncoding ?? 'base64'));
+  } else {
+    const reply: Record<string, unknown> = {};
+    setField(reply, route.licenseField, encodeText(license, route.licenseEncoding ?? 'base64'));
+    sendReply(res, 200, 'application/json', JSON.stringify(reply));
+  }
+}
+
+/** What a license request is checked against. */
+interface ProxyState {
+  store: Map<string, Uint8Array>;
+  contents: Map<string, Set<string>>;
+  tokens: ReturnType<typeof proxyTokens>;
+}
+
+/** Checks the token and the content id the route wants; the KIDs the content covers (null: no content binding). */
+function checkAccess(state: ProxyState, route: WrappingProxyRoute, req: IncomingMessage, query: URLSearchParams, json: Record<string, unknown> | null, record: WrappingProxyRecord): Set<string> | null {
+  let tokenContent: string | null = null;
+  if (route.token) {
+    const raw = tokenFrom(route.token, req, query, json);
+    record.hadToken = typeof raw === 'string' && raw !== '';
+    if (!record.hadToken) throw new ProxyError(401, 'AUTH_TOKEN_MISSING', 'No token was sent');
+    tokenContent = state.tokens.verify(raw as string);
+  }
+  if (!route.contentId) return null;
+  const raw = contentIdFrom(route.contentId, req, query, json);
+  if (typeof raw !== 'string' || !raw) throw new ProxyError(400, 'CONTENT_ID_MISSING', 'No content id was sent');
+  record.contentId = raw;
+  const contentKids = state.contents.get(raw);
+  if (!contentKids) throw new ProxyError(404, 'UNKNOWN_CONTENT', `Unknown content id ${JSON.stringify(raw.slice(0, 64))}`);
+  if (route.token && tokenContent !== raw) throw new ProxyError(403, 'CONTENT_NOT_ALLOWED', 'The token is for another content id');
+  return contentKids;
+}
+
+/** Answers a license request at a route: the checks in the order of the module comment. */
+async function handleLicense(state: ProxyState, req: IncomingMessage, res: ServerResponse, route: WrappingProxyRoute, query: URLSearchParams, record: WrappingProxyRecord): Promise<void> {
+  if (req.method !== 'POST') {
+    req.resume();
+    throw new ProxyError(405, 'METHOD_NOT_ALLOWED', 'Use POST');
+  }
+  const body = await readBody(req);
+  if (!body) throw new ProxyError(413, 'BODY_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB`);
+  const json = readJson(body, route, record);
+  const contentKids = checkAccess(state, route, req, query, json, record);
+  const challenge = challengeFrom(body, json, route);
+  let request;
+  try {
+    request = parseClearKeyLicenseRequest(challenge);
+  } catch (error) {
+    if (error instanceof ClearKeyRequestError) throw new ProxyError(400, 'BAD_LICENSE_REQUEST', `Not a Clear Key license request: ${error.message}`);
+    throw error;
+  }
+  const kids = request.kidBytes.map((bytes) => bytesToHex(bytes));
+  record.kids = kids;
+  const outside = contentKids ? kids.filter((kid) => !contentKids.has(kid)) : [];
+  if (outside.length) throw new ProxyError(403, 'CONTENT_NOT_ALLOWED', `Key ${outside.join(', ')} is not part of content ${record.contentId}`);
+  const released = keyPairs(state.store, kids);
+  if (!released.length) throw new ProxyError(404, 'KEYS_NOT_FOUND', 'None of the requested keys is known');
+  sendLicense(res, route, Buffer.from(JSON.stringify(buildClearKeyLicense(released, request.type)), 'utf8'));
+  record.status = 200;
+}
+
+/** Answers `GET token?contentId=&ttl=`. */
+function handleTokenRequest(state: ProxyState, req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
+  req.resume();
+  if (req.method !== 'GET') throw new ProxyError(405, 'METHOD_NOT_ALLOWED', 'Use GET');
+  const contentId = query.get('contentId');
+  if (contentId !== null && !state.contents.has(contentId)) throw new ProxyError(404, 'UNKNOWN_CONTENT', `Unknown content id ${JSON.stringify(contentId.slice(0, 64))}`);
+  const ttl = Number(query.get('ttl') ?? 600);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS) throw new ProxyError(400, 'BAD_REQUEST', `ttl must be 1..${MAX_TTL_SECONDS} seconds`);
+  sendReply(res, 200, 'text/plain', state.tokens.issue(contentId, ttl));
 }
 
 /**
@@ -270,163 +405,26 @@ export function createWrappingProxyHandler(options: WrappingProxyOptions): Wrapp
   const basePath = normalizeBasePath(options.basePath);
   const routes = options.routes ?? DEFAULT_WRAPPING_PROXY_ROUTES;
   routes.forEach(checkRoute);
-  const contents = new Map<string, Set<string>>();
-  for (const [id, kids] of Object.entries(options.contents ?? {})) {
-    contents.set(
-      id,
-      new Set(
-        kids.map((kid) => {
-          const hex = normalizeHex16(kid);
-          if (!hex) throw new TypeError(`contents[${JSON.stringify(id)}] has a malformed key ID: ${kid}`);
-          return hex;
-        }),
-      ),
-    );
-  }
+  const contents = contentMap(options.contents);
   const secret = options.secret ? Uint8Array.from(options.secret) : new Uint8Array(randomBytes(32));
   const now = options.now ?? Date.now;
-  let records: WrappingProxyRecord[] = [];
-
-  const mac = (payload: string): Buffer => createHmac('sha256', secret).update(`${TOKEN_PREFIX}.${payload}`).digest();
-
-  const issueToken = (contentId: string | null, ttlSeconds = 600): string => {
-    const payload = Buffer.from(JSON.stringify({ cid: contentId, exp: Math.floor(now() / 1000) + ttlSeconds })).toString('base64url');
-    return `${TOKEN_PREFIX}.${payload}.${mac(payload).toString('base64url')}`;
-  };
-
-  /** The content id the token is for, or throws 401. */
-  const verifyToken = (token: string): string | null => {
-    const parts = token.split('.');
-    if (parts.length !== 3 || parts[0] !== TOKEN_PREFIX || !/^[A-Za-z0-9_-]+$/.test(parts[1]!) || !/^[A-Za-z0-9_-]+$/.test(parts[2]!)) {
-      throw new ProxyError(401, 'AUTH_TOKEN_INVALID', 'The token is not authentic');
-    }
-    const given = Buffer.from(parts[2]!, 'base64url');
-    const expected = mac(parts[1]!);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ProxyError(401, 'AUTH_TOKEN_INVALID', 'The token is not authentic');
-    const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { cid: string | null; exp: number };
-    if (now() / 1000 >= claims.exp) throw new ProxyError(401, 'AUTH_TOKEN_EXPIRED', 'The token has expired');
-    return claims.cid;
-  };
-
-  const handleLicense = async (req: IncomingMessage, res: ServerResponse, route: WrappingProxyRoute, query: URLSearchParams, record: WrappingProxyRecord): Promise<void> => {
-    if (req.method !== 'POST') {
-      req.resume();
-      throw new ProxyError(405, 'METHOD_NOT_ALLOWED', 'Use POST');
-    }
-    const body = await readBody(req);
-    if (!body) throw new ProxyError(413, 'BODY_TOO_LARGE', 'The request body is larger than 64 KiB');
-
-    const wantsJson = route.challengeField !== null || (route.token && 'field' in route.token) || (route.contentId && 'field' in route.contentId);
-    let json: Record<string, unknown> | null = null;
-    if (wantsJson) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch {
-        parsed = undefined;
-      }
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ProxyError(400, 'BAD_WRAPPING', 'The request body is not a JSON object');
-      json = parsed as Record<string, unknown>;
-      const logged = JSON.parse(JSON.stringify(json)) as Record<string, unknown>;
-      if (route.challengeField !== null && getField(logged, route.challengeField) !== undefined) {
-        const challenge = decodeStrict(getField(json, route.challengeField), route.challengeEncoding ?? 'base64');
-        setField(logged, route.challengeField, `[challenge: ${challenge ? challenge.byteLength : '?'} bytes]`);
-      }
-      if (route.token && 'field' in route.token && getField(logged, route.token.field) !== undefined) setField(logged, route.token.field, '[token]');
-      record.json = logged;
-    }
-
-    // The token.
-    let tokenContent: string | null = null;
-    if (route.token) {
-      const spec = route.token;
-      let raw: unknown;
-      if ('header' in spec) {
-        const value = req.headers[spec.header.toLowerCase()];
-        raw = typeof value === 'string' ? value : undefined;
-        if (typeof raw === 'string' && spec.scheme) {
-          const prefix = `${spec.scheme} `;
-          raw = raw.toLowerCase().startsWith(prefix.toLowerCase()) ? raw.slice(prefix.length).trim() : undefined;
-        }
-      } else if ('query' in spec) {
-        raw = query.get(spec.query) ?? undefined;
-      } else {
-        raw = json ? getField(json, spec.field) : undefined;
-      }
-      record.hadToken = typeof raw === 'string' && raw !== '';
-      if (!record.hadToken) throw new ProxyError(401, 'AUTH_TOKEN_MISSING', 'No token was sent');
-      tokenContent = verifyToken(raw as string);
-    }
-
-    // The content id.
-    let contentKids: Set<string> | null = null;
-    if (route.contentId) {
-      const spec = route.contentId;
-      const raw = 'query' in spec ? query.get(spec.query) : 'header' in spec ? req.headers[spec.header.toLowerCase()] : json ? getField(json, spec.field) : undefined;
-      if (typeof raw !== 'string' || !raw) throw new ProxyError(400, 'CONTENT_ID_MISSING', 'No content id was sent');
-      record.contentId = raw;
-      contentKids = contents.get(raw) ?? null;
-      if (!contentKids) throw new ProxyError(404, 'UNKNOWN_CONTENT', `Unknown content id ${JSON.stringify(raw.slice(0, 64))}`);
-      if (route.token && tokenContent !== raw) throw new ProxyError(403, 'CONTENT_NOT_ALLOWED', 'The token is for another content id');
-    }
-
-    // The challenge.
-    let challenge: Uint8Array;
-    if (route.challengeField === null) {
-      challenge = new Uint8Array(body);
-    } else {
-      const value = getField(json, route.challengeField);
-      if (value === undefined) throw new ProxyError(400, 'BAD_WRAPPING', `The request has no "${route.challengeField}"`);
-      const decoded = decodeStrict(value, route.challengeEncoding ?? 'base64');
-      if (!decoded) throw new ProxyError(400, 'BAD_WRAPPING', `"${route.challengeField}" is not ${route.challengeEncoding ?? 'base64'}`);
-      challenge = decoded;
-    }
-    let request;
-    try {
-      request = parseClearKeyLicenseRequest(challenge);
-    } catch (error) {
-      if (error instanceof ClearKeyRequestError) throw new ProxyError(400, 'BAD_LICENSE_REQUEST', `Not a Clear Key license request: ${error.message}`);
-      throw error;
-    }
-    const kids = request.kidBytes.map((bytes) => bytesToHex(bytes));
-    record.kids = kids;
-    if (contentKids) {
-      const outside = kids.filter((kid) => !contentKids!.has(kid));
-      if (outside.length) throw new ProxyError(403, 'CONTENT_NOT_ALLOWED', `Key ${outside.join(', ')} is not part of content ${record.contentId}`);
-    }
-    const released = keyPairs(store, kids);
-    if (!released.length) throw new ProxyError(404, 'KEYS_NOT_FOUND', 'None of the requested keys is known');
-    const license = Buffer.from(JSON.stringify(buildClearKeyLicense(released, request.type)), 'utf8');
-
-    if (route.licenseField === null) {
-      sendReply(res, 200, 'application/json', license);
-    } else if (route.licenseField === '') {
-      sendReply(res, 200, 'text/plain', encode(license, route.licenseEncoding ?? 'base64'));
-    } else {
-      const reply: Record<string, unknown> = {};
-      setField(reply, route.licenseField, encode(license, route.licenseEncoding ?? 'base64'));
-      sendReply(res, 200, 'application/json', JSON.stringify(reply));
-    }
-    record.status = 200;
-  };
+  const state: ProxyState = { store, contents, tokens: proxyTokens(secret, now) };
+  const log = createRequestLog<WrappingProxyRecord>();
+  const tokenHeaders = routes.flatMap((r) => (r.token && 'header' in r.token ? [r.token.header] : []));
+  const idHeaders = routes.flatMap((r) => (r.contentId && 'header' in r.contentId ? [r.contentId.header] : []));
+  const allowHeaders = ['Content-Type', 'Authorization', ...tokenHeaders, ...idHeaders].join(', ');
 
   const handle = async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> => {
     const method = req.method ?? 'GET';
     const contentType = req.headers['content-type'];
     const route = routes.find((r) => r.path.replace(/^\/+|\/+$/g, '') === path);
     const record: WrappingProxyRecord = { time: now(), method, path, status: 0, hadToken: false, ...(typeof contentType === 'string' ? { contentType } : {}) };
-    const tokenHeaders = routes.flatMap((r) => (r.token && 'header' in r.token ? [r.token.header] : []));
-    const idHeaders = routes.flatMap((r) => (r.contentId && 'header' in r.contentId ? [r.contentId.header] : []));
-    setCommonHeaders(res, ['Content-Type', 'Authorization', ...tokenHeaders, ...idHeaders].join(', '), 'X-Proxy-Error');
-    const log = (): void => {
-      records.push(record);
-      if (records.length > 10_000) records.splice(0, records.length - 10_000);
-    };
+    setCommonHeaders(res, { allowHeaders, exposeHeaders: 'X-Proxy-Error' });
     try {
       if (path === '_requests') {
         req.resume();
-        if (method === 'DELETE') records = [];
-        sendReply(res, method === 'DELETE' ? 204 : 200, method === 'DELETE' ? null : 'application/json', JSON.stringify(records));
+        if (method === 'DELETE') log.clear();
+        sendReply(res, method === 'DELETE' ? 204 : 200, method === 'DELETE' ? null : 'application/json', JSON.stringify(log.read()));
         return;
       }
       if (method === 'OPTIONS') {
@@ -435,21 +433,15 @@ export function createWrappingProxyHandler(options: WrappingProxyOptions): Wrapp
         return;
       }
       if (path === 'token') {
-        req.resume();
-        if (method !== 'GET') throw new ProxyError(405, 'METHOD_NOT_ALLOWED', 'Use GET');
-        const contentId = query.get('contentId');
-        if (contentId !== null && !contents.has(contentId)) throw new ProxyError(404, 'UNKNOWN_CONTENT', `Unknown content id ${JSON.stringify(contentId.slice(0, 64))}`);
-        const ttl = Number(query.get('ttl') ?? 600);
-        if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS) throw new ProxyError(400, 'BAD_REQUEST', `ttl must be 1..${MAX_TTL_SECONDS} seconds`);
-        sendReply(res, 200, 'text/plain', issueToken(contentId, ttl));
+        handleTokenRequest(state, req, res, query);
         return;
       }
       if (!route) {
         req.resume();
         throw new ProxyError(404, 'NOT_FOUND', `No route ${JSON.stringify(path)}`);
       }
-      await handleLicense(req, res, route, query, record);
-      log();
+      await handleLicense(state, req, res, route, query, record);
+      log.push(record);
     } catch (error) {
       const failure = error instanceof ProxyError ? error : new ProxyError(500, 'INTERNAL_ERROR', 'The proxy failed');
       sendReply(res, failure.status, 'application/json', JSON.stringify({ error: { code: failure.code, message: failure.message } }), {
@@ -457,17 +449,11 @@ export function createWrappingProxyHandler(options: WrappingProxyOptions): Wrapp
       });
       record.status = failure.status;
       record.errorCode = failure.code;
-      if (route) log();
+      if (route) log.push(record);
     }
   };
 
-  return mountableHandler(
-    basePath,
-    handle,
-    'proxy error',
-    { read: () => records.slice(), clear: () => void (records = []) },
-    { issueToken },
-  ) as WrappingProxyHandler;
+  return mountableHandler(basePath, handle, 'proxy error', log, { issueToken: state.tokens.issue }) as WrappingProxyHandler;
 }
 
 /**
@@ -480,15 +466,5 @@ export function createWrappingProxyHandler(options: WrappingProxyOptions): Wrapp
  */
 export async function startWrappingProxy(options: WrappingProxyOptions): Promise<WrappingProxy> {
   const handler = createWrappingProxyHandler(options);
-  const running = await listen(handler, options.port ?? 0, options.host ?? '127.0.0.1');
-  return {
-    url: running.url,
-    port: running.port,
-    close: () => running.close(),
-    get requests() {
-      return handler.requests;
-    },
-    clearRequests: () => handler.clearRequests(),
-    issueToken: (contentId, ttl) => handler.issueToken(contentId, ttl),
-  };
+  return listenWithLog(handler, options.port, options.host, { issueToken: (contentId: string | null, ttl?: number) => handler.issueToken(contentId, ttl) });
 }
