@@ -2,11 +2,11 @@
 //   dist/shaka-keyflow.mjs         ESM for bundlers (eventemitter3 stays a dependency)
 //   dist/shaka-keyflow.umd.js      UMD for <script> tags, global `shakaKeyflow`, eventemitter3 inlined
 //   dist/shaka-keyflow.umd.min.js  the same, minified
-//   dist/shaka-keyflow.d.ts        bundled type declarations
-//   dist/core.mjs, core.d.ts       shaka-keyflow/core: presets as objects, tree-shakeable
-//   dist/pssh.mjs, pssh.d.ts       shaka-keyflow/pssh: the init-data decoders
+//   dist/shaka-keyflow.d.ts, .d.mts  bundled type declarations (.d.ts for require, .d.mts for import)
+//   dist/core.mjs, core.d.mts      shaka-keyflow/core: presets as objects, tree-shakeable
+//   dist/pssh.mjs, pssh.d.mts      shaka-keyflow/pssh: the init-data decoders
 //   dist/testing/node.mjs          Node-side test servers (ExpressPlay emulator), never in the browser bundles
-//   dist/testing/index.mjs, .d.ts  shaka-keyflow/testing: the browser test CDM (never in the main bundles)
+//   dist/testing/index.mjs, .d.mts shaka-keyflow/testing: the browser test CDM (never in the main bundles)
 //   dist/testing/test-cdm.umd.js   the same for <script> tags, global `shakaKeyflowTesting` (the demo)
 // keyflow never imports Shaka at run time (it drives the player instance it is given), so the UMD
 // build needs no `shaka` global of its own; `shaka-player` is still mapped to the global `shaka`
@@ -50,7 +50,12 @@ export default [
   {
     input: 'src/index.ts',
     plugins: [dts()],
-    output: { file: 'dist/shaka-keyflow.d.ts', format: 'es' },
+    // The package is CommonJS by default ("type": "commonjs", for the UMD): ESM importers get
+    // .d.mts types so TypeScript reads them as ESM (publint, @arethetypeswrong/cli).
+    output: [
+      { file: 'dist/shaka-keyflow.d.ts', format: 'es' },
+      { file: 'dist/shaka-keyflow.d.mts', format: 'es' },
+    ],
   },
   // shaka-keyflow/core: Keyflow with preset objects, so unused presets are tree-shaken away.
   {
@@ -62,7 +67,7 @@ export default [
   {
     input: 'src/core.ts',
     plugins: [dts()],
-    output: { file: 'dist/core.d.ts', format: 'es' },
+    output: { file: 'dist/core.d.mts', format: 'es' },
   },
   // shaka-keyflow/pssh: the init-data decoders on their own.
   {
@@ -73,13 +78,13 @@ export default [
   {
     input: 'src/pssh-entry.ts',
     plugins: [dts()],
-    output: { file: 'dist/pssh.d.ts', format: 'es' },
+    output: { file: 'dist/pssh.d.mts', format: 'es' },
   },
   {
     input: 'src/testing/node/index.ts',
     external: [/^node:/],
     plugins: [dts({ tsconfig: './tsconfig.node.json' })],
-    output: { file: 'dist/testing/node.d.ts', format: 'es' },
+    output: { file: 'dist/testing/node.d.mts', format: 'es' },
   },
   {
     input: 'src/testing/node/index.ts',
@@ -102,6 +107,6 @@ export default [
   {
     input: 'src/testing/index.ts',
     plugins: [dts()],
-    output: { file: 'dist/testing/index.d.ts', format: 'es' },
+    output: { file: 'dist/testing/index.d.mts', format: 'es' },
   },
 ];

@@ -6,7 +6,12 @@
 //      and wrong event payload accesses ARE errors (tsc fails on an unused one);
 //   2. examples/esm/app.js (`import shaka from 'shaka-player'; import { Keyflow } from
 //      'shaka-keyflow'`) bundles with esbuild into examples/esm/dist/app.js, which the Karma e2e
-//      spec test/e2e/examples.spec.ts then plays under a strict CSP.
+//      spec test/e2e/examples.spec.ts then plays under a strict CSP;
+//   3. shaka-keyflow/core tree-shakes the presets an app does not import;
+//   4. the packed package's metadata: publint (exports, files, fields) and
+//      @arethetypeswrong/cli (every entry's types resolve, and as the right module kind, under
+//      node16 and bundler resolution; the subpaths are ESM-only by design, so "CJS resolves to
+//      ESM" is allowed; node10 resolution, which ignores "exports", is not checked).
 // Run after `npm run build` (npm test's pretest does). Prints one PASS/FAIL line per check and
 // exits non-zero if any failed.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -23,7 +28,7 @@ const record = (name, ok, detail = '') => {
   console.log(`${ok ? 'PASS' : 'FAIL'} consumer check: ${name}${detail ? `\n${detail}` : ''}`);
 };
 
-if (!existsSync(path.join(ROOT, 'dist', 'shaka-keyflow.d.ts'))) {
+if (!existsSync(path.join(ROOT, 'dist', 'shaka-keyflow.d.mts'))) {
   console.error('FAIL consumer checks: dist/ is missing, run `npm run build` first');
   process.exit(1);
 }
@@ -98,7 +103,7 @@ try {
   //    the other presets and the PSSH decoders out; the same check on the main entry (presets by
   //    name) finds them, so the check can fail.
   const markers = {
-    'custom preset': 'wrapRequest', // an option name only the custom preset reads
+    'custom preset': 'must give the license URL', // from the check of a wire spec, which only the custom preset runs
     'clearkey preset': 'dashif.org/drm-problems', // DASH-IF problem types, only the clearkey preset
     'PSSH decoders': 'WRMHEADER', // the PlayReady header decoder
   };
@@ -122,6 +127,14 @@ try {
   } catch (error) {
     record('shaka-keyflow/core tree-shakes unused presets', false, indent(String(error.message ?? error)));
   }
+
+  // 4. publint and @arethetypeswrong/cli on the tarball as published.
+  const tarball = path.join(work, filename);
+  const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
+  const publint = spawnSync(bin('publint'), ['run', tarball, '--strict'], { cwd: ROOT, encoding: 'utf8' });
+  record('publint: package.json exports, files and fields', publint.status === 0, publint.status === 0 ? '' : indent(`${publint.stdout}${publint.stderr}`.trim()));
+  const attw = spawnSync(bin('attw'), [tarball, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'table-flipped'], { cwd: ROOT, encoding: 'utf8' });
+  record('@arethetypeswrong/cli: types of every entry (node16, bundler)', attw.status === 0, attw.status === 0 ? '' : indent(`${attw.stdout}${attw.stderr}`.trim()));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

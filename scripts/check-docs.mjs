@@ -9,7 +9,7 @@
 // careful app: strict, exactOptionalPropertyTypes, verbatimModuleSyntax, moduleResolution bundler,
 // DOM lib; JS blocks with checkJs). In that project node_modules/shaka-keyflow is a symlink to
 // this checkout, so `shaka-keyflow`, `shaka-keyflow/core`, `/pssh`, `/testing` and `/testing/node`
-// resolve through package.json "exports" to dist/*.d.ts (which also tests the exports map), and
+// resolve through package.json "exports" to dist/*.d.mts (which also tests the exports map), and
 // `shaka-player` is the real package (node_modules/shaka-player, with its own .d.ts), as in
 // scripts/check-consumers.mjs. Each block is a module of its own (top-level await works, names
 // do not clash between blocks).
@@ -42,7 +42,7 @@ const CHECKED = { ts: 'ts', typescript: 'ts', js: 'js', javascript: 'js' };
 const NOT_CODE = new Set(['', 'sh', 'bash', 'shell', 'console', 'html', 'json', 'jsonc', 'text', 'http', 'diff', 'yaml']);
 const PRELUDE = /^<!--\s*prelude:([\s\S]*?)-->\s*$/;
 
-if (!existsSync(path.join(ROOT, 'dist', 'shaka-keyflow.d.ts'))) {
+if (!existsSync(path.join(ROOT, 'dist', 'shaka-keyflow.d.mts'))) {
   console.error('FAIL doc code blocks: dist/ is missing, run `npm run build` first');
   process.exit(1);
 }
@@ -177,7 +177,7 @@ function readComment(lines, i) {
 function setUpProject(dir) {
   const modules = path.join(dir, 'node_modules');
   mkdirSync(modules);
-  // The checkout itself as the installed package: its package.json "exports" and dist/*.d.ts.
+  // The checkout itself as the installed package: its package.json "exports" and dist/*.d.mts.
   symlinkSync(ROOT, path.join(modules, 'shaka-keyflow'), 'dir');
   symlinkSync(path.join(ROOT, 'node_modules', 'shaka-player'), path.join(modules, 'shaka-player'), 'dir');
   const tsconfig = {
@@ -194,7 +194,7 @@ function setUpProject(dir) {
       noEmit: true,
       skipLibCheck: true,
       // No ambient types unless a block asks (`/// <reference types="jasmine" />` in its prelude);
-      // dist/testing/node.d.ts finds @types/node through its own imports.
+      // dist/testing/node.d.mts finds @types/node through its own imports.
       types: [],
       typeRoots: [path.join(ROOT, 'node_modules', '@types')],
     },
