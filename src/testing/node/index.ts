@@ -103,4 +103,4 @@ export {
   EMULATOR_SERVICE_CERTIFICATE,
   emulatorServiceCertificate,
   emulatorServiceCertificateResponse,
-} from './widevine-license.js';
+} from './expressplay/widevine-license.js';

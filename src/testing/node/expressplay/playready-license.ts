@@ -10,7 +10,7 @@
 
 import { randomBytes } from 'node:crypto';
 
-import { EmulatedMessageError } from '../message-error';
+import { EmulatedMessageError } from '../../message-error';
 import {
   buildAcquireLicenseResponse,
   buildSoapFault,
@@ -20,7 +20,7 @@ import {
   PLAYREADY_SOAP_ACTION,
   PlayReadyServerStatus,
   type PlayReadyChallenge,
-} from '../playready-messages';
+} from '../../playready-messages';
 
 /**
  * Reads a PlayReady license endpoint request: the `SOAPAction` header must

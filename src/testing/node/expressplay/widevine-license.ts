@@ -10,8 +10,8 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 
-import { decodeWidevinePsshData } from '../../pssh/widevine';
-import { EmulatedMessageError } from '../message-error';
+import { decodeWidevinePsshData } from '../../../pssh/widevine';
+import { EmulatedMessageError } from '../../message-error';
 import {
   decodeLicenseRequest,
   decodeSignedMessage,
@@ -26,7 +26,7 @@ import {
   WidevineMessageType,
   type WidevineLicenseRequest,
   type WidevineServiceCertificate,
-} from '../widevine-messages';
+} from '../../widevine-messages';
 
 /** The emulator's service certificate (fixed, so tests can compare bytes). Its "public key" is a label. */
 export const EMULATOR_SERVICE_CERTIFICATE: Readonly<WidevineServiceCertificate> = Object.freeze({
