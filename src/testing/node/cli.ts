@@ -1,47 +1,21 @@
 /**
- * Command-line entry of the ExpressPlay emulator (the `bin` wrapper calls
- * {@link main} with `process.argv.slice(2)`).
+ * Command-line entry of the ExpressPlay emulator (the `bin` wrapper calls {@link main} with
+ * `process.argv.slice(2)`): parses the options, reads the keys file, starts the server of
+ * `cli-server.ts` and prints where it listens (never authenticators, keys or tokens);
+ * SIGINT/SIGTERM close it. Options and what they do: {@link CLI_USAGE} and
+ * [docs/emulators.md](../../../docs/emulators.md#from-the-command-line).
  *
- *     expressplay-emulator [--port N] [--host ADDR] [--authenticator VALUE]...
- *                          [--keys FILE] [--allow-origin ORIGIN]...
- *                          [--public-base-url URL]
- *
- * `--keys` names a JSON file, either `{"video":{"kid":"…","key":"…"},…}` or
- * `[{"kid":"…","key":"…"},…]` (hex, dashes/upper case accepted). With
- * `--keys`, `--authenticator` is required: the built-in test authenticator is
- * public, so with it anyone who can reach the emulator could mint a token for
- * the stored keys and get them in clear from a license endpoint.
- *
- * The server binds 127.0.0.1 unless `--host` says otherwise, and answers
- * browsers only from the origins `--allow-origin` names (default: pages on
- * loopback, `http://localhost:*`, `http://127.0.0.1:*`, `http://[::1]:*`):
- * a request whose `Origin` is not allowed gets 403 JSON (`errorCode` -9403)
- * without reaching the emulator, and allowed ones get
- * `Access-Control-Allow-Origin: <that origin>` with `Vary: Origin` instead of
- * the emulator's `*`. Requests without an `Origin` (curl, a backend) are
- * answered without CORS headers. Paths outside the emulator's get 404 JSON
- * (-9404), not recorded in the request log.
- *
- * The CLI prints where it listens and the endpoint URLs; it never prints
- * authenticators, keys or tokens. SIGINT/SIGTERM close the server.
- *
- * Uses `node:fs/promises` to read the keys file and `node:http` for the server.
+ * `--keys` requires `--authenticator`: the built-in test authenticator is public, so with it
+ * anyone who can reach the emulator could mint a token for the stored keys and get them in clear.
  *
  * @module
  */
 
-import { Buffer } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
-import {
-  createExpressPlayHandler,
-  ExpressPlayErrorCode,
-  type EmulatorKey,
-  type ExpressPlayEmulator,
-  type ExpressPlayRequestHandler,
-} from './expressplay-emulator.js';
-import { listen } from './http-kit.js';
+import { normalizeOriginPattern, startCliServer } from './cli-server.js';
+import type { EmulatorKey, ExpressPlayEmulator } from './expressplay-emulator.js';
+import { isWildcardHost } from './http-kit.js';
 
 /** Parsed command-line options. */
 export interface CliOptions {
@@ -113,45 +87,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       i++;
       return next;
     };
-    switch (name) {
-      case '--port': {
-        const value = takeValue();
-        if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new CliUsageError(`--port must be 0..65535, got ${value}`);
-        options.port = Number(value);
-        break;
-      }
-      case '--host': {
-        const value = takeValue();
-        if (value === '') throw new CliUsageError('--host must not be empty');
-        options.host = value;
-        break;
-      }
-      case '--authenticator': {
-        const value = takeValue();
-        if (value === '') throw new CliUsageError('--authenticator must not be empty');
-        options.authenticators.push(value);
-        break;
-      }
-      case '--keys':
-        options.keysPath = takeValue();
-        break;
-      case '--allow-origin': {
-        const value = takeValue();
-        const pattern = normalizeOriginPattern(value);
-        if (pattern === null) {
-          throw new CliUsageError(
-            `--allow-origin must be an origin (https://app.example:8443), an origin with any port (http://localhost:*) or *, got ${shorten(value)}`,
-          );
-        }
-        options.allowOrigins.push(pattern);
-        break;
-      }
-      case '--public-base-url':
-        options.publicBaseUrl = takeValue();
-        break;
-      default:
-        throw new CliUsageError(`Unknown argument: ${shorten(arg)}`);
-    }
+    applyOption(options, arg, name, takeValue);
   }
   if (!options.help && options.keysPath !== undefined && options.authenticators.length === 0) {
     throw new CliUsageError(
@@ -161,44 +97,50 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   return options;
 }
 
+/** Applies one `--name` option (its value from `takeValue`) to `options`. */
+function applyOption(options: CliOptions, arg: string, name: string, takeValue: () => string): void {
+  const nonEmpty = (): string => {
+    const value = takeValue();
+    if (value === '') throw new CliUsageError(`${name} must not be empty`);
+    return value;
+  };
+  switch (name) {
+    case '--port': {
+      const value = takeValue();
+      if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new CliUsageError(`--port must be 0..65535, got ${value}`);
+      options.port = Number(value);
+      return;
+    }
+    case '--host':
+      options.host = nonEmpty();
+      return;
+    case '--authenticator':
+      options.authenticators.push(nonEmpty());
+      return;
+    case '--keys':
+      options.keysPath = takeValue();
+      return;
+    case '--allow-origin': {
+      const value = takeValue();
+      const pattern = normalizeOriginPattern(value);
+      if (pattern === null) {
+        throw new CliUsageError(
+          `--allow-origin must be an origin (https://app.example:8443), an origin with any port (http://localhost:*) or *, got ${shorten(value)}`,
+        );
+      }
+      options.allowOrigins.push(pattern);
+      return;
+    }
+    case '--public-base-url':
+      options.publicBaseUrl = takeValue();
+      return;
+    default:
+      throw new CliUsageError(`Unknown argument: ${shorten(arg)}`);
+  }
+}
+
 function shorten(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
-
-/**
- * Normalises an `--allow-origin` value: `*`, `null` (sandboxed and file: pages),
- * `scheme://host[:port]` or `scheme://host:*` (lower case, no trailing slash).
- * Returns null when the value is none of these.
- */
-export function normalizeOriginPattern(value: string): string | null {
-  if (value === '*' || value === 'null') return value;
-  const match = /^(https?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}|\*))?\/?$/.exec(value);
-  if (!match) return null;
-  const [, scheme, host, port] = match;
-  if (port !== undefined && port !== '*' && Number(port) > 65535) return null;
-  return `${scheme!.toLowerCase()}://${host!.toLowerCase()}${port !== undefined ? `:${port}` : ''}`;
-}
-
-/**
- * Builds the test for a request's `Origin` header from normalised patterns
- * (see {@link normalizeOriginPattern}): `*` allows any origin, `scheme://host:*`
- * that host with any port (or none), anything else that exact origin.
- */
-export function originMatcher(patterns: readonly string[]): (origin: string) => boolean {
-  const exact = new Set<string>();
-  const anyPort: string[] = [];
-  let any = false;
-  for (const pattern of patterns) {
-    if (pattern === '*') any = true;
-    else if (pattern.endsWith(':*')) anyPort.push(pattern.slice(0, -2));
-    else exact.add(pattern);
-  }
-  return (origin) => {
-    if (any) return true;
-    const candidate = origin.toLowerCase();
-    if (exact.has(candidate)) return true;
-    return anyPort.some((base) => candidate === base || (candidate.startsWith(`${base}:`) && /^\d{1,5}$/.test(candidate.slice(base.length + 1))));
-  };
 }
 
 /**
@@ -224,6 +166,44 @@ export function keysFromJson(json: unknown): EmulatorKey[] {
   });
 }
 
+/** Reads and checks the `--keys` file. */
+async function readKeysFile(path: string): Promise<EmulatorKey[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliUsageError(`cannot read --keys file ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CliUsageError(`--keys file ${path} is not valid JSON`);
+  }
+  return keysFromJson(json);
+}
+
+/** The banner: where it listens, the endpoints, what it accepts (no authenticators, keys or tokens). */
+function banner(emulator: ExpressPlayEmulator, options: CliOptions, keys: readonly EmulatorKey[] | undefined, allowOrigins: readonly string[]): string {
+  const base = options.publicBaseUrl?.replace(/\/+$/, '') ?? emulator.url;
+  const host = options.host ?? '127.0.0.1';
+  const authenticators =
+    options.authenticators.length > 0
+      ? `${options.authenticators.length} from --authenticator`
+      : 'the built-in public test authenticator (no --keys: callers send their own content keys)';
+  return [
+    `ExpressPlay emulator listening on ${emulator.url}${isWildcardHost(host) ? ` (all interfaces: ${host})` : ''}`,
+    `  token API:        ${base}/hms/{wv,pr,ck}/token`,
+    `  licenses:         ${base}/hms/ck/rights/ (ClearKey), ${base}/hms/wv/rights/ (Widevine),`,
+    `                    ${base}/playready/RightsManager.asmx (PlayReady); Widevine and PlayReady answer the test CDM's emulated messages`,
+    `  requests log:     ${base}/_emulator/requests`,
+    `  authenticators:   ${authenticators}`,
+    `  key storage:      ${keys?.length ?? 0} key(s)`,
+    `  browser origins:  ${allowOrigins.join(', ')}${options.allowOrigins.length > 0 ? '' : ' (default; --allow-origin to change)'}`,
+    '',
+  ].join('\n');
+}
+
 /**
  * Runs the CLI: parses `argv`, loads keys, starts the emulator, prints its
  * URL, and closes it on SIGINT/SIGTERM. On `--help` prints usage and returns
@@ -242,28 +222,12 @@ export async function main(argv: readonly string[]): Promise<ExpressPlayEmulator
       process.stdout.write(CLI_USAGE);
       return undefined;
     }
-    if (options.keysPath !== undefined) {
-      let text: string;
-      try {
-        text = await readFile(options.keysPath, 'utf8');
-      } catch (error) {
-        throw new CliUsageError(`cannot read --keys file ${options.keysPath}: ${(error as Error).message}`);
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new CliUsageError(`--keys file ${options.keysPath} is not valid JSON`);
-      }
-      keys = keysFromJson(json);
-    }
+    if (options.keysPath !== undefined) keys = await readKeysFile(options.keysPath);
   } catch (error) {
-    if (error instanceof CliUsageError) {
-      process.stderr.write(`expressplay-emulator: ${error.message}\n\n${CLI_USAGE}`);
-      process.exitCode = 2;
-      return undefined;
-    }
-    throw error;
+    if (!(error instanceof CliUsageError)) throw error;
+    process.stderr.write(`expressplay-emulator: ${error.message}\n\n${CLI_USAGE}`);
+    process.exitCode = 2;
+    return undefined;
   }
 
   const allowOrigins = options.allowOrigins.length > 0 ? options.allowOrigins : DEFAULT_ALLOWED_ORIGINS;
@@ -282,132 +246,11 @@ export async function main(argv: readonly string[]): Promise<ExpressPlayEmulator
     process.exitCode = 1;
     return undefined;
   }
-
-  const base = options.publicBaseUrl?.replace(/\/+$/, '') ?? emulator.url;
-  const host = options.host ?? '127.0.0.1';
-  process.stdout.write(
-    [
-      `ExpressPlay emulator listening on ${emulator.url}${isWildcardHost(host) ? ` (all interfaces: ${host})` : ''}`,
-      `  token API:        ${base}/hms/{wv,pr,ck}/token`,
-      `  licenses:         ${base}/hms/ck/rights/ (ClearKey), ${base}/hms/wv/rights/ (Widevine),`,
-      `                    ${base}/playready/RightsManager.asmx (PlayReady); Widevine and PlayReady answer the test CDM's emulated messages`,
-      `  requests log:     ${base}/_emulator/requests`,
-      `  authenticators:   ${
-        options.authenticators.length > 0
-          ? `${options.authenticators.length} from --authenticator`
-          : 'the built-in public test authenticator (no --keys: callers send their own content keys)'
-      }`,
-      `  key storage:      ${keys?.length ?? 0} key(s)`,
-      `  browser origins:  ${allowOrigins.join(', ')}${options.allowOrigins.length > 0 ? '' : ' (default; --allow-origin to change)'}`,
-      '',
-    ].join('\n'),
-  );
-
+  process.stdout.write(banner(emulator, options, keys, allowOrigins));
   const stop = (): void => {
     void emulator.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return emulator;
-}
-
-function isWildcardHost(host: string): boolean {
-  return host === '0.0.0.0' || host === '::' || host === '[::]' || host === '';
-}
-
-/** Options of {@link startCliServer}. */
-interface CliServerOptions {
-  port: number;
-  host: string;
-  allowOrigins: readonly string[];
-  customerAuthenticators?: string[];
-  keys?: EmulatorKey[];
-  publicBaseUrl?: string;
-}
-
-/** Sends a JSON error the way the emulator does (`errorCode`, `errorMessage`). */
-function sendCliError(res: ServerResponse, status: number, code: number, message: string, extra: OutgoingHttpHeaders = {}): void {
-  const body = JSON.stringify({ errorCode: code, errorMessage: message });
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    ...extra,
-  });
-  res.end(body);
-}
-
-/**
- * Puts the request's own origin (allowed by then) in place of the emulator's
- * `Access-Control-Allow-Origin: *`, or drops the CORS header when the request
- * had no `Origin`. Done in `writeHead`, which every reply goes through (an
- * implicit header write calls it too).
- */
-function narrowCors(res: ServerResponse, origin: string | undefined): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    if (this.hasHeader('Access-Control-Allow-Origin')) {
-      if (origin === undefined) {
-        this.removeHeader('Access-Control-Allow-Origin');
-      } else {
-        this.setHeader('Access-Control-Allow-Origin', origin);
-        this.setHeader('Vary', 'Origin');
-      }
-    }
-    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-  } as typeof res.writeHead;
-}
-
-/**
- * Starts the emulator as the CLI runs it: its request handler behind an
- * origin check, on a server of the shared http kit.
- */
-async function startCliServer(options: CliServerOptions): Promise<ExpressPlayEmulator> {
-  const { port, host } = options;
-  const allowed = originMatcher(options.allowOrigins);
-  let handler: ExpressPlayRequestHandler | undefined;
-  const server = await listen((req: IncomingMessage, res: ServerResponse) => {
-    req.on('error', () => undefined);
-    res.on('error', () => undefined);
-    const origin = req.headers.origin;
-    if (origin !== undefined && !allowed(origin)) {
-      // No CORS headers: the page cannot read this, and its request never reached the emulator.
-      req.resume();
-      sendCliError(res, 403, -9403, 'Origin not allowed by this emulator (see its --allow-origin option)', { Vary: 'Origin', Connection: 'close' });
-      return true;
-    }
-    narrowCors(res, origin);
-    if (handler === undefined || !handler(req, res)) {
-      req.resume();
-      sendCliError(res, 404, ExpressPlayErrorCode.NOT_FOUND, 'Not found');
-    }
-    return true;
-  }, port, host);
-  const { url, close } = server;
-  try {
-    // Token URLs point at this server (as startExpressPlayEmulator's do), or at --public-base-url;
-    // on a wildcard address they follow each request's Host header.
-    const publicBaseUrl = options.publicBaseUrl ?? (isWildcardHost(host) ? undefined : url);
-    handler = createExpressPlayHandler({
-      ...(options.customerAuthenticators !== undefined ? { customerAuthenticators: options.customerAuthenticators } : {}),
-      ...(options.keys !== undefined ? { keys: options.keys } : {}),
-      ...(publicBaseUrl !== undefined ? { publicBaseUrl } : {}),
-    });
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  const running = handler;
-  return {
-    url,
-    port: server.port,
-    get requests() {
-      return running.requests;
-    },
-    clearRequests() {
-      running.clearRequests();
-    },
-    close,
-  };
 }

@@ -18,7 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { createCore } from './expressplay/core.js';
 import type { ExpressPlayEmulator, ExpressPlayEmulatorOptions, ExpressPlayRequestHandler } from './expressplay/types.js';
-import { listen, withLog } from './http-kit.js';
+import { isWildcardHost, listen, withLog } from './http-kit.js';
 
 export { ExpressPlayErrorCode } from './expressplay/errors.js';
 export {
@@ -74,8 +74,7 @@ export async function startExpressPlayEmulator(options: ExpressPlayEmulatorOptio
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('port must be an integer 0..65535');
   const core = createCore(options);
   const running = await listen((req, res) => core.handle(req, res, true), port, host);
-  const wildcard = host === '0.0.0.0' || host === '::' || host === '[::]' || host === '';
-  core.setServerBase(wildcard ? undefined : running.url);
+  core.setServerBase(isWildcardHost(host) ? undefined : running.url);
   return {
     url: running.url,
     port: running.port,

@@ -212,6 +212,11 @@ export function sendReply(
   res.end(bytes);
 }
 
+/** Whether a listen address is a wildcard (every interface): `0.0.0.0`, `::`, `[::]` or empty. */
+export function isWildcardHost(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]' || host === '';
+}
+
 /**
  * Runs a handler as a standalone server on `host:port` (port 0 picks a free
  * one); requests the handler does not take get a 404.
