@@ -31,7 +31,7 @@ export interface Exchange extends TokenUse {
   attempt: number;
   /** Shaka's `retryParameters.maxAttempts` for this request. */
   maxAttempts: number;
-  /** True on Shaka 5, whose filters run on every attempt. */
+  /** True on Shaka 5.x, whose filters run before every attempt. */
   perAttemptFilters: boolean;
   /** A failure decided in the `retry` event, thrown by the next attempt's filter. */
   pendingError: KeyflowError | null;
@@ -64,6 +64,9 @@ export interface NewExchange {
 
 /** Finds keyflow's exchanges again from requests, sent URLs and Shaka errors. */
 export class ExchangeBook {
+  /** @param perAttemptFilters_ the Shaka line runs request filters before every attempt (5.x) */
+  constructor(private readonly perAttemptFilters_: boolean) {}
+
   private readonly byRequest_ = new WeakMap<ShakaRequest, Exchange>();
   private readonly bySentUrl_ = new Map<string, Exchange>();
   private readonly byError_ = new WeakMap<object, Exchange>();
@@ -89,7 +92,7 @@ export class ExchangeBook {
       sentAt: 0,
       attempt: 0,
       maxAttempts: request.retryParameters?.maxAttempts ?? 1,
-      perAttemptFilters: typeof request.attempt === 'number',
+      perAttemptFilters: this.perAttemptFilters_,
       pendingError: null,
       notBefore: 0,
       isCertificateChallenge:

@@ -10,18 +10,17 @@
  * @module
  */
 import { attachKeyflowError, findKeyflowError, KeyflowError, tokenRejectedError } from '../api/errors';
+import type { RecoveryContext, ShakaLine } from './line-types';
 import { noKeySystemError, noLicenseServerError, type KeySystemFacts } from '../api/key-system-errors';
 import { decideRetry, isTokenRejection } from '../retry/policy';
 import { retryAfterMs } from '../retry/retry-after';
-import type { TokenBroker } from '../tokens/broker';
 import { redact } from '../util/redact';
-import { resolveUri } from '../util/url';
 import type { AnyProvider, NormalizedConfig } from './config-types';
 import { isShakaError, readFailedAttempt, type FailedAttempt } from './errors';
 import type { Exchange, ExchangeBook } from './exchanges';
 import { redactShakaErrorChain } from './scrub';
 import type { SecretGuard } from './secret-guard';
-import { ShakaErrorCode, type ShakaEvent, type ShakaPlayer } from './types';
+import { ShakaErrorCode, type ShakaEvent } from './types';
 
 /**
  * The largest reply body keyflow decodes (license, wrapped license, JSON or
@@ -36,17 +35,11 @@ const KEY_SYSTEM_UNAVAILABLE = 6001;
 const NO_LICENSE_SERVER_GIVEN = 6012;
 
 /** What the failure handler reads and uses of keyflow. */
-export interface FailureContext {
-  /** The player, until keyflow is destroyed. */
-  player(): ShakaPlayer | null;
+export interface FailureContext extends RecoveryContext {
   readonly exchanges: ExchangeBook;
   readonly secrets: SecretGuard<Exchange>;
-  readonly tokens: TokenBroker;
-  isDestroyed(): boolean;
   provider(): AnyProvider;
   config(): NormalizedConfig;
-  /** A token function is configured and `refreshRejectedToken` is on. */
-  canRefreshToken(): boolean;
   /** The key system of the latest license request. */
   lastKeySystem(): string | null;
   /** What the content signals, what has a license URL, and what this browser supports. */
@@ -57,11 +50,14 @@ export interface FailureContext {
 
 /** Types, decides on and reports the failures of keyflow's license exchanges. */
 export class FailureHandler {
-  /** The asset keyflow already reloaded once after a token rejection (Shaka 4.x). */
-  private reloadedAsset_: string | null = null;
-
-  /** @param ctx_ what the handler reads and uses of keyflow */
-  constructor(private readonly ctx_: FailureContext) {}
+  /**
+   * @param ctx_ what the handler reads and uses of keyflow
+   * @param line_ the player's Shaka line (how a token rejection is recovered)
+   */
+  constructor(
+    private readonly ctx_: FailureContext,
+    private readonly line_: ShakaLine,
+  ) {}
 
   /**
    * Shaka 5 dispatches `retry` after every failed attempt and then runs the
@@ -129,9 +125,7 @@ export class FailureHandler {
       if (failed && exchange) {
         redactShakaErrorChain(inner, exchange.secrets);
         keyflowError = this.errorForAttempt_(failed, exchange);
-        if (isTokenRejection(keyflowError.code) && !exchange.perAttemptFilters) {
-          keyflowError = this.recoverByReload_(keyflowError, exchange);
-        }
+        if (isTokenRejection(keyflowError.code)) keyflowError = this.line_.recoverFromTokenRejection(keyflowError, exchange, this.ctx_);
         // In Shaka's chain first: an app listener of keyflow's `error` that throws must not undo it.
         attachKeyflowError(error, keyflowError);
         this.ctx_.fail(keyflowError, exchange.secrets);
@@ -144,32 +138,6 @@ export class FailureHandler {
     }
     if (keyflowError) attachKeyflowError(error, keyflowError);
   };
-
-  /**
-   * Shaka 4.x cannot re-run a license request, so after a token rejection
-   * keyflow fetches a new token and reloads the content at the current
-   * position, once per asset. Returns the error to report.
-   */
-  private recoverByReload_(rejection: KeyflowError, exchange: Exchange): KeyflowError {
-    const player = this.ctx_.player();
-    const asset = player?.getAssetUri?.() ?? null;
-    if (!player || !asset || !this.ctx_.canRefreshToken()) return rejection;
-    // `asset` stays as the app gave it (load() takes it again); it is compared resolved.
-    if (this.reloadedAsset_ === resolveUri(asset)) return tokenRejectedError(rejection);
-    this.reloadedAsset_ = resolveUri(asset);
-    exchange.needsNewToken = true;
-    const media = (player as { getMediaElement?: () => HTMLMediaElement | null }).getMediaElement?.();
-    const position = media && media.currentTime > 0 ? media.currentTime : undefined;
-    this.ctx_.tokens.tokenFor(exchange, exchange.attempt + 1)
-      .then(() => {
-        if (this.ctx_.isDestroyed()) return undefined;
-        return (player as unknown as { load(uri: string, start?: number): Promise<void> }).load(asset, position);
-      })
-      .catch(() => {
-        // the reload's own failures reach the app through Shaka's error event
-      });
-    return rejection;
-  }
 
   private errorForAttempt_(failed: FailedAttempt, exchange: Exchange): KeyflowError {
     if (failed.status !== undefined) {

@@ -10,6 +10,7 @@ import type { TokenSource } from '../tokens/source';
 import { routedServers, type AnyProvider, type BaseConfig, type InitDataDecoder, type NormalizedConfig } from './config-types';
 import { ExchangeBook, type Exchange } from './exchanges';
 import { FailureHandler, type FailureContext } from './failures';
+import { shakaLineFor } from './shaka-line';
 import { PlayerConfig } from './player-config';
 import { LicenseFilters, type FilterContext } from './license-filters';
 import { LoadTracker, type LoadContext } from './load-tracker';
@@ -35,7 +36,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private net_: ShakaNetworkingEngine | null;
   private config_: NormalizedConfig;
   private provider_: Provider<NormalizedConfig, unknown>;
-  private readonly exchanges_ = new ExchangeBook();
+  private readonly exchanges_: ExchangeBook;
   private readonly emitted_ = new WeakSet<KeyflowError>();
   private readonly lifetime_ = new AbortController();
   /** Aborted when the current content is unloaded (Retry-After waits). */
@@ -63,6 +64,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     const net = checkPlayer(player);
     const normalized = validateConfig(config, provider);
 
+    const line = shakaLineFor(player);
+    this.exchanges_ = new ExchangeBook(line.perAttemptFilters);
     this.player_ = player;
     this.net_ = net;
     this.playerConfig_ = new PlayerConfig(player);
@@ -82,7 +85,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       loadFailed: (error) => this.failures_.onLoadFailure(error),
     });
     const context = this.context_();
-    this.failures_ = new FailureHandler(context);
+    this.failures_ = new FailureHandler(context, line);
     this.loads_ = new LoadTracker(context);
     this.filters_ = new LicenseFilters(context);
     this.secrets_.remember(staticTokenSecrets(normalized));
@@ -236,16 +239,11 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.telemetry_.loadStarted(media);
   };
 
-  /** The CDM took a license. */
-  private readonly onSessionUpdate_ = (): void => {
-    if (!this.destroyed_) this.telemetry_.sessionUpdated();
-  };
-
   /** The player events keyflow follows (added in the constructor, removed by destroy()). */
   private readonly playerListeners_: ReadonlyArray<[string, () => void]> = [
     ['unloading', () => this.onUnloading_()],
     ['loading', this.onLoading_],
-    ['drmsessionupdate', this.onSessionUpdate_],
+    ['drmsessionupdate', () => this.destroyed_ || this.telemetry_.sessionUpdated()],
     ['keystatuschanged', () => this.telemetry_.keyStatusesChanged()],
     ['expirationupdated', () => this.telemetry_.expirationChanged()],
   ];
