@@ -78,7 +78,7 @@ export type { ExpressPlayOptions, ExpressPlayToken } from './providers/expresspl
 export { customProvider } from './providers/custom';
 export { clearKeyProvider } from './providers/clearkey';
 export { definePreset } from './providers/engine/define-preset';
-export type { PresetSpec, WireSpec, TokenPlacement, TokenFormat, CertificateSpec, ContentIdContext } from './providers/engine/spec';
+export type { PresetSpec, WireSpec, TokenPlacement, TokenFormat, CertificateSpec, ContentIdContext, RequestFacts } from './providers/engine/spec';
 export type { ErrorReply, ProviderErrorFields, ErrorExtraction, ErrorRule, ErrorRuleCode, ErrorValueSource, ProblemDetails } from './providers/engine/errors';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';
@@ -88,7 +88,6 @@ export { KeyflowError, findKeyflowError } from './api/errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './api/errors';
 export type { CommonOptions } from './api/config';
 export type { AnyProvider, InitDataDecoder, BaseConfig } from './shaka/keyflow-base';
-export { KeyflowBase } from './shaka/keyflow-base';
 export type { CustomProviderOptions } from './providers/custom';
 export type { ClearKeyProviderOptions } from './providers/clearkey';
 export type { Provider, DrmRequest, DrmResponse, DrmHttpFailure, RewrittenDrmRequest, DrmRequestKind } from './providers/preset';

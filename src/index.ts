@@ -7,7 +7,7 @@ export { Keyflow } from './keyflow';
 export { KeyflowError, findKeyflowError } from './api/errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './api/errors';
 export type { CommonOptions } from './api/config';
-export type { KeyflowConfig, KeyflowConfigUpdate, ExpressPlayConfig, CustomConfig, ClearKeyConfig, ProviderName, ConfigOf } from './providers/registry';
+export type { KeyflowConfig, KeyflowConfigUpdate, ExpressPlayConfig, CustomConfig, ClearKeyConfig, ProviderName, ConfigOf, PresetOptions, BuiltInPresets } from './providers/registry';
 export type {
   KeyflowEvents,
   LicenseRequestEvent,
@@ -27,19 +27,11 @@ export { EXPRESSPLAY_DEFAULT_SERVERS, EXPRESSPLAY_TOKEN_PARAM } from './provider
 export type { CustomOptions, CustomToken, CustomCertificateOptions, ContentIdContext } from './providers/custom';
 export type { ClearKeyOptions } from './providers/clearkey';
 export { DASHIF_PROBLEM_TYPES } from './providers/clearkey';
-export type {
-  RequestWrapping,
-  ResponseUnwrapping,
-  ChallengeEncoding,
-  WireEncoding,
-  JsonPath,
-  JsonTemplate,
-  ErrorExtraction,
-  ErrorRule,
-  ErrorRuleCode,
-  ErrorValueSource,
-  ProblemDetails,
-} from './providers/engine/index';
+export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
+export type { WireEncoding } from './providers/engine/encoding';
+export type { JsonPath } from './providers/engine/json-path';
+export type { JsonTemplate } from './providers/engine/template';
+export type { ErrorExtraction, ErrorRule, ErrorRuleCode, ErrorValueSource, ProblemDetails } from './providers/engine/errors';
 export { KeySystem } from './api/key-systems';
 export type { KeySystemName, LicenseServers } from './api/key-systems';
 export type { ShakaPlayer, ShakaNetworkingEngine, ShakaListener, ShakaEvent, ShakaRequestFilter, ShakaResponseFilter, ShakaRequest, ShakaResponse, ShakaRequestContext, ShakaDrmInfo } from './shaka/types';

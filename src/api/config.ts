@@ -48,13 +48,13 @@ export const COMMON_OPTION_NAMES: readonly string[] = [
 ];
 
 /** Default for {@link CommonOptions.tokenTimeoutMs}. */
-export const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
+const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
 
 /** Default for {@link CommonOptions.tokenMaxAgeMs}. */
-export const DEFAULT_TOKEN_MAX_AGE_MS = 600_000;
+const DEFAULT_TOKEN_MAX_AGE_MS = 600_000;
 
 /** Default for {@link CommonOptions.tokenRefreshMarginMs}. */
-export const DEFAULT_TOKEN_REFRESH_MARGIN_MS = 10_000;
+const DEFAULT_TOKEN_REFRESH_MARGIN_MS = 10_000;
 
 /**
  * Key system names keyflow accepts in `servers`: the EME names of Widevine,
@@ -79,7 +79,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The closest of `candidates` to `name`, when it is close enough to be a typo. */
-export function closestName(name: string, candidates: readonly string[]): string | null {
+function closestName(name: string, candidates: readonly string[]): string | null {
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

@@ -14,7 +14,7 @@ const GUESS_ORDER: readonly string[] = [
 ];
 
 /** Asks EME whether a key system is usable here, with a minimal configuration. */
-export async function isKeySystemSupported(keySystem: string): Promise<boolean> {
+async function isKeySystemSupported(keySystem: string): Promise<boolean> {
   if (typeof navigator === 'undefined' || typeof navigator.requestMediaKeySystemAccess !== 'function') return false;
   const isFairPlay = keySystem.startsWith('com.apple.fps');
   const config: MediaKeySystemConfiguration = {

@@ -77,7 +77,7 @@ const EXPRESSPLAY_WIRE: WireSpec = {
 const EXPRESSPLAY_HOST = /(^|\.)(expressplay\.com|expressplay\.cn)$|^expressplay-licensing\.axprod\.net$/i;
 
 /** `url` with `https:` when it is an `http:` URL on one of ExpressPlay's hosts. */
-export function upgradeExpressPlayUrl(url: string): string {
+function upgradeExpressPlayUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.protocol === 'http:' && EXPRESSPLAY_HOST.test(parsed.hostname)) return `https:${url.slice(url.indexOf(':') + 1)}`;

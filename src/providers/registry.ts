@@ -20,17 +20,18 @@ const PRESETS = {
   clearkey: clearKeyProvider,
 } as const;
 
-type Presets = typeof PRESETS;
+/** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */
+export type BuiltInPresets = typeof PRESETS;
 
 /** The provider names keyflow knows. */
-export type ProviderName = keyof Presets;
+export type ProviderName = keyof BuiltInPresets;
 
 /** The options a preset takes (its own; `servers` is a common option). */
 export type PresetOptions<P> = P extends Provider<infer Options, unknown> ? Omit<Options, 'servers'> : never;
 
 /** The configuration of the preset named `N`: the common options, its own, and `provider: N`. */
 export type ConfigOf<N extends ProviderName> = CommonOptions &
-  PresetOptions<Presets[N]> & {
+  PresetOptions<BuiltInPresets[N]> & {
     /** Selects the preset; the discriminant of {@link KeyflowConfig}. */
     provider: N;
   };

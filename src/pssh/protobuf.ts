@@ -14,11 +14,11 @@ import { ByteReader } from './bytes';
 /** Wire type of a varint field. */
 export const WIRE_VARINT = 0;
 /** Wire type of a fixed 64-bit field. */
-export const WIRE_FIXED64 = 1;
+const WIRE_FIXED64 = 1;
 /** Wire type of a length-delimited field (bytes, string, sub-message). */
 export const WIRE_LENGTH_DELIMITED = 2;
 /** Wire type of a fixed 32-bit field. */
-export const WIRE_FIXED32 = 5;
+const WIRE_FIXED32 = 5;
 
 /** The wire types this reader accepts. */
 export type WireType = 0 | 1 | 2 | 5;

@@ -49,7 +49,7 @@ export interface XmlElement {
 }
 
 /** Deepest element nesting accepted (a WRMHEADER needs about 5). */
-export const MAX_XML_DEPTH = 64;
+const MAX_XML_DEPTH = 64;
 
 /** Sticky (`y`): matches only at `lastIndex`, one character class repeated, so linear in the name's length. */
 const NAME = /[A-Za-z_:\u00C0-\uFFFF][A-Za-z0-9_.:\-\u00B7\u00C0-\uFFFF]*/y;

@@ -19,7 +19,7 @@ export const MAX_RETRY_AFTER_MS = 30_000;
 const PERMANENT_CODES: readonly KeyflowErrorCode[] = ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'NOT_ENTITLED', 'BAD_REQUEST', 'MALFORMED_RESPONSE'];
 
 /** Whether a failure may pass if the same request is simply sent again (RFC 9110: 408, 429, 5xx). */
-export function isTransientStatus(status: number): boolean {
+function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 

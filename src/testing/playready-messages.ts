@@ -101,7 +101,7 @@ export const PLAYREADY_SOAP_ACTION = '"http://schemas.microsoft.com/DRM/2007/03/
 /** The Content-Type of a PlayReady SOAP challenge. */
 export const PLAYREADY_CONTENT_TYPE = 'text/xml; charset=utf-8';
 /** The `CLIENTVERSION` the test CDM reports. */
-export const TEST_CDM_CLIENT_VERSION = 'keyflow-test-cdm';
+const TEST_CDM_CLIENT_VERSION = 'keyflow-test-cdm';
 
 /** PlayReady license-server HRESULTs the emulator puts in a fault's `StatusCode`. */
 export const PlayReadyServerStatus = {
@@ -125,12 +125,12 @@ const ENVELOPE_CLOSE = '</soap:Body></soap:Envelope>';
 const utf8Encoder = new TextEncoder();
 
 /** Escapes text for XML character data and attribute values. */
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 /** UTF-16LE bytes of `text`, no byte-order mark. */
-export function encodeUtf16Le(text: string): Uint8Array {
+function encodeUtf16Le(text: string): Uint8Array {
   const out = new Uint8Array(text.length * 2);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

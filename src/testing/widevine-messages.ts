@@ -80,15 +80,15 @@ export const REQUEST_TYPE_NEW = 1;
 /** `ProtocolVersion.VERSION_2_1`. */
 export const PROTOCOL_VERSION_2_1 = 21;
 /** `DrmCertificate.Type.SERVICE`. */
-export const DRM_CERTIFICATE_TYPE_SERVICE = 3;
+const DRM_CERTIFICATE_TYPE_SERVICE = 3;
 /** `DrmCertificate.ServiceType.LICENSE_SERVER_SDK`. */
-export const SERVICE_TYPE_LICENSE_SERVER_SDK = 1;
+const SERVICE_TYPE_LICENSE_SERVER_SDK = 1;
 /** `ClientIdentification.TokenType.DRM_DEVICE_CERTIFICATE`. */
 export const TOKEN_TYPE_DRM_DEVICE_CERTIFICATE = 1;
 /** `KeyContainer.KeyType.CONTENT`. */
 export const KEY_TYPE_CONTENT = 2;
 /** `KeyContainer.SecurityLevel.SW_SECURE_CRYPTO`. */
-export const SECURITY_LEVEL_SW_SECURE_CRYPTO = 1;
+const SECURITY_LEVEL_SW_SECURE_CRYPTO = 1;
 
 // ---------------------------------------------------------------------------
 // SignedMessage
@@ -460,7 +460,7 @@ export function licenseRequestKeyIds(request: WidevineLicenseRequest): string[] 
 }
 
 /** The request ID of a license request's content identification. */
-export function licenseRequestId(request: WidevineLicenseRequest): Uint8Array {
+function licenseRequestId(request: WidevineLicenseRequest): Uint8Array {
   return request.contentId.requestId;
 }
 

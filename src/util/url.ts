@@ -70,7 +70,7 @@ export function isHttpUrl(text: string): boolean {
   }
 }
 
-export { REDACTED, redact } from './redact';
+export { redact } from './redact';
 
 /**
  * `uri` made absolute against the page (`document.baseURI`), as the browser

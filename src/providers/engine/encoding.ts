@@ -30,7 +30,7 @@ import {
 export type WireEncoding = 'base64' | 'base64url' | 'hex';
 
 /** Every {@link WireEncoding}, for validation and messages. */
-export const WIRE_ENCODINGS: readonly WireEncoding[] = ['base64', 'base64url', 'hex'];
+const WIRE_ENCODINGS: readonly WireEncoding[] = ['base64', 'base64url', 'hex'];
 
 /** True for a valid {@link WireEncoding} name. */
 export function isWireEncoding(value: unknown): value is WireEncoding {

@@ -71,15 +71,19 @@ export interface ErrorExtraction {
 
 /** An error reply, as much of it as the client could read. */
 export interface ErrorReply {
+  /** The HTTP status. */
   status: number;
   /** Lower-case header names. */
   headers: Record<string, string>;
+  /** The body as text (may be empty). */
   bodyText: string;
 }
 
 /** What an error reply says, in the provider's own terms. */
 export interface ProviderErrorFields {
+  /** The service's own error code. */
   providerCode?: string | number;
+  /** The service's error message, cut to 200 characters. */
   message?: string;
 }
 

@@ -54,7 +54,7 @@ import { hexToBytes } from '../../pssh/bytes';
 export type JsonTemplate = string | number | boolean | null | JsonTemplate[] | { [field: string]: JsonTemplate };
 
 /** Every placeholder name except the `token.<path>` form. */
-export const PLACEHOLDERS = [
+const PLACEHOLDERS = [
   'keySystem',
   'messageType',
   'keyIdHex',
