@@ -5,7 +5,7 @@
  * instead of the emulator's `*`; a request from another origin gets 403 JSON (-9403) without
  * reaching the emulator; requests without an `Origin` (curl, a backend) are answered without
  * CORS headers; paths outside the emulator's get 404 JSON (-9404), not recorded. See
- * [docs/emulators.md](../../../docs/emulators.md#from-the-command-line).
+ * `docs/emulators.md` ("From the command line").
  *
  * @module
  */

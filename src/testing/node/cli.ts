@@ -3,7 +3,7 @@
  * `process.argv.slice(2)`): parses the options, reads the keys file, starts the server of
  * `cli-server.ts` and prints where it listens (never authenticators, keys or tokens);
  * SIGINT/SIGTERM close it. Options and what they do: {@link CLI_USAGE} and
- * [docs/emulators.md](../../../docs/emulators.md#from-the-command-line).
+ * `docs/emulators.md` ("From the command line").
  *
  * `--keys` requires `--authenticator`: the built-in test authenticator is public, so with it
  * anyone who can reach the emulator could mint a token for the stored keys and get them in clear.

@@ -4,41 +4,19 @@
  * model"; license-services.md §1, §5.1), with the authorization service in
  * front of it. For tests, the demo server and manual runs. Node only.
  *
- * ## Endpoints (under `basePath`)
- *
- * - `GET authorize?kids=<kid>,<kid>[&ttl=<seconds>]` — the authorization
- *   service. `kids` are the default_KIDs, 32 hex digits or UUID form. Answers
- *   `200 text/plain` with an authorization token: a JWS compact HS256 JWT
- *   (header `{"alg":"HS256"}`, no `typ`) with claims `authorized_kids` (UUID
- *   strings, as in the DASH-IF example), `iat`, `exp`, `jti`. It authorizes
- *   the requested KIDs that are both in the key store and entitled
- *   (`entitledKids` option; default every stored key) — possibly a subset —
- *   and answers `403 …/not-authorized` when that leaves none. `ttl`
- *   (emulator extension, default 600, 1..86400) sets the lifetime; tests use
- *   it to get a token that expires quickly.
- * - `POST license` — the license server. Reads the token from
- *   `Authorization: Bearer <token>`, the W3C Clear Key request from the body
- *   (any or no `Content-Type`), and answers `200 application/json` with a
- *   JWK set of the requested keys the token authorizes (a subset when the
- *   token authorizes only some: "partial authorization is not an error").
- * - `GET _requests` / `DELETE _requests` — the request log (no tokens).
- * - `OPTIONS` anything — `204` CORS preflight (allows `Authorization`,
- *   `Content-Type`).
- *
- * ## Errors: `application/problem+json` (RFC 7807)
- *
- * | status | type | when |
- * |---|---|---|
- * | 403 | `https://dashif.org/drm-problems/insufficient-proof-of-authorization` | no token; not a valid HS256 JWT of this server (`detail`: "…not authentic"); expired (`detail`: "The authorization token has expired"); not yet valid (`nbf`); authorizes none of the requested keys |
- * | 403 | `https://dashif.org/drm-problems/not-authorized` | (authorization service) none of the requested keys may be authorized |
- * | 400 | `about:blank` | malformed Clear Key request (the reason in `detail`), missing or malformed `kids` at the authorization service |
- * | 404, 405, 413 | `about:blank` | unknown path, wrong method, body over 64 KiB |
+ * Endpoints (under `basePath`): `GET authorize?kids=&ttl=` (the authorization service: an
+ * HS256 JWT with `authorized_kids`), `POST license` (Bearer token and a W3C Clear Key request in,
+ * JWK set out), `GET`/`DELETE _requests` (the log), `OPTIONS` (preflight). Errors are
+ * `application/problem+json` (RFC 7807) with the model's problem types; the list is in
+ * `docs/emulators.md`, "DASH-IF ClearKey server".
  *
  * Emulator choices (the model leaves them open): HS256 only (the model
  * allows HMAC-SHA2 and ECDSA); no clock skew; 403 rather than 401 for a
  * missing token (the model's problem type says 403); every requested KID must
  * be known to the key store to be released; unknown KIDs are silently left
- * out like unauthorized ones.
+ * out like unauthorized ones; the authorization service authorizes a subset
+ * (the requested KIDs stored and entitled) and `ttl` (default 600, 1..86400)
+ * is an extension tests use for short-lived tokens.
  *
  * @module
  */
@@ -235,6 +213,93 @@ function parseKidList(raw: string | null): string[] | null {
   return kids.every((k): k is string => k !== null) ? kids : null;
 }
 
+/** What the endpoints answer from: the keys, the entitlements, the token secret and the clock. */
+interface DashIfState {
+  store: Map<string, Uint8Array>;
+  entitled: Set<string>;
+  secret: Uint8Array;
+  now: () => number;
+}
+
+function sendProblem(res: ServerResponse, problem: Problem): void {
+  sendReply(res, problem.status, 'application/problem+json', JSON.stringify({ type: problem.type, title: problem.title, status: problem.status, detail: problem.detail }));
+}
+
+/** Issues a token for `kids` (hex or UUIDs) as the authorization service does. */
+function issueToken(state: DashIfState, kids: readonly string[], ttlSeconds = DEFAULT_TTL_SECONDS): string {
+  const hex = kids.map((kid) => {
+    const normalized = normalizeHex16(kid);
+    if (!normalized) throw new TypeError(`not a key ID: ${kid}`);
+    return normalized;
+  });
+  const iat = Math.floor(state.now() / 1000);
+  return signDashIfToken({ authorized_kids: hex.map(uuid), iat, exp: iat + ttlSeconds, jti: randomUUID() }, state.secret);
+}
+
+/** `GET authorize`: a token for the requested KIDs that are stored and entitled. */
+function authorize(state: DashIfState, query: URLSearchParams, record: DashIfRequestRecord): string {
+  const kids = parseKidList(query.get('kids'));
+  if (!kids) throw plain(400, 'Bad Request', 'The "kids" query parameter must list key IDs (32 hex digits or UUIDs), comma-separated');
+  record.kids = kids;
+  const ttlText = query.get('ttl');
+  const ttl = ttlText === null ? DEFAULT_TTL_SECONDS : Number(ttlText);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS) throw plain(400, 'Bad Request', `"ttl" must be 1..${MAX_TTL_SECONDS} seconds`);
+  const granted = [...new Set(kids)].filter((kid) => state.store.has(kid) && state.entitled.has(kid)).sort();
+  if (!granted.length) {
+    throw new Problem(403, DashIfProblemType.NOT_AUTHORIZED, 'Not authorized', 'Your account may not use any of the requested keys.');
+  }
+  record.grantedKids = granted;
+  return issueToken(state, granted, ttl);
+}
+
+/** `POST license`: the JWK set of the requested keys the Bearer token authorizes. */
+function license(state: DashIfState, req: IncomingMessage, body: Buffer, record: DashIfRequestRecord): string {
+  const header = req.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer +(\S+)\s*$/i.exec(header) : null;
+  if (!match) throw insufficientProof('No authorization token was provided (expected "Authorization: Bearer <token>").');
+  let request;
+  try {
+    request = parseClearKeyLicenseRequest(new Uint8Array(body));
+  } catch (error) {
+    if (error instanceof ClearKeyRequestError) throw plain(400, 'Bad Request', `Not a Clear Key license request: ${error.message}`);
+    throw error;
+  }
+  record.kids = request.kidBytes.map((bytes) => bytesToHex(bytes));
+  const check = verifyDashIfToken(match[1]!, state.secret, state.now());
+  if (!check.ok) {
+    if (check.reason === 'expired') throw insufficientProof('The authorization token has expired.');
+    if (check.reason === 'not-yet-valid') throw insufficientProof('The authorization token is not valid yet (nbf).');
+    throw insufficientProof('The authorization token is not authentic.');
+  }
+  const authorized = new Set(check.kids);
+  const released = keyPairs(state.store, record.kids.filter((kid) => authorized.has(kid)));
+  if (!released.length) throw insufficientProof('The authorization token does not authorize any of the requested keys.');
+  record.grantedKids = released.map((pair) => bytesToHex(pair.kid));
+  return JSON.stringify(buildClearKeyLicense(released, request.type));
+}
+
+/** Answers one request at an endpoint (the log and preflights are answered before); returns the status. */
+async function answer(state: DashIfState, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, record: DashIfRequestRecord): Promise<number> {
+  if (record.kind === 'authorize') {
+    req.resume();
+    if (record.method !== 'GET') throw plain(405, 'Method Not Allowed', 'Use GET');
+    sendReply(res, 200, 'text/plain', authorize(state, query, record));
+    return 200;
+  }
+  if (record.kind === 'license') {
+    if (record.method !== 'POST') {
+      req.resume();
+      throw plain(405, 'Method Not Allowed', 'Use POST');
+    }
+    const body = await readBody(req);
+    if (!body) throw plain(413, 'Payload Too Large', `The license request is larger than ${MAX_BODY_BYTES / 1024} KiB`);
+    sendReply(res, 200, 'application/json', license(state, req, body, record));
+    return 200;
+  }
+  req.resume();
+  throw plain(404, 'Not Found', `No endpoint ${JSON.stringify(record.path)}`);
+}
+
 /**
  * Creates the server as a handler to mount in an existing `node:http`
  * server (the demo server mounts it at `/dashif`).
@@ -253,61 +318,8 @@ export function createDashIfClearKeyHandler(options: DashIfClearKeyServerOptions
   );
   const secret = options.secret ? Uint8Array.from(options.secret) : new Uint8Array(randomBytes(32));
   const now = options.now ?? Date.now;
+  const state: DashIfState = { store, entitled, secret, now };
   const log = createRequestLog<DashIfRequestRecord>();
-
-  const issueToken = (kids: readonly string[], ttlSeconds = DEFAULT_TTL_SECONDS): string => {
-    const hex = kids.map((kid) => {
-      const normalized = normalizeHex16(kid);
-      if (!normalized) throw new TypeError(`not a key ID: ${kid}`);
-      return normalized;
-    });
-    const iat = Math.floor(now() / 1000);
-    return signDashIfToken({ authorized_kids: hex.map(uuid), iat, exp: iat + ttlSeconds, jti: randomUUID() }, secret);
-  };
-
-  const sendProblem = (res: ServerResponse, problem: Problem): void => {
-    sendReply(res, problem.status, 'application/problem+json', JSON.stringify({ type: problem.type, title: problem.title, status: problem.status, detail: problem.detail }));
-  };
-
-  const authorize = (query: URLSearchParams, record: DashIfRequestRecord): { status: number; body: string } => {
-    const kids = parseKidList(query.get('kids'));
-    if (!kids) throw plain(400, 'Bad Request', 'The "kids" query parameter must list key IDs (32 hex digits or UUIDs), comma-separated');
-    record.kids = kids;
-    const ttlText = query.get('ttl');
-    const ttl = ttlText === null ? DEFAULT_TTL_SECONDS : Number(ttlText);
-    if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS) throw plain(400, 'Bad Request', `"ttl" must be 1..${MAX_TTL_SECONDS} seconds`);
-    const granted = [...new Set(kids)].filter((kid) => store.has(kid) && entitled.has(kid)).sort();
-    if (!granted.length) {
-      throw new Problem(403, DashIfProblemType.NOT_AUTHORIZED, 'Not authorized', 'Your account may not use any of the requested keys.');
-    }
-    record.grantedKids = granted;
-    return { status: 200, body: issueToken(granted, ttl) };
-  };
-
-  const license = (req: IncomingMessage, body: Buffer, record: DashIfRequestRecord): string => {
-    const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer +(\S+)\s*$/i.exec(header) : null;
-    if (!match) throw insufficientProof('No authorization token was provided (expected "Authorization: Bearer <token>").');
-    let request;
-    try {
-      request = parseClearKeyLicenseRequest(new Uint8Array(body));
-    } catch (error) {
-      if (error instanceof ClearKeyRequestError) throw plain(400, 'Bad Request', `Not a Clear Key license request: ${error.message}`);
-      throw error;
-    }
-    record.kids = request.kidBytes.map((bytes) => bytesToHex(bytes));
-    const check = verifyDashIfToken(match[1]!, secret, now());
-    if (!check.ok) {
-      if (check.reason === 'expired') throw insufficientProof('The authorization token has expired.');
-      if (check.reason === 'not-yet-valid') throw insufficientProof('The authorization token is not valid yet (nbf).');
-      throw insufficientProof('The authorization token is not authentic.');
-    }
-    const authorized = new Set(check.kids);
-    const released = keyPairs(store, record.kids.filter((kid) => authorized.has(kid)));
-    if (!released.length) throw insufficientProof('The authorization token does not authorize any of the requested keys.');
-    record.grantedKids = released.map((pair) => bytesToHex(pair.kid));
-    return JSON.stringify(buildClearKeyLicense(released, request.type));
-  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> => {
     const method = req.method ?? 'GET';
@@ -330,12 +342,8 @@ export function createDashIfClearKeyHandler(options: DashIfClearKeyServerOptions
     try {
       if (path === '_requests') {
         req.resume();
-        if (method === 'DELETE') {
-          log.clear();
-          sendReply(res, 204, null);
-        } else {
-          sendReply(res, 200, 'application/json', JSON.stringify(log.read()));
-        }
+        if (method === 'DELETE') log.clear();
+        sendReply(res, method === 'DELETE' ? 204 : 200, method === 'DELETE' ? null : 'application/json', JSON.stringify(log.read()));
         return;
       }
       if (method === 'OPTIONS') {
@@ -344,27 +352,7 @@ export function createDashIfClearKeyHandler(options: DashIfClearKeyServerOptions
         finish(204);
         return;
       }
-      if (record.kind === 'authorize') {
-        req.resume();
-        if (method !== 'GET') throw plain(405, 'Method Not Allowed', 'Use GET');
-        const { status, body } = authorize(query, record);
-        sendReply(res, status, 'text/plain', body);
-        finish(status);
-        return;
-      }
-      if (record.kind === 'license') {
-        if (method !== 'POST') {
-          req.resume();
-          throw plain(405, 'Method Not Allowed', 'Use POST');
-        }
-        const body = await readBody(req);
-        if (!body) throw plain(413, 'Payload Too Large', `The license request is larger than ${MAX_BODY_BYTES / 1024} KiB`);
-        sendReply(res, 200, 'application/json', license(req, body, record));
-        finish(200);
-        return;
-      }
-      req.resume();
-      throw plain(404, 'Not Found', `No endpoint ${JSON.stringify(path)}`);
+      finish(await answer(state, req, res, query, record));
     } catch (error) {
       const problem = error instanceof Problem ? error : plain(500, 'Internal Server Error', 'The emulator failed');
       sendProblem(res, problem);
@@ -372,7 +360,9 @@ export function createDashIfClearKeyHandler(options: DashIfClearKeyServerOptions
     }
   };
 
-  return mountableHandler(basePath, handle, 'emulator error', log, { issueToken }) as DashIfClearKeyHandler;
+  return mountableHandler(basePath, handle, 'emulator error', log, {
+    issueToken: (kids: readonly string[], ttlSeconds?: number) => issueToken(state, kids, ttlSeconds),
+  }) as DashIfClearKeyHandler;
 }
 
 /**

@@ -71,11 +71,11 @@ export function bytesToHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
-/** How bytes are written as text on the wire. */
-export type TextEncoding = 'base64' | 'base64url' | 'hex';
+/** How bytes are written as text on the wire (the wrapping proxy's routes name one). */
+export type ProxyEncoding = 'base64' | 'base64url' | 'hex';
 
 /** Encodes bytes in a wire encoding (base64 padded, base64url unpadded, hex lower-case). */
-export function encodeText(bytes: Uint8Array, encoding: TextEncoding): string {
+export function encodeText(bytes: Uint8Array, encoding: ProxyEncoding): string {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return encoding === 'hex' ? buffer.toString('hex') : encoding === 'base64url' ? buffer.toString('base64url') : buffer.toString('base64');
 }
@@ -85,7 +85,7 @@ export function encodeText(bytes: Uint8Array, encoding: TextEncoding): string {
  * hex digits (any case); base64url its alphabet with up to two `=`; base64 its alphabet, with `=`
  * padding only to a multiple of four characters.
  */
-export function decodeText(text: string, encoding: TextEncoding): Uint8Array | null {
+export function decodeText(text: string, encoding: ProxyEncoding): Uint8Array | null {
   if (!text) return null;
   if (encoding === 'hex') return /^(?:[0-9a-fA-F]{2})+$/.test(text) ? Uint8Array.from(Buffer.from(text, 'hex')) : null;
   if (encoding === 'base64url') {

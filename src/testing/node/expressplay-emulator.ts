@@ -4,7 +4,7 @@
  * `expressplay/`. Node only (`node:http`, `node:crypto`, `node:url`, `node:buffer`).
  *
  * How to use it, its endpoints, its errors and what it cannot prove:
- * [docs/emulators.md](../../../docs/emulators.md#the-expressplay-emulator). Which documented
+ * `docs/emulators.md` ("The ExpressPlay emulator"). Which documented
  * source each behaviour follows, and which are emulator choices, is said where it is done:
  * `expressplay/token-api.ts` (token API), `expressplay/license-endpoints.ts` (license
  * endpoints), `expressplay/errors.ts` (error codes and bodies), `expressplay/http.ts` (paths,

@@ -13,34 +13,14 @@
  * `cwip-shaka-proxy.appspot.com/wrapped_request[_and_response]`), a JSON
  * proxy with a token and a content id, and a plain-text base64 one.
  *
- * ## Endpoints (under `basePath`)
+ * Endpoints (under `basePath`): `POST <route.path>`, `GET token?contentId=&ttl=` (a token, as
+ * the app's backend would mint it), `GET`/`DELETE _requests` (the log), `OPTIONS` (preflight).
+ * The errors, in the order they are checked: `docs/emulators.md`, "Wrapping proxy errors".
  *
- * - `POST <route.path>` — a license request in the route's shape.
- * - `GET token?contentId=<id>[&ttl=<seconds>]` — mints a token for a content
- *   id, as the app's backend would (`text/plain`). Tokens are the emulator's
- *   own format, `kfp1.<base64url JSON {cid, exp}>.<base64url HMAC-SHA256>`;
- *   `ttl` defaults to 600 (1..86400).
- * - `GET _requests` / `DELETE _requests` — the request log (no tokens, no challenges).
- * - `OPTIONS` anything — `204` CORS preflight.
- *
- * ## Checks, in order; errors
- *
- * Every error is `{"error":{"code":"<CODE>","message":"<text>"}}` with the
- * HTTP status below, and the message is repeated in an `X-Proxy-Error`
- * header (exposed to browsers with `Access-Control-Expose-Headers`).
- *
- * | status | code | when |
- * |---|---|---|
- * | 405 / 413 / 404 | `METHOD_NOT_ALLOWED` / `BODY_TOO_LARGE` / `NOT_FOUND` | not POST; body over 64 KiB; unknown path |
- * | 400 | `BAD_WRAPPING` | the route wants JSON and the body is not a JSON object, or the challenge field is missing or not in the route's encoding |
- * | 401 | `AUTH_TOKEN_MISSING` / `AUTH_TOKEN_INVALID` / `AUTH_TOKEN_EXPIRED` | the route wants a token: none, not authentic, expired |
- * | 400 | `CONTENT_ID_MISSING` | the route wants a content id and there is none |
- * | 404 | `UNKNOWN_CONTENT` | the content id is not in `contents` |
- * | 403 | `CONTENT_NOT_ALLOWED` | the token is for another content id, or a requested key is not part of the content |
- * | 400 | `BAD_LICENSE_REQUEST` | the challenge is not a Clear Key license request |
- * | 404 | `KEYS_NOT_FOUND` | none of the requested keys is in the key store |
- *
- * Without a content id, a route releases every requested key the store has.
+ * Emulator choices (such proxies are in-house; none is a standard): the tokens are its own
+ * (`kfp1.<base64url JSON {cid, exp}>.<base64url HMAC-SHA256>`); errors are
+ * `{"error":{"code","message"}}` with the message repeated in `X-Proxy-Error`; without a content
+ * id a route releases every requested key the store has.
  *
  * @module
  */
@@ -50,7 +30,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { buildClearKeyLicense, ClearKeyRequestError, parseClearKeyLicenseRequest } from './clearkey.js';
-import { bytesToHex, decodeJsonSegment, decodeText, encodeJsonSegment, encodeText, normalizeHex16, type TextEncoding } from './encoding.js';
+import { bytesToHex, decodeJsonSegment, decodeText, encodeJsonSegment, encodeText, normalizeHex16, type ProxyEncoding } from './encoding.js';
 import {
   createRequestLog,
   listenWithLog,
@@ -65,8 +45,7 @@ import {
 import { getField, setField } from './json-path.js';
 import { keyPairs, keyStore, type EmulatorContentKey } from './key-store.js';
 
-/** How bytes are written as text on the wire (`bytes`: a JSON array of byte values, challenges only). */
-export type ProxyEncoding = TextEncoding;
+export type { ProxyEncoding } from './encoding.js';
 
 /** One wire shape the proxy answers at `path`. */
 export interface WrappingProxyRoute {
@@ -74,7 +53,7 @@ export interface WrappingProxyRoute {
   path: string;
   /** Dotted path of the challenge in a JSON request body; `null`: the body is the raw challenge. */
   challengeField: string | null;
-  /** How the challenge is written. Default `'base64'`. */
+  /** How the challenge is written (`bytes`: a JSON array of byte values). Default `'base64'`. */
   challengeEncoding?: ProxyEncoding | 'bytes';
   /** Dotted path of the license in the JSON reply; `''`: the reply body is the encoded license as text; `null`: the raw JWK set. */
   licenseField: string | null;

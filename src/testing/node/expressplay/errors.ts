@@ -1,7 +1,7 @@
 /**
  * The ExpressPlay emulator's error catalogue: the codes it answers with, and the bodies that
  * carry them (JSON, an HTML page, a PlayReady SOAP Fault). The list with each code's status and
- * cause is in [docs/emulators.md](../../../../docs/emulators.md#errors).
+ * cause is in `docs/emulators.md` ("Errors").
  *
  * Documented by ExpressPlay (Adobe Primetime's "Widevine/PlayReady license token request /
  * response" reference): the negative codes of the token API and `errorFormat=html|json`.

@@ -1,6 +1,6 @@
 /**
  * The ExpressPlay emulator's public types and constants: options, request records, the running
- * emulator and the mountable handler. See [docs/emulators.md](../../../../docs/emulators.md).
+ * emulator and the mountable handler. See `docs/emulators.md`.
  *
  * @module
  */
