@@ -13,14 +13,9 @@
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
-import {
-  createExpressPlayHandler,
-  ExpressPlayErrorCode,
-  type EmulatorKey,
-  type ExpressPlayEmulator,
-  type ExpressPlayRequestHandler,
-} from './expressplay-emulator.js';
-import { ApiError, jsonErrorBody } from './expressplay/errors.js';
+import { createExpressPlayHandler } from './expressplay-emulator.js';
+import { ApiError, ExpressPlayErrorCode, jsonErrorBody } from './expressplay/errors.js';
+import type { EmulatorKey, ExpressPlayEmulator, ExpressPlayRequestHandler } from './expressplay/types.js';
 import { isWildcardHost, listen } from './http-kit.js';
 
 /**

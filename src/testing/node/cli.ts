@@ -14,7 +14,7 @@
 import { readFile } from 'node:fs/promises';
 
 import { normalizeOriginPattern, startCliServer } from './cli-server.js';
-import type { EmulatorKey, ExpressPlayEmulator } from './expressplay-emulator.js';
+import type { EmulatorKey, ExpressPlayEmulator } from './expressplay/types.js';
 import { isWildcardHost } from './http-kit.js';
 
 /** Parsed command-line options. */

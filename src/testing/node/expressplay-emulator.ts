@@ -3,13 +3,14 @@
  * demo server and manual runs: the public entry points, composing the parts under
  * `expressplay/`. Node only (`node:http`, `node:crypto`, `node:url`, `node:buffer`).
  *
- * How to use it, its endpoints, its errors and what it cannot prove:
- * `docs/emulators.md` ("The ExpressPlay emulator"). Which documented
- * source each behaviour follows, and which are emulator choices, is said where it is done:
- * `expressplay/token-api.ts` (token API), `expressplay/license-endpoints.ts` (license
- * endpoints), `expressplay/errors.ts` (error codes and bodies), `expressplay/http.ts` (paths,
- * CORS), `expressplay/core.ts` (dispatch, request records), `expressplay/settings.ts` (options,
- * returned URLs).
+ * How to use it, its endpoints, its errors and what it cannot prove: `docs/emulators.md` ("The
+ * ExpressPlay emulator"). Which documented source each behaviour follows (the ExpressPlay/Adobe
+ * Primetime token API reference, Microsoft's PlayReady docs, the W3C ClearKey format), and which
+ * are emulator choices, is said where it is done: `expressplay/token-api.ts` (token API),
+ * `expressplay/expiration-time.ts`, `expressplay/license-endpoints.ts` (license endpoints),
+ * `expressplay/errors.ts` (error codes and bodies), `expressplay/http.ts` (paths, CORS),
+ * `expressplay/core.ts` (dispatch, request records), `expressplay/settings.ts` (options,
+ * returned URLs). Public types: `expressplay/types.ts`.
  *
  * @module
  */
@@ -19,19 +20,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createCore } from './expressplay/core.js';
 import type { ExpressPlayEmulator, ExpressPlayEmulatorOptions, ExpressPlayRequestHandler } from './expressplay/types.js';
 import { isWildcardHost, listen, withLog } from './http-kit.js';
-
-export { ExpressPlayErrorCode } from './expressplay/errors.js';
-export {
-  DEFAULT_CUSTOMER_AUTHENTICATOR,
-  MAX_REQUEST_BODY_BYTES,
-  MAX_TOKEN_LIFETIME_MS,
-  type EmulatorDrm,
-  type EmulatorKey,
-  type EmulatorRequestRecord,
-  type ExpressPlayEmulator,
-  type ExpressPlayEmulatorOptions,
-  type ExpressPlayRequestHandler,
-} from './expressplay/types.js';
 
 /**
  * Creates the emulator as a request handler to mount in an existing

@@ -11,11 +11,10 @@
  * @module
  */
 
+export { createExpressPlayHandler, startExpressPlayEmulator } from './expressplay-emulator.js';
+export { ExpressPlayErrorCode } from './expressplay/errors.js';
 export {
-  createExpressPlayHandler,
-  startExpressPlayEmulator,
   DEFAULT_CUSTOMER_AUTHENTICATOR,
-  ExpressPlayErrorCode,
   MAX_REQUEST_BODY_BYTES,
   MAX_TOKEN_LIFETIME_MS,
   type EmulatorDrm,
@@ -24,7 +23,7 @@ export {
   type ExpressPlayEmulator,
   type ExpressPlayEmulatorOptions,
   type ExpressPlayRequestHandler,
-} from './expressplay-emulator.js';
+} from './expressplay/types.js';
 
 export {
   buildClearKeyLicense,
