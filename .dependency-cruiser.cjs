@@ -84,7 +84,7 @@ module.exports = {
       name: 'api-imports-util-and-types-only',
       severity: 'error',
       comment:
-        'The public vocabulary: util/ at run time; other folders only for types (the presets\' option types, payload types), never shaka/.',
+        "The public vocabulary: util/ at run time; other folders only for types (the presets' option types, payload types), never shaka/.",
       from: { path: '^src/api/' },
       to: { path: '^src/', pathNot: '^src/(api|util)/', dependencyTypesNot: ['type-only'] },
     },

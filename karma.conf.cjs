@@ -78,7 +78,8 @@ module.exports = async (config) => {
   const runBrowsers = browsers();
   if (runBrowsers.includes('FirefoxHeadlessKeyflow')) {
     process.env.FIREFOX_BIN = firefoxBinary() || '';
-    if (!process.env.FIREFOX_BIN) throw new Error('KEYFLOW_BROWSERS includes firefox but there is no Firefox: apt-get install firefox-esr, or set FIREFOX_BIN');
+    if (!process.env.FIREFOX_BIN)
+      throw new Error('KEYFLOW_BROWSERS includes firefox but there is no Firefox: apt-get install firefox-esr, or set FIREFOX_BIN');
   }
 
   config.set({

@@ -19,9 +19,23 @@ import { dts } from 'rollup-plugin-dts';
 
 const banner = '/*! shaka-keyflow | Apache-2.0 */';
 const browserTs = () =>
-  typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: true, outDir: 'dist', noEmitOnError: true });
+  typescript({
+    tsconfig: './tsconfig.json',
+    declaration: false,
+    declarationMap: false,
+    sourceMap: true,
+    outDir: 'dist',
+    noEmitOnError: true,
+  });
 const testingTs = () =>
-  typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: true, outDir: 'dist/testing', noEmitOnError: true });
+  typescript({
+    tsconfig: './tsconfig.json',
+    declaration: false,
+    declarationMap: false,
+    sourceMap: true,
+    outDir: 'dist/testing',
+    noEmitOnError: true,
+  });
 
 export default [
   {
@@ -35,7 +49,14 @@ export default [
     external: ['shaka-player'],
     plugins: [nodeResolve({ browser: true }), commonjs(), browserTs()],
     output: [
-      { file: 'dist/shaka-keyflow.umd.js', format: 'umd', name: 'shakaKeyflow', globals: { 'shaka-player': 'shaka' }, sourcemap: true, banner },
+      {
+        file: 'dist/shaka-keyflow.umd.js',
+        format: 'umd',
+        name: 'shakaKeyflow',
+        globals: { 'shaka-player': 'shaka' },
+        sourcemap: true,
+        banner,
+      },
       {
         file: 'dist/shaka-keyflow.umd.min.js',
         format: 'umd',
@@ -90,7 +111,17 @@ export default [
     input: 'src/testing/node/index.ts',
     external: [/^node:/],
     // rootDir: the emulator also compiles the shared pure codecs under src/testing/ and src/pssh/.
-    plugins: [typescript({ tsconfig: './tsconfig.node.json', declaration: false, declarationMap: false, sourceMap: false, outDir: 'dist/testing', rootDir: 'src', noEmitOnError: true })],
+    plugins: [
+      typescript({
+        tsconfig: './tsconfig.node.json',
+        declaration: false,
+        declarationMap: false,
+        sourceMap: false,
+        outDir: 'dist/testing',
+        rootDir: 'src',
+        noEmitOnError: true,
+      }),
+    ],
     output: { file: 'dist/testing/node.mjs', format: 'es', banner },
   },
   // shaka-keyflow/testing: the browser test CDM and the emulated-message codecs. src/index.ts never

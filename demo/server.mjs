@@ -82,7 +82,9 @@ export function loadContentKeys() {
  */
 export async function startDemoServer({ port = 8080, host = '127.0.0.1', publicHost = 'localhost' } = {}) {
   const built = path.join(ROOT, 'dist', 'testing', 'node.mjs');
-  const { createExpressPlayHandler, createFaultInjector, createWrappingProxyHandler, createDashIfClearKeyHandler } = await import(pathToFileURL(built).href).catch(() => {
+  const { createExpressPlayHandler, createFaultInjector, createWrappingProxyHandler, createDashIfClearKeyHandler } = await import(
+    pathToFileURL(built).href
+  ).catch(() => {
     throw new Error('dist/ is missing: run `npm run build` first (npm start does it for you)');
   });
   const keys = loadContentKeys();
@@ -146,19 +148,27 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', publicH
         return;
       }
       if (pathname === '/api/token') {
-        await handleTokenRequest(req, res, { tokenApiBase: `http://127.0.0.1:${server.address().port}`, customerAuthenticator: DEMO_AUTHENTICATOR, keys });
+        await handleTokenRequest(req, res, {
+          tokenApiBase: `http://127.0.0.1:${server.address().port}`,
+          customerAuthenticator: DEMO_AUTHENTICATOR,
+          keys,
+        });
         return;
       }
       let served = false;
       if (pathname === '/' || pathname === '/index.html') served = await sendFile(res, path.join(ROOT, 'demo'), 'index.html');
-      else if (pathname.startsWith('/demo/')) served = await sendFile(res, path.join(ROOT, 'demo', 'public'), pathname.slice('/demo/'.length));
+      else if (pathname.startsWith('/demo/'))
+        served = await sendFile(res, path.join(ROOT, 'demo', 'public'), pathname.slice('/demo/'.length));
       else if (pathname.startsWith('/examples/')) {
         const file = pathname.slice('/examples/'.length) + (pathname.endsWith('/') ? 'index.html' : '');
         served = await sendFile(res, path.join(ROOT, 'examples'), file, examplesCsp);
-      }
-      else if (pathname.startsWith('/dist/')) served = await sendFile(res, path.join(ROOT, 'dist'), pathname.slice('/dist/'.length));
+      } else if (pathname.startsWith('/dist/')) served = await sendFile(res, path.join(ROOT, 'dist'), pathname.slice('/dist/'.length));
       else if (pathname.startsWith('/vendor/shaka-player/')) {
-        served = await sendFile(res, path.join(ROOT, 'node_modules', 'shaka-player', 'dist'), pathname.slice('/vendor/shaka-player/'.length));
+        served = await sendFile(
+          res,
+          path.join(ROOT, 'node_modules', 'shaka-player', 'dist'),
+          pathname.slice('/vendor/shaka-player/'.length),
+        );
       } else if (pathname.startsWith('/content/')) {
         if (req.method === 'OPTIONS') {
           res.writeHead(204, { ...cors, 'Access-Control-Allow-Headers': '*' });
@@ -193,7 +203,11 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', publicH
     port: actualPort,
     server,
     emulator,
-    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }
 

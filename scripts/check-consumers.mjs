@@ -37,7 +37,11 @@ const work = mkdtempSync(path.join(tmpdir(), 'keyflow-consumers-'));
 try {
   // The package as published: npm pack, unpacked into <work>/node_modules/shaka-keyflow.
   const [{ filename }] = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
   const modules = path.join(work, 'node_modules');
   const pkgDir = path.join(modules, 'shaka-keyflow');
@@ -51,7 +55,10 @@ try {
   const typesDir = path.join(work, 'types');
   cpSync(path.join(ROOT, 'test', 'consumers', 'types'), typesDir, { recursive: true });
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  for (const [label, shakaPkg] of [['shaka-player 5.x', 'shaka-player'], ['shaka-player 4.x', 'shaka-player-4']]) {
+  for (const [label, shakaPkg] of [
+    ['shaka-player 5.x', 'shaka-player'],
+    ['shaka-player 4.x', 'shaka-player-4'],
+  ]) {
     const shakaDir = path.join(ROOT, 'node_modules', shakaPkg);
     if (!existsSync(shakaDir)) {
       record(`strict TypeScript project (${label})`, false, `  node_modules/${shakaPkg} is missing: npm install`);
@@ -62,7 +69,11 @@ try {
     const version = JSON.parse(readFileSync(path.join(shakaDir, 'package.json'), 'utf8')).version;
     const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: typesDir, encoding: 'utf8' });
     const out = `${run.stdout}${run.stderr}`.trim();
-    record(`strict TypeScript project compiles, options and events typed (shaka-player ${version})`, run.status === 0, out && indent(out.replaceAll(work, '<tmp>')));
+    record(
+      `strict TypeScript project compiles, options and events typed (shaka-player ${version})`,
+      run.status === 0,
+      out && indent(out.replaceAll(work, '<tmp>')),
+    );
   }
 
   // 2. The ESM example, bundled against the packed package and Shaka 5.x.
@@ -110,14 +121,26 @@ try {
   const bundleText = async (source) => {
     const entry = path.join(work, `treeshake-${Math.random().toString(36).slice(2)}.mjs`);
     writeFileSync(entry, source);
-    const result = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'browser', minify: true, write: false, logLevel: 'silent' });
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      minify: true,
+      write: false,
+      logLevel: 'silent',
+    });
     return result.outputFiles[0].text;
   };
   try {
     const core = await bundleText("export { Keyflow, expressPlay } from 'shaka-keyflow/core';\n");
     const full = await bundleText("export { Keyflow } from 'shaka-keyflow';\n");
-    const keptInCore = Object.entries(markers).filter(([, marker]) => core.includes(marker)).map(([name]) => name);
-    const missingInFull = Object.entries(markers).filter(([, marker]) => !full.includes(marker)).map(([name]) => name);
+    const keptInCore = Object.entries(markers)
+      .filter(([, marker]) => core.includes(marker))
+      .map(([name]) => name);
+    const missingInFull = Object.entries(markers)
+      .filter(([, marker]) => !full.includes(marker))
+      .map(([name]) => name);
     const ok = core.includes('ExpressPlayToken') && keptInCore.length === 0 && missingInFull.length === 0;
     record(
       `shaka-keyflow/core tree-shakes unused presets (Keyflow + expressPlay: ${Math.round(core.length / 1024)} KiB minified; main entry: ${Math.round(full.length / 1024)} KiB)`,
@@ -132,9 +155,21 @@ try {
   const tarball = path.join(work, filename);
   const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
   const publint = spawnSync(bin('publint'), ['run', tarball, '--strict'], { cwd: ROOT, encoding: 'utf8' });
-  record('publint: package.json exports, files and fields', publint.status === 0, publint.status === 0 ? '' : indent(`${publint.stdout}${publint.stderr}`.trim()));
-  const attw = spawnSync(bin('attw'), [tarball, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'table-flipped'], { cwd: ROOT, encoding: 'utf8' });
-  record('@arethetypeswrong/cli: types of every entry (node16, bundler)', attw.status === 0, attw.status === 0 ? '' : indent(`${attw.stdout}${attw.stderr}`.trim()));
+  record(
+    'publint: package.json exports, files and fields',
+    publint.status === 0,
+    publint.status === 0 ? '' : indent(`${publint.stdout}${publint.stderr}`.trim()),
+  );
+  const attw = spawnSync(
+    bin('attw'),
+    [tarball, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'table-flipped'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  record(
+    '@arethetypeswrong/cli: types of every entry (node16, bundler)',
+    attw.status === 0,
+    attw.status === 0 ? '' : indent(`${attw.stdout}${attw.stderr}`.trim()),
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -88,7 +88,9 @@ if (stray.length > 0) console.log(`FAIL TypeScript reported errors outside the b
 for (const { where, message } of problems) console.log(`FAIL ${where}: ${message}`);
 const failed = failedBlocks.size + problems.length + (stray.length > 0 ? 1 : 0);
 if (failed > 0) {
-  console.log(`doc code blocks: ${failedBlocks.size} of ${blocks.length} do not compile${problems.length ? `, ${problems.length} other problems` : ''}`);
+  console.log(
+    `doc code blocks: ${failedBlocks.size} of ${blocks.length} do not compile${problems.length ? `, ${problems.length} other problems` : ''}`,
+  );
   process.exit(1);
 }
 console.log('PASS doc code blocks');
@@ -152,14 +154,23 @@ function collectBlocks(file) {
         name: `b${blocks.length}`,
       });
     } else {
-      if (pendingPrelude) problems.push({ where: `${rel(file)}:${pendingPrelude.line}`, message: `a prelude comment must come right before a ts/js block, not a ${tag || 'untagged'} block` });
+      if (pendingPrelude)
+        problems.push({
+          where: `${rel(file)}:${pendingPrelude.line}`,
+          message: `a prelude comment must come right before a ts/js block, not a ${tag || 'untagged'} block`,
+        });
       if (NOT_CODE.has(tag)) notCode.set(tag, (notCode.get(tag) ?? 0) + 1);
-      else problems.push({ where: `${rel(file)}:${i + 1}`, message: `unknown code block language "${rawTag}": tag it ts or js (checked), or one of ${[...NOT_CODE].filter(Boolean).join(', ')}` });
+      else
+        problems.push({
+          where: `${rel(file)}:${i + 1}`,
+          message: `unknown code block language "${rawTag}": tag it ts or js (checked), or one of ${[...NOT_CODE].filter(Boolean).join(', ')}`,
+        });
     }
     pendingPrelude = null;
     i = j;
   }
-  if (pendingPrelude) problems.push({ where: `${rel(file)}:${pendingPrelude.line}`, message: 'a prelude comment must come right before a ts/js block' });
+  if (pendingPrelude)
+    problems.push({ where: `${rel(file)}:${pendingPrelude.line}`, message: 'a prelude comment must come right before a ts/js block' });
 }
 
 /** An HTML comment starting on line i (possibly spanning lines): its text and last line. */

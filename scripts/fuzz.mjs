@@ -31,11 +31,20 @@ function parseArgs(argv) {
     const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
     const value = () => Number(inline ?? argv[++i]);
     switch (flag) {
-      case '--inputs': options.inputs = value(); break;
-      case '--seed': options.seed = value(); break;
-      case '--from': options.from = value(); break;
-      case '--quiet': options.quiet = true; break;
-      case '--help': case '-h':
+      case '--inputs':
+        options.inputs = value();
+        break;
+      case '--seed':
+        options.seed = value();
+        break;
+      case '--from':
+        options.from = value();
+        break;
+      case '--quiet':
+        options.quiet = true;
+        break;
+      case '--help':
+      case '-h':
         console.log('usage: node scripts/fuzz.mjs [--inputs N] [--seed S] [--from I] [--quiet]');
         process.exit(0);
         break;
@@ -74,7 +83,9 @@ async function main() {
       if (shown.length < 20) shown.push(`${describeFuzzCase(fuzz, seed)}: ${outcome.untyped.join('; ')}`);
     }
     if (!options.quiet && (i - options.from + 1) % 100_000 === 0) {
-      process.stderr.write(`fuzz: ${i - options.from + 1} inputs, ${untyped} untyped throws, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      process.stderr.write(
+        `fuzz: ${i - options.from + 1} inputs, ${untyped} untyped throws, ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
     }
   }
   if (shown.length) process.stderr.write(`untyped throws (first ${shown.length}):\n${shown.join('\n')}\n`);

@@ -20,7 +20,9 @@ let broken = false;
 const done = [];
 for (const { browser, line } of runs) {
   if (browser === 'firefox' && !hasFirefox) {
-    console.warn(`\n=== SKIPPED: Karma suite on Shaka Player ${line}.x in Firefox: no Firefox here (apt-get install firefox-esr, or set FIREFOX_BIN) ===`);
+    console.warn(
+      `\n=== SKIPPED: Karma suite on Shaka Player ${line}.x in Firefox: no Firefox here (apt-get install firefox-esr, or set FIREFOX_BIN) ===`,
+    );
     if (process.env.CI) broken = true;
     continue;
   }
@@ -38,7 +40,9 @@ for (const { browser, line } of runs) {
     failed += Number(summary[2]);
   }
   if (run.status !== 0 || !summary) broken = true;
-  done.push(`${browser} + Shaka ${line}.x: ${summary ? `${summary[1]} passed, ${summary[2]} failed` : 'no result'} in ${Math.round((Date.now() - started) / 1000)} s`);
+  done.push(
+    `${browser} + Shaka ${line}.x: ${summary ? `${summary[1]} passed, ${summary[2]} failed` : 'no result'} in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
 }
 console.log(`\n${done.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -69,7 +69,12 @@ export class Keyflow<P extends AnyProvider> extends KeyflowBase<CoreConfigRecord
    * @throws KeyflowError `INVALID_CONFIG` when the configuration is unusable
    */
   constructor(player: ShakaPlayer, config: CoreConfig<P>) {
-    super(player, config as unknown as CoreConfigRecord<P>, checkedProvider((config as { provider?: unknown } | null)?.provider), config?.initDataDecoder ?? null);
+    super(
+      player,
+      config as unknown as CoreConfigRecord<P>,
+      checkedProvider((config as { provider?: unknown } | null)?.provider),
+      config?.initDataDecoder ?? null,
+    );
   }
 }
 
@@ -78,8 +83,24 @@ export type { ExpressPlayOptions, ExpressPlayToken } from './providers/expresspl
 export { customProvider } from './providers/custom';
 export { clearKeyProvider } from './providers/clearkey';
 export { definePreset } from './providers/engine/define-preset';
-export type { PresetSpec, WireSpec, TokenPlacement, TokenFormat, CertificateSpec, ContentIdContext, RequestFacts } from './providers/engine/spec';
-export type { ErrorReply, ProviderErrorFields, ErrorExtraction, ErrorRule, ErrorRuleCode, ErrorValueSource, ProblemDetails } from './providers/engine/errors';
+export type {
+  PresetSpec,
+  WireSpec,
+  TokenPlacement,
+  TokenFormat,
+  CertificateSpec,
+  ContentIdContext,
+  RequestFacts,
+} from './providers/engine/spec';
+export type {
+  ErrorReply,
+  ProviderErrorFields,
+  ErrorExtraction,
+  ErrorRule,
+  ErrorRuleCode,
+  ErrorValueSource,
+  ProblemDetails,
+} from './providers/engine/errors';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';
 export type { JsonPath } from './providers/engine/json-path';

@@ -7,7 +7,17 @@ export { Keyflow } from './keyflow';
 export { KeyflowError, findKeyflowError } from './api/errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './api/errors';
 export type { CommonOptions } from './api/config';
-export type { KeyflowConfig, KeyflowConfigUpdate, ExpressPlayConfig, CustomConfig, ClearKeyConfig, ProviderName, ConfigOf, PresetOptions, BuiltInPresets } from './providers/registry';
+export type {
+  KeyflowConfig,
+  KeyflowConfigUpdate,
+  ExpressPlayConfig,
+  CustomConfig,
+  ClearKeyConfig,
+  ProviderName,
+  ConfigOf,
+  PresetOptions,
+  BuiltInPresets,
+} from './providers/registry';
 export type {
   KeyflowEvents,
   LicenseRequestEvent,
@@ -34,4 +44,15 @@ export type { JsonTemplate } from './providers/engine/template';
 export type { ErrorExtraction, ErrorRule, ErrorRuleCode, ErrorValueSource, ProblemDetails } from './providers/engine/errors';
 export { KeySystem } from './api/key-systems';
 export type { KeySystemName, LicenseServers } from './api/key-systems';
-export type { ShakaPlayer, ShakaNetworkingEngine, ShakaListener, ShakaEvent, ShakaRequestFilter, ShakaResponseFilter, ShakaRequest, ShakaResponse, ShakaRequestContext, ShakaDrmInfo } from './shaka/types';
+export type {
+  ShakaPlayer,
+  ShakaNetworkingEngine,
+  ShakaListener,
+  ShakaEvent,
+  ShakaRequestFilter,
+  ShakaResponseFilter,
+  ShakaRequest,
+  ShakaResponse,
+  ShakaRequestContext,
+  ShakaDrmInfo,
+} from './shaka/types';

@@ -74,7 +74,13 @@
     drawTiming(e);
   });
   keyflow.on('error', (err) => {
-    logEvent('error', { code: err.code, message: err.message, keySystem: err.keySystem, httpStatus: err.httpStatus, providerCode: err.providerCode });
+    logEvent('error', {
+      code: err.code,
+      message: err.message,
+      keySystem: err.keySystem,
+      httpStatus: err.httpStatus,
+      providerCode: err.providerCode,
+    });
   });
   player.addEventListener('error', (event) => {
     const found = shakaKeyflow.findKeyflowError(event.detail);
@@ -90,10 +96,18 @@
     ['cdmMs', 'CDM'],
   ];
   function drawTiming(timing) {
-    const end = Math.max(1, timing.totalMs, PHASES.reduce((sum, [field]) => sum + (timing[field] || 0), 0));
+    const end = Math.max(
+      1,
+      timing.totalMs,
+      PHASES.reduce((sum, [field]) => sum + (timing[field] || 0), 0),
+    );
     const item = document.createElement('li');
     const label = document.createElement('b');
-    label.textContent = timing.keySystem + ': keys usable after ' + Math.round(timing.totalMs) + ' ms' +
+    label.textContent =
+      timing.keySystem +
+      ': keys usable after ' +
+      Math.round(timing.totalMs) +
+      ' ms' +
       (timing.firstFrameMs !== undefined ? ', first frame at ' + Math.round(timing.firstFrameMs) + ' ms after load()' : '');
     const bar = document.createElement('div');
     bar.className = 'bar';

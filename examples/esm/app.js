@@ -60,7 +60,14 @@ function reportToEmbeddingTest(media) {
   });
   media.addEventListener('timeupdate', send);
   return {
-    event(name, text) { state.events.push(`${name}: ${text}`); send(); },
-    fail(message) { state.phase = 'error'; state.error = message; send(); },
+    event(name, text) {
+      state.events.push(`${name}: ${text}`);
+      send();
+    },
+    fail(message) {
+      state.phase = 'error';
+      state.error = message;
+      send();
+    },
   };
 }

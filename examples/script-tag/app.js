@@ -61,8 +61,15 @@
     });
     media.addEventListener('timeupdate', send);
     return {
-      event(name, text) { state.events.push(name + ': ' + text); send(); },
-      fail(message) { state.phase = 'error'; state.error = message; send(); },
+      event(name, text) {
+        state.events.push(name + ': ' + text);
+        send();
+      },
+      fail(message) {
+        state.phase = 'error';
+        state.error = message;
+        send();
+      },
     };
   }
 })();

@@ -229,7 +229,9 @@
     const NE = shaka.net.NetworkingEngine;
     const LICENSE_URL = 'https://license.bench.invalid/hms/ck/rights/';
     const challenge = new TextEncoder().encode(JSON.stringify({ kids: [KID_B64URL], type: 'temporary' }));
-    const license = new TextEncoder().encode(JSON.stringify({ keys: [{ kty: 'oct', kid: KID_B64URL, k: 'ZmX_YHctTBU0M9rnn9VptQ' }], type: 'temporary' }));
+    const license = new TextEncoder().encode(
+      JSON.stringify({ keys: [{ kty: 'oct', kid: KID_B64URL, k: 'ZmX_YHctTBU0M9rnn9VptQ' }], type: 'temporary' }),
+    );
     // A fake https scheme plugin: answers every request at once with a ClearKey license, no network.
     const plugin = (uri, request) =>
       shaka.util.AbortableOperation.completed({

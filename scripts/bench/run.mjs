@@ -88,29 +88,69 @@ function parseArgsOrThrow(argv) {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = () => inline ?? argv[++i];
     switch (flag) {
-      case '--runs': options.runs = Math.max(1, Math.round(num(flag, value()))); break;
-      case '--warmup': options.warmup = Math.round(num(flag, value())); break;
-      case '--scenario': case '--scenarios': options.scenarios = value().split(','); break;
-      case '--variants': options.variants = value().split(''); break;
-      case '--scheme': options.scheme = value(); break;
-      case '--manifest-ms': options.overrides.manifest = num(flag, value()); break;
-      case '--token-ms': options.overrides.token = num(flag, value()); break;
-      case '--license-ms': options.overrides.license = num(flag, value()); break;
-      case '--segment-ms': options.overrides.segment = num(flag, value()); break;
-      case '--slow-token-ms': options.slowTokenMs = num(flag, value()); break;
-      case '--filter-iterations': options.filterIterations = Math.round(num(flag, value())); break;
-      case '--no-bundle': options.bundle = false; break;
-      case '--json': options.json = true; break;
-      case '--json-file': options.jsonFile = value(); break;
-      case '--verbose': options.verbose = true; break;
-      case '--help': case '-h':
-        console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+      case '--runs':
+        options.runs = Math.max(1, Math.round(num(flag, value())));
+        break;
+      case '--warmup':
+        options.warmup = Math.round(num(flag, value()));
+        break;
+      case '--scenario':
+      case '--scenarios':
+        options.scenarios = value().split(',');
+        break;
+      case '--variants':
+        options.variants = value().split('');
+        break;
+      case '--scheme':
+        options.scheme = value();
+        break;
+      case '--manifest-ms':
+        options.overrides.manifest = num(flag, value());
+        break;
+      case '--token-ms':
+        options.overrides.token = num(flag, value());
+        break;
+      case '--license-ms':
+        options.overrides.license = num(flag, value());
+        break;
+      case '--segment-ms':
+        options.overrides.segment = num(flag, value());
+        break;
+      case '--slow-token-ms':
+        options.slowTokenMs = num(flag, value());
+        break;
+      case '--filter-iterations':
+        options.filterIterations = Math.round(num(flag, value()));
+        break;
+      case '--no-bundle':
+        options.bundle = false;
+        break;
+      case '--json':
+        options.json = true;
+        break;
+      case '--json-file':
+        options.jsonFile = value();
+        break;
+      case '--verbose':
+        options.verbose = true;
+        break;
+      case '--help':
+      case '-h':
+        console.log(
+          readFileSync(new URL(import.meta.url), 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('//'))
+            .map((l) => l.slice(3))
+            .join('\n'),
+        );
         process.exit(0);
         break;
-      default: throw new Error(`unknown option ${arg} (--help lists them)`);
+      default:
+        throw new Error(`unknown option ${arg} (--help lists them)`);
     }
   }
   for (const s of options.scenarios) if (!SCENARIOS[s]) throw new Error(`unknown scenario ${s}: ${Object.keys(SCENARIOS).join(', ')}`);
@@ -153,7 +193,10 @@ function summarize(values) {
 function summarizeCounts(list) {
   const result = {};
   for (const kind of ['token', 'certificate', 'license']) {
-    const values = list.map((c) => c?.[kind]).filter((v) => typeof v === 'number').sort((x, y) => x - y);
+    const values = list
+      .map((c) => c?.[kind])
+      .filter((v) => typeof v === 'number')
+      .sort((x, y) => x - y);
     result[kind] = { median: quantile(values, 0.5), min: values[0], max: values[values.length - 1] };
   }
   return result;
@@ -219,7 +262,16 @@ function check({ id, scenario = null, what, value, limit, op, unit = '', digits 
   if (!met && Number.isFinite(value)) {
     missedBy = op === '>=' ? limit - value : value - limit;
   }
-  return { id, scenario, what, target: `${op} ${fmt(limit, digits)}${unit}`, measured: value, measuredText: `${fmt(value, digits)}${unit}`, met, missedBy };
+  return {
+    id,
+    scenario,
+    what,
+    target: `${op} ${fmt(limit, digits)}${unit}`,
+    measured: value,
+    measuredText: `${fmt(value, digits)}${unit}`,
+    met,
+    missedBy,
+  };
 }
 
 function evaluateTargets(report) {
@@ -229,7 +281,10 @@ function evaluateTargets(report) {
     for (const [key, limit] of Object.entries(TARGETS.default)) {
       const value = def.ratios.firstFrame[key];
       if (value === undefined) continue;
-      target(targets, check({ id: `default.${key}`, scenario: 'default', what: `d/${key[1]} (load → first frame, medians)`, value, limit, op: '<=' }));
+      target(
+        targets,
+        check({ id: `default.${key}`, scenario: 'default', what: `d/${key[1]} (load → first frame, medians)`, value, limit, op: '<=' }),
+      );
     }
   }
   const slow = report.scenarios['slow-token'];
@@ -237,7 +292,17 @@ function evaluateTargets(report) {
     for (const key of ['db', 'dc']) {
       const value = slow.ratios.firstFrame[key];
       if (value === undefined) continue;
-      target(targets, check({ id: `slow-token.${key}`, scenario: 'slow-token', what: `d/${key[1]} (load → first frame, medians)`, value, limit: 1, op: '<' }));
+      target(
+        targets,
+        check({
+          id: `slow-token.${key}`,
+          scenario: 'slow-token',
+          what: `d/${key[1]} (load → first frame, medians)`,
+          value,
+          limit: 1,
+          op: '<',
+        }),
+      );
       const saving = slow.savingsMs.firstFrame[key[1]];
       const manifest = slow.latencies.manifest;
       target(targets, {
@@ -261,20 +326,86 @@ function evaluateTargets(report) {
       for (const load of ['load1', 'load2']) {
         const mine = d.counts[load].license.max;
         const fewest = Math.min(...baselines.map((v) => scenario.variants[v].counts[load].license.min));
-        target(targets, check({ id: `${name}.licenses.${load}`, scenario: name, what: `license requests, ${load === 'load1' ? 'first' : 'second'} load: d (most) vs Shaka without keyflow (fewest)`, value: mine, limit: fewest, op: '<=', digits: 0 }));
+        target(
+          targets,
+          check({
+            id: `${name}.licenses.${load}`,
+            scenario: name,
+            what: `license requests, ${load === 'load1' ? 'first' : 'second'} load: d (most) vs Shaka without keyflow (fewest)`,
+            value: mine,
+            limit: fewest,
+            op: '<=',
+            digits: 0,
+          }),
+        );
       }
-      target(targets, check({ id: `${name}.certificates.load2`, scenario: name, what: 'certificate requests on the second load (d, most)', value: d.counts.load2.certificate.max, limit: 0, op: '==', digits: 0 }));
+      target(
+        targets,
+        check({
+          id: `${name}.certificates.load2`,
+          scenario: name,
+          what: 'certificate requests on the second load (d, most)',
+          value: d.counts.load2.certificate.max,
+          limit: 0,
+          op: '==',
+          digits: 0,
+        }),
+      );
     }
   }
   if (report.bundle) {
-    target(targets, check({ id: 'bundle.umd', what: 'full UMD build, gzipped', value: report.bundle.umd.gzip / 1000, limit: TARGETS.umdGzip / 1000, op: '<=', unit: ' KB', digits: 1 }));
-    target(targets, check({ id: 'bundle.esm', what: 'ESM tree-shaken to Keyflow + ExpressPlay, gzipped', value: report.bundle.esm.gzip / 1000, limit: TARGETS.esmGzip / 1000, op: '<=', unit: ' KB', digits: 1 }));
+    target(
+      targets,
+      check({
+        id: 'bundle.umd',
+        what: 'full UMD build, gzipped',
+        value: report.bundle.umd.gzip / 1000,
+        limit: TARGETS.umdGzip / 1000,
+        op: '<=',
+        unit: ' KB',
+        digits: 1,
+      }),
+    );
+    target(
+      targets,
+      check({
+        id: 'bundle.esm',
+        what: 'ESM tree-shaken to Keyflow + ExpressPlay, gzipped',
+        value: report.bundle.esm.gzip / 1000,
+        limit: TARGETS.esmGzip / 1000,
+        op: '<=',
+        unit: ' KB',
+        digits: 1,
+      }),
+    );
     for (const preset of report.bundle.presets) {
-      target(targets, check({ id: `bundle.preset.${preset.name}`, what: `what the ${preset.name} preset adds to core + ExpressPlay, gzipped`, value: preset.gzip / 1000, limit: TARGETS.presetGzip / 1000, op: '<=', unit: ' KB', digits: 2 }));
+      target(
+        targets,
+        check({
+          id: `bundle.preset.${preset.name}`,
+          what: `what the ${preset.name} preset adds to core + ExpressPlay, gzipped`,
+          value: preset.gzip / 1000,
+          limit: TARGETS.presetGzip / 1000,
+          op: '<=',
+          unit: ' KB',
+          digits: 2,
+        }),
+      );
     }
   }
   if (report.filter && !report.filter.error) {
-    target(targets, check({ id: 'filter', what: "keyflow's own filter work per license request (mean)", value: report.filter.filterMs.mean, limit: TARGETS.filterMs, op: '<=', unit: ' ms', digits: 3 }));
+    target(
+      targets,
+      check({
+        id: 'filter',
+        what: "keyflow's own filter work per license request (mean)",
+        value: report.filter.filterMs.mean,
+        limit: TARGETS.filterMs,
+        op: '<=',
+        unit: ' ms',
+        digits: 3,
+      }),
+    );
   }
   return targets;
 }
@@ -283,14 +414,24 @@ function printTable(report) {
   const lines = [];
   const { meta } = report;
   lines.push(`keyflow startup benchmark — ${meta.date}`);
-  lines.push(`${meta.browser}, Shaka Player ${meta.shaka}, keyflow ${meta.keyflow}, Node ${meta.node}, ${meta.cpus} CPU(s) (${meta.cpuModel})`);
-  lines.push(`sample: content/${meta.scheme} (ClearKey via the ExpressPlay emulator), ${meta.runs} runs per variant after ${meta.warmup} warm-up round(s), variants alternating, one fresh page per run`);
-  lines.push('times: ms from the start of the load (the player.load() call; for c, the start of its token fetch) to the first video frame presented / to the CDM reporting every key usable');
+  lines.push(
+    `${meta.browser}, Shaka Player ${meta.shaka}, keyflow ${meta.keyflow}, Node ${meta.node}, ${meta.cpus} CPU(s) (${meta.cpuModel})`,
+  );
+  lines.push(
+    `sample: content/${meta.scheme} (ClearKey via the ExpressPlay emulator), ${meta.runs} runs per variant after ${meta.warmup} warm-up round(s), variants alternating, one fresh page per run`,
+  );
+  lines.push(
+    'times: ms from the start of the load (the player.load() call; for c, the start of its token fetch) to the first video frame presented / to the CDM reporting every key usable',
+  );
   for (const [name, scenario] of Object.entries(report.scenarios)) {
     const l = scenario.latencies;
     lines.push('');
-    lines.push(`Scenario "${name}": manifest ${l.manifest} ms, token endpoint ${l.token} ms, license ${l.license} ms, each segment ${l.segment} ms`);
-    lines.push(`  ${pad('variant', 36)}${lpad('first frame', 12)}${pad('  (min–max)', 14)}${lpad('keys usable', 12)}${pad('  (min–max)', 14)}  requests token/cert/license: load 1 | load 2   2nd load frame`);
+    lines.push(
+      `Scenario "${name}": manifest ${l.manifest} ms, token endpoint ${l.token} ms, license ${l.license} ms, each segment ${l.segment} ms`,
+    );
+    lines.push(
+      `  ${pad('variant', 36)}${lpad('first frame', 12)}${pad('  (min–max)', 14)}${lpad('keys usable', 12)}${pad('  (min–max)', 14)}  requests token/cert/license: load 1 | load 2   2nd load frame`,
+    );
     for (const [v, result] of Object.entries(scenario.variants)) {
       const ff = result.load1.firstFrame;
       const ku = result.load1.keysUsable;
@@ -308,11 +449,18 @@ function printTable(report) {
     }
     const r = scenario.ratios;
     if (r) {
-      const show = (set) => ['da', 'db', 'dc'].filter((k) => set[k] !== undefined).map((k) => `d/${k[1]} ${fmt(set[k], 2)}`).join('   ');
+      const show = (set) =>
+        ['da', 'db', 'dc']
+          .filter((k) => set[k] !== undefined)
+          .map((k) => `d/${k[1]} ${fmt(set[k], 2)}`)
+          .join('   ');
       lines.push(`  ratios, first frame: ${show(r.firstFrame)}`);
       lines.push(`  ratios, keys usable: ${show(r.keysUsable)}`);
       const s = scenario.savingsMs.firstFrame;
-      const saved = ['a', 'b', 'c'].filter((k) => s[k] !== undefined).map((k) => `${fmt(s[k])} ms vs ${k}`).join(', ');
+      const saved = ['a', 'b', 'c']
+        .filter((k) => s[k] !== undefined)
+        .map((k) => `${fmt(s[k])} ms vs ${k}`)
+        .join(', ');
       if (saved) lines.push(`  d saves (first frame, medians): ${saved}`);
     }
   }
@@ -322,7 +470,9 @@ function printTable(report) {
     lines.push('Bundle sizes (bytes, gzipped after minification; size-limit, the rows `npm test` enforces)');
     for (const row of b.rows) lines.push(`  ${row.name}:  ${row.size} (limit ${row.sizeLimit})`);
     if (b.composition?.length) {
-      lines.push(`  core + ExpressPlay is made of (esbuild from src/, minified): ${b.composition.map((p) => `${p.part} ${Math.round(p.share * 100)}%`).join(', ')}`);
+      lines.push(
+        `  core + ExpressPlay is made of (esbuild from src/, minified): ${b.composition.map((p) => `${p.part} ${Math.round(p.share * 100)}%`).join(', ')}`,
+      );
     }
   }
   if (report.filter) {
@@ -331,19 +481,31 @@ function printTable(report) {
     if (f.error) {
       lines.push(`Filter work: failed: ${f.error.split('\n')[0]}`);
     } else {
-      lines.push(`Filter work per license request (${f.iterations} requests through Shaka's NetworkingEngine, fake https plugin, cached token; cross-origin isolated: ${f.crossOriginIsolated})`);
-      lines.push(`  keyflow request + response filters: mean ${fmt(f.filterMs.mean, 3)} ms, p50 ${fmt(f.filterMs.p50, 3)}, p90 ${fmt(f.filterMs.p90, 3)} (request ${fmt(f.requestFilterMs.mean, 3)}, response ${fmt(f.responseFilterMs.mean, 3)})`);
+      lines.push(
+        `Filter work per license request (${f.iterations} requests through Shaka's NetworkingEngine, fake https plugin, cached token; cross-origin isolated: ${f.crossOriginIsolated})`,
+      );
+      lines.push(
+        `  keyflow request + response filters: mean ${fmt(f.filterMs.mean, 3)} ms, p50 ${fmt(f.filterMs.p50, 3)}, p90 ${fmt(f.filterMs.p90, 3)} (request ${fmt(f.requestFilterMs.mean, 3)}, response ${fmt(f.responseFilterMs.mean, 3)})`,
+      );
       lines.push(`  whole request without / with keyflow: ${fmt(f.engineMs.plain, 3)} / ${fmt(f.engineMs.keyflow, 3)} ms (p50 of blocks)`);
-      lines.push(`  player.getConfiguration(): ${fmt(f.getConfigurationMs.p50, 3)} ms (p50) per call, ${fmt(f.getConfigurationCallsPerRequest, 1)} call(s) per request by keyflow;` +
-        ` with that copy memoized (diagnosis) keyflow's filters take mean ${fmt(f.withoutConfigCopy.filterMs.mean, 3)} ms, p50 ${fmt(f.withoutConfigCopy.filterMs.p50, 3)}`);
+      lines.push(
+        `  player.getConfiguration(): ${fmt(f.getConfigurationMs.p50, 3)} ms (p50) per call, ${fmt(f.getConfigurationCallsPerRequest, 1)} call(s) per request by keyflow;` +
+          ` with that copy memoized (diagnosis) keyflow's filters take mean ${fmt(f.withoutConfigCopy.filterMs.mean, 3)} ms, p50 ${fmt(f.withoutConfigCopy.filterMs.p50, 3)}`,
+      );
     }
   }
   lines.push('', worstCaseLine(report.worstCase));
   lines.push('');
   lines.push('Targets (issue 6)');
   for (const t of report.targets) {
-    const by = t.met ? '' : t.missedBy !== null ? `  — missed by ${fmt(t.missedBy, t.target.includes('KB') ? 1 : t.target.includes('ms') && !t.target.includes('0.1') ? 0 : 3)}${t.target.replace(/^[^ ]+ [^ ]+/, '')}` : '';
-    lines.push(`  ${t.met ? 'met   ' : 'MISSED'}  ${pad(t.scenario ? `[${t.scenario}] ${t.what}` : t.what, 96)} ${lpad(t.measuredText, 10)}  target ${t.target}${by}`);
+    const by = t.met
+      ? ''
+      : t.missedBy !== null
+        ? `  — missed by ${fmt(t.missedBy, t.target.includes('KB') ? 1 : t.target.includes('ms') && !t.target.includes('0.1') ? 0 : 3)}${t.target.replace(/^[^ ]+ [^ ]+/, '')}`
+        : '';
+    lines.push(
+      `  ${t.met ? 'met   ' : 'MISSED'}  ${pad(t.scenario ? `[${t.scenario}] ${t.what}` : t.what, 96)} ${lpad(t.measuredText, 10)}  target ${t.target}${by}`,
+    );
   }
   const missed = report.targets.filter((t) => !t.met).length;
   lines.push(`  ${report.targets.length - missed} met, ${missed} missed`);
@@ -417,7 +579,9 @@ async function main() {
             raw[v].runs.push(result);
           }
           if (options.verbose && !result.error) {
-            log(`  ${name} ${v} ${warm ? 'warm-up' : `run ${round - options.warmup + 1}`}: first frame ${fmt(result.loads?.[0]?.firstFrame)} ms, keys ${fmt(result.loads?.[0]?.keysUsable)} ms`);
+            log(
+              `  ${name} ${v} ${warm ? 'warm-up' : `run ${round - options.warmup + 1}`}: first frame ${fmt(result.loads?.[0]?.firstFrame)} ms, keys ${fmt(result.loads?.[0]?.keysUsable)} ms`,
+            );
           }
         }
         if (!options.verbose) log(`  ${name}: round ${round + 1}/${total}${warm ? ' (warm-up)' : ''}`);
@@ -447,19 +611,28 @@ async function main() {
           failureMessages: failures,
           load1: loadStats(0),
           load2: loadStats(1),
-          counts: { load1: summarizeCounts(runs.map((r) => r.loads[0].counts)), load2: summarizeCounts(runs.map((r) => r.loads[1].counts)) },
+          counts: {
+            load1: summarizeCounts(runs.map((r) => r.loads[0].counts)),
+            load2: summarizeCounts(runs.map((r) => r.loads[1].counts)),
+          },
         };
       }
       const scenario = { latencies, variants };
       const d = variants.d;
       if (d?.runs) {
-        const ratio = (metric, v) => (variants[v]?.runs ? Math.round((d.load1[metric].median / variants[v].load1[metric].median) * 1000) / 1000 : undefined);
-        const saving = (metric, v) => (variants[v]?.runs ? Math.round((variants[v].load1[metric].median - d.load1[metric].median) * 10) / 10 : undefined);
+        const ratio = (metric, v) =>
+          variants[v]?.runs ? Math.round((d.load1[metric].median / variants[v].load1[metric].median) * 1000) / 1000 : undefined;
+        const saving = (metric, v) =>
+          variants[v]?.runs ? Math.round((variants[v].load1[metric].median - d.load1[metric].median) * 10) / 10 : undefined;
         scenario.ratios = {};
         scenario.savingsMs = {};
         for (const metric of ['firstFrame', 'keysUsable']) {
-          scenario.ratios[metric] = Object.fromEntries(['a', 'b', 'c'].map((v) => [`d${v}`, ratio(metric, v)]).filter(([, x]) => x !== undefined));
-          scenario.savingsMs[metric] = Object.fromEntries(['a', 'b', 'c'].map((v) => [v, saving(metric, v)]).filter(([, x]) => x !== undefined));
+          scenario.ratios[metric] = Object.fromEntries(
+            ['a', 'b', 'c'].map((v) => [`d${v}`, ratio(metric, v)]).filter(([, x]) => x !== undefined),
+          );
+          scenario.savingsMs[metric] = Object.fromEntries(
+            ['a', 'b', 'c'].map((v) => [v, saving(metric, v)]).filter(([, x]) => x !== undefined),
+          );
         }
       }
       report.scenarios[name] = scenario;

@@ -63,7 +63,9 @@ async function main() {
     for (const r of report.results) {
       console.log(`${r.ms.toFixed(2).padStart(9)} ms  ${r.scanner}: ${r.name}${r.problem ? `  [NOT THE TYPED RESULT: ${r.problem}]` : ''}`);
     }
-    console.log(`(${report.results.length} inputs, median of ${runs} runs each, Node ${process.versions.node}; slowest: ${report.slowest.scanner}: ${report.slowest.name})`);
+    console.log(
+      `(${report.results.length} inputs, median of ${runs} runs each, Node ${process.versions.node}; slowest: ${report.slowest.scanner}: ${report.slowest.name})`,
+    );
   }
   console.log(worstCaseLine(report));
   return report.results.some((r) => r.problem) ? 1 : 0;

@@ -60,10 +60,12 @@ const DEFAULT_TOKEN_REFRESH_MARGIN_MS = 10_000;
  * Key system names keyflow accepts in `servers`: the EME names of Widevine,
  * PlayReady (and its vendor variants), FairPlay, ClearKey and WisePlay.
  */
-const KNOWN_KEY_SYSTEM = /^(com\.widevine\.alpha(\.experiment\d*)?|com\.microsoft\.playready(\.[a-z0-9.]+)?|com\.(chromecast|youtube)\.playready|com\.apple\.fps(\.[0-9_]+)?|org\.w3\.clearkey|com\.huawei\.wiseplay)$/;
+const KNOWN_KEY_SYSTEM =
+  /^(com\.widevine\.alpha(\.experiment\d*)?|com\.microsoft\.playready(\.[a-z0-9.]+)?|com\.(chromecast|youtube)\.playready|com\.apple\.fps(\.[0-9_]+)?|org\.w3\.clearkey|com\.huawei\.wiseplay)$/;
 
 /** A few names of each family, for the error message. */
-const KEY_SYSTEM_EXAMPLES = 'com.widevine.alpha, com.microsoft.playready, com.microsoft.playready.recommendation, com.apple.fps, org.w3.clearkey';
+const KEY_SYSTEM_EXAMPLES =
+  'com.widevine.alpha, com.microsoft.playready, com.microsoft.playready.recommendation, com.apple.fps, org.w3.clearkey';
 
 /** Edit distance of two short strings (for "did you mean"). */
 function editDistance(a: string, b: string): number {

@@ -87,7 +87,8 @@ function validateClearKey(options: ClearKeyProviderOptions): void {
   }
   if (problemTypes !== undefined) {
     const ok = !!problemTypes && typeof problemTypes === 'object' && Object.values(problemTypes).every((code) => RULE_CODES.includes(code));
-    if (!ok) throw new KeyflowError('INVALID_CONFIG', `clearkey: \`problemTypes\` must map problem type URIs to one of ${RULE_CODES.join(', ')}`);
+    if (!ok)
+      throw new KeyflowError('INVALID_CONFIG', `clearkey: \`problemTypes\` must map problem type URIs to one of ${RULE_CODES.join(', ')}`);
   }
 }
 

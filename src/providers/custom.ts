@@ -70,7 +70,10 @@ export type CustomProviderOptions = CustomOptions & {
  * (URL templates, headers, query parameters, JSON request wrapping, response
  * unwrapping, error extraction); the engine runs it as it runs every preset.
  */
-export const customProvider: Provider<CustomProviderOptions, CustomToken> = /* @__PURE__ */ definePreset<CustomProviderOptions, CustomToken>({
+export const customProvider: Provider<CustomProviderOptions, CustomToken> = /* @__PURE__ */ definePreset<
+  CustomProviderOptions,
+  CustomToken
+>({
   name: 'custom',
   optionNames: ['token', 'contentId', 'headers', 'query', 'wrapRequest', 'unwrapResponse', 'errors', 'certificate'],
   defaultServers: {},

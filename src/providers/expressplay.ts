@@ -184,7 +184,10 @@ function validateExpressPlay({ token }: ExpressPlayOptions): void {
  * A spec over the engine, with two hooks: the token API may answer a license
  * URL, and PlayReady errors come as SOAP Faults.
  */
-export const expressPlayProvider: Provider<ExpressPlayOptions, ExpressPlayToken> = /* @__PURE__ */ definePreset<ExpressPlayOptions, ExpressPlayToken>({
+export const expressPlayProvider: Provider<ExpressPlayOptions, ExpressPlayToken> = /* @__PURE__ */ definePreset<
+  ExpressPlayOptions,
+  ExpressPlayToken
+>({
   name: 'expressplay',
   label: 'ExpressPlay',
   optionNames: ['token'],

@@ -79,26 +79,14 @@ function readPsshBox(bytes: Uint8Array, start: number): PsshBox {
   if (size32 === 1) {
     size = header.u64('box largesize');
   } else if (size32 === 0) {
-    throw new PsshDecodeError(
-      'BAD_SIZE',
-      'box size 0 ("extends to end of file") is not allowed for pssh boxes',
-      start,
-    );
+    throw new PsshDecodeError('BAD_SIZE', 'box size 0 ("extends to end of file") is not allowed for pssh boxes', start);
   }
   const headerBytes = header.offset - start;
   if (size < headerBytes) {
-    throw new PsshDecodeError(
-      'BAD_SIZE',
-      `box size ${size} is smaller than its ${headerBytes}-byte header`,
-      start,
-    );
+    throw new PsshDecodeError('BAD_SIZE', `box size ${size} is smaller than its ${headerBytes}-byte header`, start);
   }
   if (size > bytes.length - start) {
-    throw new PsshDecodeError(
-      'TRUNCATED',
-      `box size ${size} runs past the end of the data (${bytes.length - start} bytes left)`,
-      start,
-    );
+    throw new PsshDecodeError('TRUNCATED', `box size ${size} runs past the end of the data (${bytes.length - start} bytes left)`, start);
   }
   const end = start + size;
   // Everything below reads inside the box: overruns of the box are TRUNCATED.
@@ -115,11 +103,7 @@ function readPsshBox(bytes: Uint8Array, start: number): PsshBox {
     const kidCountOffset = r.offset;
     const kidCount = r.u32('pssh KID_count');
     if (kidCount > Math.floor(r.remaining / KID_BYTES)) {
-      throw new PsshDecodeError(
-        'TRUNCATED',
-        `pssh KID_count ${kidCount} needs more bytes than the box has`,
-        kidCountOffset,
-      );
+      throw new PsshDecodeError('TRUNCATED', `pssh KID_count ${kidCount} needs more bytes than the box has`, kidCountOffset);
     }
     for (let i = 0; i < kidCount; i++) {
       keyIds.push(bytesToHex(r.bytesView(KID_BYTES, 'pssh KID')));

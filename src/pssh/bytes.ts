@@ -260,11 +260,7 @@ export class ByteReader {
    */
   require(n: number, what: string): void {
     if (n < 0 || n > this.end - this.pos) {
-      throw new PsshDecodeError(
-        'TRUNCATED',
-        `${what} needs ${n} bytes but only ${this.end - this.pos} remain`,
-        this.pos,
-      );
+      throw new PsshDecodeError('TRUNCATED', `${what} needs ${n} bytes but only ${this.end - this.pos} remain`, this.pos);
     }
   }
 

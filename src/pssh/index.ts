@@ -42,10 +42,4 @@ export {
   type PlayReadyAlgorithm,
 } from './playready';
 export { parseKeyIdsInitData, MIN_KEY_ID_BYTES, MAX_KEY_ID_BYTES } from './keyids';
-export {
-  decodeInitData,
-  summarizeKeyIds,
-  type InitDataType,
-  type DecodedSystem,
-  type DecodedInitData,
-} from './init-data';
+export { decodeInitData, summarizeKeyIds, type InitDataType, type DecodedSystem, type DecodedInitData } from './init-data';

@@ -116,7 +116,10 @@ export function decodeInitData(initDataType: string, data: BytesInput): DecodedI
 export function summarizeKeyIds(decoded: DecodedInitData): string[] {
   return guardDecode('summarizeKeyIds', () => {
     const all: string[] = [];
-    addUnique(all, decoded.systems.flatMap((system) => system.keyIds));
+    addUnique(
+      all,
+      decoded.systems.flatMap((system) => system.keyIds),
+    );
     return all;
   });
 }

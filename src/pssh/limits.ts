@@ -52,10 +52,7 @@ export function checkedBytes(input: BytesInput, what: string): Uint8Array {
     throw new PsshDecodeError('BAD_INPUT', `${what}: input is not a Uint8Array / ArrayBuffer`);
   }
   if (bytes.length > MAX_INPUT_BYTES) {
-    throw new PsshDecodeError(
-      'TOO_LARGE',
-      `${what}: input is ${bytes.length} bytes, the limit is ${MAX_INPUT_BYTES}`,
-    );
+    throw new PsshDecodeError('TOO_LARGE', `${what}: input is ${bytes.length} bytes, the limit is ${MAX_INPUT_BYTES}`);
   }
   return bytes;
 }

@@ -127,11 +127,7 @@ export function decodePlayReadyObject(data: Uint8Array): PlayReadyObject {
     const length = header.u32Le('PlayReady Object Length');
     const recordCount = header.u16Le('PlayReady Object RecordCount');
     if (length > bytes.length) {
-      throw new PsshDecodeError(
-        'TRUNCATED',
-        `PlayReady Object Length ${length} runs past the end of the data (${bytes.length} bytes)`,
-        0,
-      );
+      throw new PsshDecodeError('TRUNCATED', `PlayReady Object Length ${length} runs past the end of the data (${bytes.length} bytes)`, 0);
     }
     if (length < PRO_HEADER_BYTES || length < bytes.length) {
       throw new PsshDecodeError(

@@ -137,11 +137,7 @@ export class ProtobufReader {
     const offset = this.r.offset;
     const { lo, hi } = this.readVarint(`${what} length`);
     if (hi !== 0 || lo > this.r.remaining) {
-      throw new PsshDecodeError(
-        'TRUNCATED',
-        `${what} length ${hi !== 0 ? '>= 2^32' : lo} runs past the end of the message`,
-        offset,
-      );
+      throw new PsshDecodeError('TRUNCATED', `${what} length ${hi !== 0 ? '>= 2^32' : lo} runs past the end of the message`, offset);
     }
     return this.r.bytesView(lo, what);
   }

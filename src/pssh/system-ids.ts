@@ -11,15 +11,7 @@ import { PsshDecodeError } from './errors';
 import { normalizeUuid } from './bytes';
 
 /** Short name of a protection system; `'unknown'` for IDs not in the table. */
-export type SystemName =
-  | 'widevine'
-  | 'playready'
-  | 'common'
-  | 'clearkey'
-  | 'fairplay'
-  | 'marlin'
-  | 'primetime'
-  | 'unknown';
+export type SystemName = 'widevine' | 'playready' | 'common' | 'clearkey' | 'fairplay' | 'marlin' | 'primetime' | 'unknown';
 
 /** System IDs as 32 lower-case hex digits (big-endian UUID byte order). */
 export const SYSTEM_IDS = {

@@ -12,13 +12,7 @@
 import { PsshDecodeError, guardDecode } from './errors';
 import { bytesToHex } from './bytes';
 import { checkedBytes } from './limits';
-import {
-  ProtobufReader,
-  WIRE_LENGTH_DELIMITED,
-  WIRE_VARINT,
-  type ProtobufTag,
-  type WireType,
-} from './protobuf';
+import { ProtobufReader, WIRE_LENGTH_DELIMITED, WIRE_VARINT, type ProtobufTag, type WireType } from './protobuf';
 import { decodeUtf8Lenient, decodeUtf8Strict, isPrintableText } from './text';
 
 /** Names of the four CENC protection schemes (ISO/IEC 23001-7). */

@@ -236,9 +236,7 @@ function decodeEntities(raw: string, offset: number): string {
     const semi = raw.indexOf(';', amp + 1);
     if (semi < 0 || semi - amp > 12) fail("'&' that does not start an entity reference", offset + amp);
     const ref = raw.slice(amp + 1, semi);
-    const predefined = Object.prototype.hasOwnProperty.call(PREDEFINED_ENTITIES, ref)
-      ? PREDEFINED_ENTITIES[ref]
-      : undefined;
+    const predefined = Object.prototype.hasOwnProperty.call(PREDEFINED_ENTITIES, ref) ? PREDEFINED_ENTITIES[ref] : undefined;
     if (predefined !== undefined) {
       out += predefined;
     } else {

@@ -16,7 +16,13 @@ export const MAX_RETRY_AFTER_MS = 30_000;
  * Codes a decoded reply can carry that no resend will change, whatever the
  * HTTP status (a PlayReady SOAP Fault saying "not entitled" comes with 500).
  */
-const PERMANENT_CODES: readonly KeyflowErrorCode[] = ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'NOT_ENTITLED', 'BAD_REQUEST', 'MALFORMED_RESPONSE'];
+const PERMANENT_CODES: readonly KeyflowErrorCode[] = [
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'NOT_ENTITLED',
+  'BAD_REQUEST',
+  'MALFORMED_RESPONSE',
+];
 
 /** Whether a failure may pass if the same request is simply sent again (RFC 9110: 408, 429, 5xx). */
 function isTransientStatus(status: number): boolean {

@@ -32,7 +32,10 @@ export type InitDataDecoder = (initDataType: string, initData: Uint8Array) => De
 export type AnyProvider = Provider<any, any>;
 
 /** The license URL per key system keyflow routes: the preset's defaults, then the app's `servers`. */
-export function routedServers(defaults: Record<string, string | undefined>, servers: Record<string, string | undefined>): Record<string, string> {
+export function routedServers(
+  defaults: Record<string, string | undefined>,
+  servers: Record<string, string | undefined>,
+): Record<string, string> {
   const routed: Record<string, string> = {};
   for (const source of [defaults, servers]) {
     for (const [keySystem, url] of Object.entries(source)) if (typeof url === 'string') routed[keySystem] = url;

@@ -2,8 +2,12 @@ import { ShakaErrorCode, ShakaRequestType, type ShakaErrorLike } from './types';
 
 /** True for anything shaped like a `shaka.util.Error`. */
 export function isShakaError(value: unknown): value is ShakaErrorLike {
-  return !!value && typeof value === 'object' && typeof (value as ShakaErrorLike).code === 'number' &&
-    Array.isArray((value as ShakaErrorLike).data);
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    typeof (value as ShakaErrorLike).code === 'number' &&
+    Array.isArray((value as ShakaErrorLike).data)
+  );
 }
 
 /** What a failed network attempt of a DRM request looked like, read from a Shaka network error. */

@@ -30,6 +30,19 @@ import { ShakaErrorCode, type ShakaEvent } from './types';
  */
 export const MAX_REPLY_BYTES = 1024 * 1024;
 
+/** Throws `MALFORMED_RESPONSE` for a 2xx reply over {@link MAX_REPLY_BYTES}, which keyflow does not read. */
+export function checkReplySize(byteLength: number, exchange: Pick<Exchange, 'kind' | 'keySystem'>, status: number): void {
+  if (byteLength <= MAX_REPLY_BYTES) return;
+  throw new KeyflowError(
+    'MALFORMED_RESPONSE',
+    `The ${exchange.kind} reply is ${byteLength} bytes, over keyflow's ${MAX_REPLY_BYTES}-byte limit: not read`,
+    {
+      keySystem: exchange.keySystem,
+      httpStatus: status,
+    },
+  );
+}
+
 /** Shaka errors keyflow explains when `load()` rejects with them. */
 const KEY_SYSTEM_UNAVAILABLE = 6001;
 const NO_LICENSE_SERVER_GIVEN = 6012;
@@ -154,16 +167,20 @@ export class FailureHandler {
           headers,
           // Secrets of 1-3 characters are left for the final redaction of the error's strings: searched
           // for in a raw reply, they would garble the codes the provider reads (`-4012`).
-          bodyText: text.length > MAX_REPLY_BYTES ? '' : redact(text, exchange.secrets.filter((secret) => secret.length >= 4)),
+          bodyText:
+            text.length > MAX_REPLY_BYTES
+              ? ''
+              : redact(
+                  text,
+                  exchange.secrets.filter((secret) => secret.length >= 4),
+                ),
         },
         this.ctx_.config(),
       );
     }
-    return new KeyflowError(
-      'LICENSE_REQUEST_FAILED',
-      `The ${exchange.kind} request got no answer (network error or timeout)`,
-      { keySystem: exchange.keySystem },
-    );
+    return new KeyflowError('LICENSE_REQUEST_FAILED', `The ${exchange.kind} request got no answer (network error or timeout)`, {
+      keySystem: exchange.keySystem,
+    });
   }
 
   /**
@@ -175,7 +192,8 @@ export class FailureHandler {
     redactShakaErrorChain(error, this.ctx_.secrets.knownSecrets());
     if (findKeyflowError(error)) return;
     let typed: KeyflowError | null = null;
-    if (error.code === NO_LICENSE_SERVER_GIVEN) typed = noLicenseServerError(typeof error.data[0] === 'string' ? error.data[0] : null, this.ctx_.keySystemFacts());
+    if (error.code === NO_LICENSE_SERVER_GIVEN)
+      typed = noLicenseServerError(typeof error.data[0] === 'string' ? error.data[0] : null, this.ctx_.keySystemFacts());
     else if (error.code === KEY_SYSTEM_UNAVAILABLE) typed = noKeySystemError(this.ctx_.keySystemFacts());
     if (!typed) return;
     attachKeyflowError(error, typed);

@@ -120,7 +120,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   }
 
   private createTelemetry_(): TelemetryCollector {
-    const readable = (): { getKeyStatuses?: () => Record<string, string>; getExpiration?: () => number } | null => this.player_ as { getKeyStatuses?: () => Record<string, string>; getExpiration?: () => number } | null;
+    const readable = (): { getKeyStatuses?: () => Record<string, string>; getExpiration?: () => number } | null =>
+      this.player_ as { getKeyStatuses?: () => Record<string, string>; getExpiration?: () => number } | null;
     const sink = {
       timing: (event: TimingEvent) => this.emit('timing', event),
       keystatus: (event: KeyStatusEvent) => this.emit('keystatus', event),

@@ -19,7 +19,7 @@ import { sleep } from '../util/abort';
 import { redact } from '../util/redact';
 import type { AnyProvider, InitDataDecoder, NormalizedConfig } from './config-types';
 import { bytesOf, type Exchange, type ExchangeBook } from './exchanges';
-import { MAX_REPLY_BYTES } from './failures';
+import { checkReplySize } from './failures';
 import type { PlayerConfig } from './player-config';
 import type { SecretGuard } from './secret-guard';
 import { ShakaRequestType, type ShakaRequest, type ShakaRequestContext, type ShakaResponse } from './types';
@@ -90,7 +90,8 @@ export class LicenseFilters {
     }
     // Shaka's certificate requests carry no DRM info: the configured certificate URI names the key system.
     const keySystem =
-      request.drmInfo?.keySystem ?? (kind === 'certificate' ? this.ctx_.playerConfig.configuredCertificateKeySystem(request.uris[0]) : null);
+      request.drmInfo?.keySystem ??
+      (kind === 'certificate' ? this.ctx_.playerConfig.configuredCertificateKeySystem(request.uris[0]) : null);
     if (!kind || !keySystem) return;
     const baseUrl = kind === 'license' ? this.ctx_.playerConfig.licenseUrlFor(keySystem, this.ctx_.wantedServers()) : request.uris[0];
     if (!baseUrl) return;
@@ -99,7 +100,11 @@ export class LicenseFilters {
 
   /** Starts following a request: its key IDs (from Shaka, else the init data) and the load it belongs to. */
   private openExchange_(kind: DrmRequestKind, keySystem: string, baseUrl: string, request: ShakaRequest, isPreload: boolean): Exchange {
-    const keyIds = request.drmInfo?.keyIds ? Array.from(request.drmInfo.keyIds).map((id) => id.toLowerCase()).sort() : [];
+    const keyIds = request.drmInfo?.keyIds
+      ? Array.from(request.drmInfo.keyIds)
+          .map((id) => id.toLowerCase())
+          .sort()
+      : [];
     if (!keyIds.length && request.initData && request.initDataType && this.ctx_.decodeInitData) {
       try {
         const decoded = this.ctx_.decodeInitData(request.initDataType, request.initData);
@@ -124,7 +129,12 @@ export class LicenseFilters {
       const decoded = decode(initDataType, initData);
       this.ctx_.emit.initdata({ keySystem, initDataType, systems: decoded.systems });
     } catch (error) {
-      this.ctx_.emit.initdata({ keySystem, initDataType, systems: [], decodeError: error instanceof Error ? error.message : String(error) });
+      this.ctx_.emit.initdata({
+        keySystem,
+        initDataType,
+        systems: [],
+        decodeError: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -222,12 +232,13 @@ export class LicenseFilters {
     });
   }
 
-
   /** Shaka's response filter, for everything but manifests: unwraps and checks license (and certificate) replies. */
   readonly filterResponse = (type: number, response: ShakaResponse): void => {
     if (type === ShakaRequestType.SERVER_CERTIFICATE) {
       const keySystem =
-        response.originalRequest?.drmInfo?.keySystem ?? this.ctx_.playerConfig.certificateKeySystem(response.originalUri ?? response.uri) ?? this.lastKeySystem;
+        response.originalRequest?.drmInfo?.keySystem ??
+        this.ctx_.playerConfig.certificateKeySystem(response.originalUri ?? response.uri) ??
+        this.lastKeySystem;
       if (!this.ctx_.provider().handlesCertificates(this.ctx_.config())) {
         const started = response.originalRequest ? this.certificateStarts_.get(response.originalRequest) : undefined;
         this.ctx_.telemetry.certificateSeen(keySystem, started !== undefined ? performance.now() - started : undefined);
@@ -242,12 +253,7 @@ export class LicenseFilters {
     const status = response.status ?? 200;
     let license: Uint8Array;
     try {
-      if (body.byteLength > MAX_REPLY_BYTES) {
-        throw new KeyflowError('MALFORMED_RESPONSE', `The ${exchange.kind} reply is ${body.byteLength} bytes, over keyflow's ${MAX_REPLY_BYTES}-byte limit: not read`, {
-          keySystem: exchange.keySystem,
-          httpStatus: status,
-        });
-      }
+      checkReplySize(body.byteLength, exchange, status);
       license = this.ctx_.provider().unwrapResponse(
         {
           kind: exchange.kind,

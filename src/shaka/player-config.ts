@@ -115,8 +115,8 @@ export class PlayerConfig {
   configuredCertificateKeySystem(uri: string | undefined): string | null {
     const player = this.player_;
     if (!player || !uri) return null;
-    const advanced = (player.getConfiguration() as { drm: { advanced?: Record<string, { serverCertificateUri?: string }> } }).drm
-      .advanced ?? {};
+    const advanced =
+      (player.getConfiguration() as { drm: { advanced?: Record<string, { serverCertificateUri?: string }> } }).drm.advanced ?? {};
     const wanted = resolveUri(uri);
     for (const [keySystem, settings] of Object.entries(advanced)) {
       if (settings?.serverCertificateUri && resolveUri(settings.serverCertificateUri) === wanted) return keySystem;
@@ -142,7 +142,10 @@ export class PlayerConfig {
    */
   playerServers(): Record<string, string> {
     if (!this.serversSnapshot_ && this.player_) {
-      const configuration = this.player_.getConfiguration() as { drm: { servers: Record<string, string> }; networking?: { forceHTTP?: boolean } };
+      const configuration = this.player_.getConfiguration() as {
+        drm: { servers: Record<string, string> };
+        networking?: { forceHTTP?: boolean };
+      };
       this.serversSnapshot_ = { ...configuration.drm.servers };
       this.forceHttpSnapshot_ = !!configuration.networking?.forceHTTP;
     }

@@ -59,7 +59,11 @@ export class SecretGuard<E extends GuardedExchange> {
    * engine's events before any listener, and `load()` failures before the
    * app; where a guard cannot be installed, a listener stands in.
    */
-  constructor(player: ShakaPlayer, net: ShakaNetworkingEngine, private readonly hooks_: SecretGuardHooks<E>) {
+  constructor(
+    player: ShakaPlayer,
+    net: ShakaNetworkingEngine,
+    private readonly hooks_: SecretGuardHooks<E>,
+  ) {
     this.unguards_.push(
       guardDispatch(net, this.inspectNetworkingEvent_) ?? listen(net, 'retry', hooks_.retry),
       guardDispatch(player, this.inspectPlayerEvent_) ?? listen(player, 'error', hooks_.playerError),
@@ -78,7 +82,8 @@ export class SecretGuard<E extends GuardedExchange> {
       this.recentSecrets_.delete(secret);
       this.recentSecrets_.add(secret);
     }
-    while (this.recentSecrets_.size > MAX_REMEMBERED_SECRETS) this.recentSecrets_.delete(this.recentSecrets_.values().next().value as string);
+    while (this.recentSecrets_.size > MAX_REMEMBERED_SECRETS)
+      this.recentSecrets_.delete(this.recentSecrets_.values().next().value as string);
   }
 
   /** keyflow sent `request` (a preload's events go to its PreloadManager: not tracked). */
@@ -164,7 +169,8 @@ export class SecretGuard<E extends GuardedExchange> {
     if (event.response && typeof event.response === 'object') {
       event.response = scrubbedResponse(event.response as ShakaResponse, exchange.secrets, exchange.originalBody);
     }
-    if (event.headers && typeof event.headers === 'object') event.headers = redactRecord(event.headers as Record<string, unknown>, exchange.secrets);
+    if (event.headers && typeof event.headers === 'object')
+      event.headers = redactRecord(event.headers as Record<string, unknown>, exchange.secrets);
   }
 }
 

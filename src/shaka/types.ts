@@ -100,18 +100,10 @@ export interface ShakaRequestContext {
 }
 
 /** `shaka.extern.RequestFilter`. */
-export type ShakaRequestFilter = (
-  type: number,
-  request: ShakaRequest,
-  context?: ShakaRequestContext,
-) => Promise<unknown> | void;
+export type ShakaRequestFilter = (type: number, request: ShakaRequest, context?: ShakaRequestContext) => Promise<unknown> | void;
 
 /** `shaka.extern.ResponseFilter`. */
-export type ShakaResponseFilter = (
-  type: number,
-  response: ShakaResponse,
-  context?: ShakaRequestContext,
-) => Promise<unknown> | void;
+export type ShakaResponseFilter = (type: number, response: ShakaResponse, context?: ShakaRequestContext) => Promise<unknown> | void;
 
 /** A Shaka event as dispatched by `shaka.util.FakeEventTarget`. */
 export interface ShakaEvent {

@@ -78,6 +78,7 @@ export function validateConfig(config: unknown, provider: AnyProvider): Normaliz
 export function staticTokenSecrets(config: object): string[] {
   const token = (config as { token?: unknown }).token;
   if (typeof token === 'string') return [token];
-  if (token && typeof token === 'object' && typeof (token as { token?: unknown }).token === 'string') return [(token as { token: string }).token];
+  if (token && typeof token === 'object' && typeof (token as { token?: unknown }).token === 'string')
+    return [(token as { token: string }).token];
   return [];
 }

@@ -282,9 +282,7 @@ export function parseAcquireLicenseChallenge(body: Uint8Array | string): PlayRea
  * the test CDM synthesizes for `keyids` init data (no ALGID, no checksum).
  */
 export function buildWrmHeaderForKeyIds(keyIds: readonly string[]): string {
-  const kids = keyIds
-    .map((kid) => `<KID VALUE="${encodeBase64(swapGuidByteOrder(hexToBytes(kid)))}"></KID>`)
-    .join('');
+  const kids = keyIds.map((kid) => `<KID VALUE="${encodeBase64(swapGuidByteOrder(hexToBytes(kid)))}"></KID>`).join('');
   return (
     '<WRMHEADER xmlns="http://schemas.microsoft.com/DRM/2007/03/PlayReadyHeader" version="4.3.0.0">' +
     `<DATA><PROTECTINFO><KIDS>${kids}</KIDS></PROTECTINFO></DATA></WRMHEADER>`

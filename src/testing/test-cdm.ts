@@ -113,11 +113,7 @@ import {
 } from './widevine-messages';
 
 /** The key systems the test CDM can emulate. */
-export const EMULATED_KEY_SYSTEMS = [
-  'com.widevine.alpha',
-  'com.microsoft.playready',
-  'com.microsoft.playready.recommendation',
-] as const;
+export const EMULATED_KEY_SYSTEMS = ['com.widevine.alpha', 'com.microsoft.playready', 'com.microsoft.playready.recommendation'] as const;
 
 /** One of {@link EMULATED_KEY_SYSTEMS}. */
 export type EmulatedKeySystem = (typeof EMULATED_KEY_SYSTEMS)[number];
@@ -206,7 +202,9 @@ function invalidState(method: string, message: string): DOMException {
 }
 
 function typeError(method: string, message: string, detail?: string): TypeError {
-  return new TypeError(`Failed to execute '${method}' on '${method === 'setServerCertificate' ? 'MediaKeys' : 'MediaKeySession'}': ${message}${detail ? ` (test CDM: ${detail})` : ''}`);
+  return new TypeError(
+    `Failed to execute '${method}' on '${method === 'setServerCertificate' ? 'MediaKeys' : 'MediaKeySession'}': ${message}${detail ? ` (test CDM: ${detail})` : ''}`,
+  );
 }
 
 function describe(error: unknown): string {
@@ -281,7 +279,10 @@ function mapCapabilities(
     if (!profile.robustness.includes(robustness)) continue;
     if (scheme !== undefined && scheme !== null && !profile.encryptionSchemes.includes(scheme)) continue;
     original.push(cap);
-    const mapped: MediaKeySystemMediaCapability & { encryptionScheme?: string | null } = { contentType: cap.contentType ?? '', robustness: '' };
+    const mapped: MediaKeySystemMediaCapability & { encryptionScheme?: string | null } = {
+      contentType: cap.contentType ?? '',
+      robustness: '',
+    };
     if (scheme !== undefined && scheme !== null) mapped.encryptionScheme = scheme;
     clearKey.push(mapped);
   }
@@ -413,7 +414,9 @@ export function installTestCdm(options: TestCdmOptions = {}): TestCdm {
       if (!profile) throw notSupported('Unsupported keySystem or supportedConfigurations.');
       const list = configs ? Array.from(configs) : [];
       if (list.length === 0) {
-        throw new TypeError("Failed to execute 'requestMediaKeySystemAccess' on 'Navigator': The supportedConfigurations parameter is empty.");
+        throw new TypeError(
+          "Failed to execute 'requestMediaKeySystemAccess' on 'Navigator': The supportedConfigurations parameter is empty.",
+        );
       }
       for (const config of list) {
         const mapped = mapConfiguration(profile, config);
@@ -432,14 +435,18 @@ export function installTestCdm(options: TestCdmOptions = {}): TestCdm {
 
   const restore: Array<() => void> = [];
   restore.push(
-    patch(navigator, 'requestMediaKeySystemAccess', function requestMediaKeySystemAccess(
-      this: unknown,
-      keySystem: string,
-      configs: MediaKeySystemConfiguration[],
-    ): Promise<MediaKeySystemAccess> {
-      if (installation.active && installation.keySystems.has(keySystem)) return installation.requestAccess(keySystem, configs);
-      return originalRequestAccess.call(navigator, keySystem, configs);
-    }),
+    patch(
+      navigator,
+      'requestMediaKeySystemAccess',
+      function requestMediaKeySystemAccess(
+        this: unknown,
+        keySystem: string,
+        configs: MediaKeySystemConfiguration[],
+      ): Promise<MediaKeySystemAccess> {
+        if (installation.active && installation.keySystems.has(keySystem)) return installation.requestAccess(keySystem, configs);
+        return originalRequestAccess.call(navigator, keySystem, configs);
+      },
+    ),
   );
   if (mediaCapabilities && originalDecodingInfo) {
     const decodingInfo: DecodingInfo = async (config) => {
@@ -475,11 +482,22 @@ async function emulatedDecodingInfo(
   const ksc = config.keySystemConfiguration!;
   const { keySystemConfiguration: _ignored, ...mediaOnly } = config;
   const base = await original(mediaOnly as DecodingConfig);
-  const unsupported = { supported: false, smooth: false, powerEfficient: false, keySystemAccess: null } as unknown as MediaCapabilitiesDecodingInfo;
+  const unsupported = {
+    supported: false,
+    smooth: false,
+    powerEfficient: false,
+    keySystemAccess: null,
+  } as unknown as MediaCapabilitiesDecodingInfo;
   if (!base.supported) return unsupported;
-  const capability = (track: { contentType: string } | undefined, eme: KeySystemTrackConfiguration | undefined): MediaKeySystemMediaCapability[] => {
+  const capability = (
+    track: { contentType: string } | undefined,
+    eme: KeySystemTrackConfiguration | undefined,
+  ): MediaKeySystemMediaCapability[] => {
     if (!track) return [];
-    const cap: MediaKeySystemMediaCapability & { encryptionScheme?: string | null } = { contentType: track.contentType, robustness: eme?.robustness ?? '' };
+    const cap: MediaKeySystemMediaCapability & { encryptionScheme?: string | null } = {
+      contentType: track.contentType,
+      robustness: eme?.robustness ?? '',
+    };
     if (eme?.encryptionScheme) cap.encryptionScheme = eme.encryptionScheme;
     return [cap];
   };
@@ -654,13 +672,21 @@ function prepareSession(session: MediaKeySession): SessionCore {
 }
 
 /** Spec order for generateRequest(): state, empty type, empty data, unsupported type. */
-function checkGenerateRequest(core: SessionCore, profile: Profile, alreadyStarted: boolean, initDataType: string, initData: Uint8Array): void {
+function checkGenerateRequest(
+  core: SessionCore,
+  profile: Profile,
+  alreadyStarted: boolean,
+  initDataType: string,
+  initData: Uint8Array,
+): void {
   if (core.closed()) throw invalidState('generateRequest', 'The session is already closed.');
   if (alreadyStarted) throw invalidState('generateRequest', 'The session is already initialized.');
   if (!initDataType) throw typeError('generateRequest', 'The initDataType parameter is empty.');
   if (initData.length === 0) throw typeError('generateRequest', 'The initData parameter is empty.');
   if (!profile.initDataTypes.includes(initDataType)) {
-    throw notSupported(`Failed to execute 'generateRequest' on 'MediaKeySession': The initialization data type '${initDataType}' is not supported.`);
+    throw notSupported(
+      `Failed to execute 'generateRequest' on 'MediaKeySession': The initialization data type '${initDataType}' is not supported.`,
+    );
   }
 }
 
@@ -860,7 +886,11 @@ function emulatePlayReadySession(session: MediaKeySession): void {
     if (answer.kind === 'fault') {
       const { faultString, statusCode, errorCode } = answer.fault;
       const codes = [statusCode, errorCode].filter((c) => c !== undefined).join(' ');
-      throw typeError('update', 'Invalid response.', `the license server answered a SOAP Fault${codes ? ` [${codes}]` : ''}${faultString ? `: ${faultString}` : ''}`);
+      throw typeError(
+        'update',
+        'Invalid response.',
+        `the license server answered a SOAP Fault${codes ? ` [${codes}]` : ''}${faultString ? `: ${faultString}` : ''}`,
+      );
     }
     if (answer.nonce !== undefined && answer.nonce !== nonce) {
       throw typeError('update', 'Invalid response.', "the license is for another challenge (LicenseNonce does not match this session's)");

@@ -215,7 +215,8 @@ export function decodeServiceCertificate(bytes: Uint8Array): WidevineServiceCert
     }
     const serialNumber = cert.bytes(2);
     const providerId = cert.string(7);
-    if (!serialNumber || serialNumber.length === 0) throw new EmulatedMessageError('MISSING_FIELD', 'service certificate has no serial_number');
+    if (!serialNumber || serialNumber.length === 0)
+      throw new EmulatedMessageError('MISSING_FIELD', 'service certificate has no serial_number');
     if (!providerId) throw new EmulatedMessageError('MISSING_FIELD', 'service certificate has no provider_id');
     return {
       serialNumber,
@@ -347,10 +348,7 @@ export function encodeLicenseRequest(request: WidevineLicenseRequest): Uint8Arra
   } else if (id.kind === 'webm-key-id') {
     content.message(2, new ProtobufWriter().bytes(1, id.header).uint(2, id.licenseType).bytes(3, id.requestId));
   } else {
-    content.message(
-      4,
-      new ProtobufWriter().uint(1, id.initDataType).bytes(2, id.initData).uint(3, id.licenseType).bytes(4, id.requestId),
-    );
+    content.message(4, new ProtobufWriter().uint(1, id.initDataType).bytes(2, id.initData).uint(3, id.licenseType).bytes(4, id.requestId));
   }
   w.message(2, content)
     .uint(3, request.type)
@@ -396,7 +394,12 @@ export function decodeLicenseRequest(bytes: Uint8Array): WidevineLicenseRequest 
       };
     } else if (webm) {
       const p = ProtobufFields.parse(webm, 'WebmKeyId');
-      contentId = { kind: 'webm-key-id', header: p.bytes(1) ?? new Uint8Array(0), licenseType: p.varint(2) ?? 0, requestId: p.bytes(3) ?? new Uint8Array(0) };
+      contentId = {
+        kind: 'webm-key-id',
+        header: p.bytes(1) ?? new Uint8Array(0),
+        licenseType: p.varint(2) ?? 0,
+        requestId: p.bytes(3) ?? new Uint8Array(0),
+      };
     } else if (init) {
       const p = ProtobufFields.parse(init, 'InitData');
       contentId = {
@@ -457,11 +460,6 @@ export function licenseRequestKeyIds(request: WidevineLicenseRequest): string[] 
     }
     return unique;
   });
-}
-
-/** The request ID of a license request's content identification. */
-function licenseRequestId(request: WidevineLicenseRequest): Uint8Array {
-  return request.contentId.requestId;
 }
 
 // ---------------------------------------------------------------------------

@@ -81,7 +81,11 @@ export function resolveToken<T>(source: TokenSource<T>, context: TokenContext, t
 function isResponseLike(value: unknown): value is { status: number; ok?: boolean; statusText?: string } {
   return (
     (typeof Response !== 'undefined' && value instanceof Response) ||
-    (!!value && typeof value === 'object' && typeof (value as { status?: unknown }).status === 'number' && 'headers' in value && 'ok' in value)
+    (!!value &&
+      typeof value === 'object' &&
+      typeof (value as { status?: unknown }).status === 'number' &&
+      'headers' in value &&
+      'ok' in value)
   );
 }
 
@@ -105,7 +109,7 @@ function tokenSourceFailed(error: unknown, keySystem: string): KeyflowError {
     });
   }
   if (error instanceof SyntaxError) {
-    const withheld = 'the token source could not parse its backend\'s reply (message withheld: it may quote the token)';
+    const withheld = "the token source could not parse its backend's reply (message withheld: it may quote the token)";
     return new KeyflowError('TOKEN_SOURCE_FAILED', `Token source failed: SyntaxError: ${withheld}`, {
       keySystem,
       cause: new SyntaxError(withheld),

@@ -80,7 +80,10 @@ export { redact } from './redact';
  * returned as it is.
  */
 export function resolveUri(uri: string): string {
-  const base = typeof document !== 'undefined' && document.baseURI ? document.baseURI : (globalThis as { location?: { href?: string } }).location?.href;
+  const base =
+    typeof document !== 'undefined' && document.baseURI
+      ? document.baseURI
+      : (globalThis as { location?: { href?: string } }).location?.href;
   try {
     return new URL(uri, base).href;
   } catch {

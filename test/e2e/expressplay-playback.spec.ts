@@ -28,7 +28,11 @@ describe('ExpressPlay flow, end to end (ClearKey CDM)', () => {
     await dispose();
   });
 
-  function useKeyflow(token: () => Promise<string>): { requests: LicenseRequestEvent[]; responses: LicenseResponseEvent[]; errors: KeyflowError[] } {
+  function useKeyflow(token: () => Promise<string>): {
+    requests: LicenseRequestEvent[];
+    responses: LicenseResponseEvent[];
+    errors: KeyflowError[];
+  } {
     keyflow = new Keyflow(player as unknown as ShakaPlayer, {
       provider: 'expressplay',
       token,
@@ -137,7 +141,9 @@ describe('ExpressPlay flow, end to end (ClearKey CDM)', () => {
   });
 
   it('a token for other keys: NOT_ENTITLED', async () => {
-    const log = useKeyflow(() => mintToken({ drm: 'ck', keys: [{ kid: '00112233445566778899aabbccddeeff', key: '00112233445566778899aabbccddeeff' }] }));
+    const log = useKeyflow(() =>
+      mintToken({ drm: 'ck', keys: [{ kid: '00112233445566778899aabbccddeeff', key: '00112233445566778899aabbccddeeff' }] }),
+    );
     const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
     expect(keyflowError?.code).toBe('NOT_ENTITLED');
     expect(log.errors.length).toBe(1);

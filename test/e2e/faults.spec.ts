@@ -34,7 +34,17 @@ describe('fault injection (license server and token source)', () => {
     ({ video, player, dispose } = await createAttachedPlayer());
     // Fast, bounded retries: 3 attempts, 100 ms apart, 1.5 s per attempt.
     player.configure({
-      drm: { retryParameters: { maxAttempts: 3, baseDelay: 100, backoffFactor: 1, fuzzFactor: 0, timeout: 1500, connectionTimeout: 1500, stallTimeout: 1500 } },
+      drm: {
+        retryParameters: {
+          maxAttempts: 3,
+          baseDelay: 100,
+          backoffFactor: 1,
+          fuzzFactor: 0,
+          timeout: 1500,
+          connectionTimeout: 1500,
+          stallTimeout: 1500,
+        },
+      },
     });
     keyflow = null;
     sweep = new LeakSweep();
@@ -52,7 +62,10 @@ describe('fault injection (license server and token source)', () => {
     expect(sweep.leaks().join('\n')).toBe('');
   });
 
-  function useKeyflow(token: (ctx: TokenContext) => Promise<string> = () => mintToken({ drm: 'ck' }), extra: Record<string, unknown> = {}): Keyflow {
+  function useKeyflow(
+    token: (ctx: TokenContext) => Promise<string> = () => mintToken({ drm: 'ck' }),
+    extra: Record<string, unknown> = {},
+  ): Keyflow {
     keyflow = new Keyflow(player as unknown as ShakaPlayer, {
       provider: 'expressplay',
       token: async (ctx) => {
@@ -250,9 +263,13 @@ describe('fault injection (license server and token source)', () => {
       // The dispatch and load guards are gone too (the prototypes' methods show again), at the
       // latest once the requests the unload aborted have reported their end (a macrotask later).
       const guarded = () =>
-        ([[player, 'dispatchEvent'], [player, 'load'], [net, 'dispatchEvent']] as const).filter(([target, method]) =>
-          Object.prototype.hasOwnProperty.call(target, method),
-        ).length;
+        (
+          [
+            [player, 'dispatchEvent'],
+            [player, 'load'],
+            [net, 'dispatchEvent'],
+          ] as const
+        ).filter(([target, method]) => Object.prototype.hasOwnProperty.call(target, method)).length;
       if (guarded()) await waitFor(() => guarded() === 0, 'the guards to go', 3000).catch(() => undefined);
       leftBehind += guarded();
     }

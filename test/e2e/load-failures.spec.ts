@@ -60,7 +60,10 @@ describe('load() and license failures', () => {
 
   it('a license server refusal (403): load() resolves, the failure is a Shaka error event 6007 → NOT_ENTITLED', async () => {
     await queueFaults({ status: 403, body: 'not entitled' });
-    const outcome = await loadAndWatch(player, expressPlay(() => mintToken({ drm: 'ck' })));
+    const outcome = await loadAndWatch(
+      player,
+      expressPlay(() => mintToken({ drm: 'ck' })),
+    );
     expect(outcome.load).toBe('resolved');
     expect(outcome.shakaEvents).toEqual([{ code: 6007, keyflow: 'NOT_ENTITLED' }]);
     expect(outcome.keyflowErrors.map((e) => e.code)).toEqual(['NOT_ENTITLED']);
@@ -83,7 +86,10 @@ describe('load() and license failures', () => {
 
   it('a malformed license reply: load() resolves, the failure is a Shaka error event 6007 → MALFORMED_RESPONSE', async () => {
     await queueFaults({ garbage: true });
-    const outcome = await loadAndWatch(player, expressPlay(() => mintToken({ drm: 'ck' })));
+    const outcome = await loadAndWatch(
+      player,
+      expressPlay(() => mintToken({ drm: 'ck' })),
+    );
     expect(outcome.load).toBe('resolved');
     expect(outcome.shakaEvents).toEqual([{ code: 6007, keyflow: 'MALFORMED_RESPONSE' }]);
   });
@@ -109,7 +115,10 @@ describe('load() and license failures', () => {
   it('no key system the content signals is usable here: load() rejects 6001 → NO_KEY_SYSTEM', async () => {
     // ClearKey is the only key system here, and no CDM offers hardware robustness for it.
     player.configure({ drm: { advanced: { [CK]: { videoRobustness: ['HW_SECURE_ALL'], audioRobustness: ['HW_SECURE_ALL'] } } } });
-    const outcome = await loadAndWatch(player, expressPlay(() => mintToken({ drm: 'ck' })));
+    const outcome = await loadAndWatch(
+      player,
+      expressPlay(() => mintToken({ drm: 'ck' })),
+    );
     expect(outcome.load).toBe(6001);
     expect(outcome.rejectionKeyflow).toBe('NO_KEY_SYSTEM');
     expect(outcome.keyflowErrors[0]!.message).toContain('license URLs are configured for');
@@ -118,9 +127,14 @@ describe('load() and license failures', () => {
 
   it('an app listener added before new Keyflow() finds the KeyflowError in the Shaka error too', async () => {
     const found: Array<string | null> = [];
-    player.addEventListener('error', (event) => found.push(findKeyflowError((event as unknown as { detail: S.util.Error }).detail)?.code ?? null));
+    player.addEventListener('error', (event) =>
+      found.push(findKeyflowError((event as unknown as { detail: S.util.Error }).detail)?.code ?? null),
+    );
     await queueFaults({ status: 403, body: 'not entitled' });
-    const outcome = await loadAndWatch(player, expressPlay(() => mintToken({ drm: 'ck' })));
+    const outcome = await loadAndWatch(
+      player,
+      expressPlay(() => mintToken({ drm: 'ck' })),
+    );
     await waitFor(() => found.length > 0, 'the early listener to see the error');
     expect(found).toEqual(['NOT_ENTITLED']);
     expect(outcome.shakaEvents).toEqual([{ code: 6007, keyflow: 'NOT_ENTITLED' }]);

@@ -86,7 +86,9 @@ describe('telemetry', () => {
     await player.load(at('content/cenc/manifest.mpd'));
     await expectPlaysPast(video, 1);
     const first = keyflow.getStats();
-    expect(first).toEqual(jasmine.objectContaining({ licenseRequests: 1, certificateRequests: 0, tokenRequests: 1, retries: 0, failures: 0 }));
+    expect(first).toEqual(
+      jasmine.objectContaining({ licenseRequests: 1, certificateRequests: 0, tokenRequests: 1, retries: 0, failures: 0 }),
+    );
     expect(first.licenseBytes).toBeGreaterThan(0);
     expect(first.licenseNetworkMs).toBeGreaterThan(0);
     expect(first.tokenFetchMs).toBeGreaterThan(0);

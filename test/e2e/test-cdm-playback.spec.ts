@@ -189,19 +189,32 @@ describe('Widevine and PlayReady through the test CDM, end to end', () => {
 
   it('PlayReady: a token for other keys is NOT_ENTITLED (-4012 in the fault detail)', async () => {
     player.configure({ drm: { retryParameters: { maxAttempts: 1 } } });
-    useKeyflow(PR, 'pr', () => mintToken({ drm: 'pr', keys: [{ kid: '00112233445566778899aabbccddeeff', key: '00112233445566778899aabbccddeeff' }] }));
+    useKeyflow(PR, 'pr', () =>
+      mintToken({ drm: 'pr', keys: [{ kid: '00112233445566778899aabbccddeeff', key: '00112233445566778899aabbccddeeff' }] }),
+    );
     keyflow!.configure({ refreshRejectedToken: false }); // the first rejection is the error (no refresh and replay)
-    await expectFault(await loadExpectingError(player, at('content/cenc/manifest.mpd')), { code: 'NOT_ENTITLED', providerCode: -4012, message: 'does not grant' });
+    await expectFault(await loadExpectingError(player, at('content/cenc/manifest.mpd')), {
+      code: 'NOT_ENTITLED',
+      providerCode: -4012,
+      message: 'does not grant',
+    });
   });
 
   it('Widevine: a Widevine token at the PlayReady endpoint is refused (token bound to its DRM)', async () => {
     player.configure({ drm: { retryParameters: { maxAttempts: 1 } } });
     useKeyflow(PR, 'pr', async () => {
       const wvUrl = new URL(await mintToken({ drm: 'wv' }));
-      return JSON.stringify({ licenseAcquisitionUrl: at('playready/RightsManager.asmx'), token: wvUrl.searchParams.get('ExpressPlayToken') });
+      return JSON.stringify({
+        licenseAcquisitionUrl: at('playready/RightsManager.asmx'),
+        token: wvUrl.searchParams.get('ExpressPlayToken'),
+      });
     });
     keyflow!.configure({ refreshRejectedToken: false }); // the first rejection is the error (no refresh and replay)
-    await expectFault(await loadExpectingError(player, at('content/cenc/manifest.mpd')), { code: 'TOKEN_INVALID', providerCode: -4010, message: 'not valid for this DRM' });
+    await expectFault(await loadExpectingError(player, at('content/cenc/manifest.mpd')), {
+      code: 'TOKEN_INVALID',
+      providerCode: -4010,
+      message: 'not valid for this DRM',
+    });
   });
 
   it('ClearKey still uses the real CDM while the test CDM is installed', async () => {

@@ -109,7 +109,12 @@ describe('Wrapped license servers, end to end (ClearKey CDM)', () => {
       const records = await log<ProxyRecord>('proxy/_requests');
       expect(records.length).toBe(1);
       expect(records[0]).toEqual(
-        jasmine.objectContaining({ path: 'shaka/wrapped_request_and_response', status: 200, contentType: 'application/json', kids: BOTH_KIDS }),
+        jasmine.objectContaining({
+          path: 'shaka/wrapped_request_and_response',
+          status: 200,
+          contentType: 'application/json',
+          kids: BOTH_KIDS,
+        }),
       );
       expect(Object.keys(records[0]!.json as object)).toEqual(['rawLicenseRequestBase64']);
     });
@@ -139,7 +144,9 @@ describe('Wrapped license servers, end to end (ClearKey CDM)', () => {
 
         const records = await log<ProxyRecord>('proxy/_requests');
         expect(records.length).toBe(1);
-        expect(records[0]).toEqual(jasmine.objectContaining({ path: 'json/license', status: 200, hadToken: true, contentId: SAMPLE, kids: BOTH_KIDS }));
+        expect(records[0]).toEqual(
+          jasmine.objectContaining({ path: 'json/license', status: 200, hadToken: true, contentId: SAMPLE, kids: BOTH_KIDS }),
+        );
         // The exact body keyflow sent, challenge elided by the proxy's log.
         const json = records[0]!.json as { kids: string[]; keySystem: string; licenseRequest: { challenge: string } };
         expect(Object.keys(json)).toEqual(['kids', 'keySystem', 'licenseRequest']);
@@ -168,7 +175,11 @@ describe('Wrapped license servers, end to end (ClearKey CDM)', () => {
         headers: { 'X-Proxy-Token': '{token}' },
         wrapRequest: { challengeField: 'licenseRequest.challenge' },
         unwrapResponse: { path: 'data.license' },
-        errors: { code: 'error.code', message: { header: 'X-Proxy-Error' }, rules: [{ providerCode: 'AUTH_TOKEN_EXPIRED', means: 'TOKEN_EXPIRED' }] },
+        errors: {
+          code: 'error.code',
+          message: { header: 'X-Proxy-Error' },
+          rules: [{ providerCode: 'AUTH_TOKEN_EXPIRED', means: 'TOKEN_EXPIRED' }],
+        },
       } as KeyflowConfig);
       const { shakaError, keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
       expect(shakaError.code).toBe(6007);
@@ -245,7 +256,11 @@ describe('Wrapped license servers, end to end (ClearKey CDM)', () => {
     });
 
     it('a wrapped reply that is not unwrapped: MALFORMED_RESPONSE with a hint, not a bare 6008', async () => {
-      useKeyflow({ provider: 'custom', servers: { [CK]: at('proxy/shaka/wrapped_request_and_response') }, wrapRequest: { challengeField: 'rawLicenseRequestBase64' } });
+      useKeyflow({
+        provider: 'custom',
+        servers: { [CK]: at('proxy/shaka/wrapped_request_and_response') },
+        wrapRequest: { challengeField: 'rawLicenseRequestBase64' },
+      });
       const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
       expect(keyflowError?.code).toBe('MALFORMED_RESPONSE');
       expect(keyflowError?.message).toContain('is the license wrapped? see unwrapResponse');
@@ -269,7 +284,13 @@ describe('Wrapped license servers, end to end (ClearKey CDM)', () => {
         const licenses = (await log<DashIfRecord>('dashif/_requests')).filter((r) => r.kind === 'license');
         expect(licenses.length).toBe(1);
         expect(licenses[0]).toEqual(
-          jasmine.objectContaining({ status: 200, hadBearer: true, contentType: 'application/json', kids: jasmine.arrayWithExactContents(BOTH_KIDS), grantedKids: BOTH_KIDS }),
+          jasmine.objectContaining({
+            status: 200,
+            hadBearer: true,
+            contentType: 'application/json',
+            kids: jasmine.arrayWithExactContents(BOTH_KIDS),
+            grantedKids: BOTH_KIDS,
+          }),
         );
       });
     }

@@ -1,7 +1,6 @@
 /** Where the demo server started by karma.conf.cjs listens (content, emulator, demo page). */
-export const serverUrl: string = (
-  globalThis as unknown as { __karma__: { config: { keyflow: { serverUrl: string } } } }
-).__karma__.config.keyflow.serverUrl;
+export const serverUrl: string = (globalThis as unknown as { __karma__: { config: { keyflow: { serverUrl: string } } } }).__karma__.config
+  .keyflow.serverUrl;
 
 /** The customer authenticator of the demo's emulated ExpressPlay account (see demo/server.mjs). Tests play the app backend. */
 export const TEST_AUTHENTICATOR = 'keyflow-demo-authenticator';
@@ -87,7 +86,11 @@ export interface Fault {
 
 /** Queues faults for the next license requests. */
 export async function queueFaults(...faults: Fault[]): Promise<void> {
-  const response = await fetch(at('_faults'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ faults }) });
+  const response = await fetch(at('_faults'), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ faults }),
+  });
   if (response.status !== 204) throw new Error(`queueing faults failed: ${response.status}`);
 }
 

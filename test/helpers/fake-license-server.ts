@@ -31,13 +31,25 @@ export function installFakeHttps(replies: FakeReply[]): { captured: CapturedRequ
   const NetworkingEngine = shaka.net.NetworkingEngine;
   const plugin = (uri: string, request: S.extern.Request, requestType: number) => {
     const raw = request.body as ArrayBuffer | ArrayBufferView | null;
-    const body = raw ? (ArrayBuffer.isView(raw) ? new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) : new Uint8Array(raw)) : new Uint8Array();
+    const body = raw
+      ? ArrayBuffer.isView(raw)
+        ? new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
+        : new Uint8Array(raw)
+      : new Uint8Array();
     captured.push({ uri, method: request.method, headers: { ...request.headers }, body: body.slice(), requestType });
     const reply = replies.length > 1 ? replies.shift()! : replies[0]!;
     const data = typeof reply.body === 'string' ? new TextEncoder().encode(reply.body) : (reply.body ?? new Uint8Array());
     const headers = reply.headers ?? {};
     if (reply.status >= 200 && reply.status < 300) {
-      const response = { uri, originalUri: uri, data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), status: reply.status, headers, fromCache: false, originalRequest: request };
+      const response = {
+        uri,
+        originalUri: uri,
+        data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+        status: reply.status,
+        headers,
+        fromCache: false,
+        originalRequest: request,
+      };
       return shaka.util.AbortableOperation.completed(response as unknown as S.extern.Response);
     }
     // Shaka 4.x makes 401 and 403 CRITICAL (never retried); Shaka 5 makes every status RECOVERABLE.

@@ -6,10 +6,29 @@ import type S from 'shaka-player';
 import type { Keyflow } from '../../src/keyflow';
 
 /** Shaka events an app can listen to that may carry a request, a response or an error. */
-export const SHAKA_EVENTS = ['error', 'downloadfailed', 'downloadcompleted', 'downloadheadersreceived', 'drmsessionupdate', 'keystatuschanged', 'expirationupdated', 'loaded'];
+export const SHAKA_EVENTS = [
+  'error',
+  'downloadfailed',
+  'downloadcompleted',
+  'downloadheadersreceived',
+  'drmsessionupdate',
+  'keystatuschanged',
+  'expirationupdated',
+  'loaded',
+];
 
 /** Every keyflow event. */
-export const KEYFLOW_EVENTS = ['licenserequest', 'licenseresponse', 'tokenrequest', 'token', 'error', 'initdata', 'timing', 'keystatus', 'expiration'] as const;
+export const KEYFLOW_EVENTS = [
+  'licenserequest',
+  'licenseresponse',
+  'tokenrequest',
+  'token',
+  'error',
+  'initdata',
+  'timing',
+  'keystatus',
+  'expiration',
+] as const;
 
 const WINDOW = 8;
 const SKIPPED_KEYS = new Set(['target', 'currentTarget', 'srcElement', 'path', 'view']);
@@ -51,7 +70,22 @@ export function serialise(value: unknown, out: string[] = [], seen = new Set<unk
     }
   }
   const keys = new Set<string>(Object.keys(value));
-  for (const key of ['code', 'data', 'providerCode', 'httpStatus', 'cause', 'detail', 'error', 'request', 'response', 'uri', 'originalUri', 'uris', 'headers', 'body']) {
+  for (const key of [
+    'code',
+    'data',
+    'providerCode',
+    'httpStatus',
+    'cause',
+    'detail',
+    'error',
+    'request',
+    'response',
+    'uri',
+    'originalUri',
+    'uris',
+    'headers',
+    'body',
+  ]) {
     if (key in (value as object)) keys.add(key);
   }
   for (const key of keys) {

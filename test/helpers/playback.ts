@@ -16,7 +16,9 @@ export async function createAttachedPlayer(): Promise<{ video: HTMLVideoElement;
   player.addEventListener('error', (event) => {
     const error = (event as unknown as { detail?: { code?: number; data?: unknown[] } }).detail;
     if (error?.code && error.code >= 3000 && error.code < 4000) {
-      console.warn(`media error ${error.code} ${JSON.stringify(error.data ?? []).slice(0, 300)} video.error=${video.error?.code ?? '-'} ${video.error?.message ?? ''}`);
+      console.warn(
+        `media error ${error.code} ${JSON.stringify(error.data ?? []).slice(0, 300)} video.error=${video.error?.code ?? '-'} ${video.error?.message ?? ''}`,
+      );
     }
   });
   player.addEventListener('mediasourcerecovered', () => console.warn('Shaka reset the MediaSource after a media error and recovered'));
@@ -69,7 +71,10 @@ export async function expectPlaysPast(video: HTMLVideoElement, seconds = 2): Pro
 }
 
 /** Loads `manifest` expecting failure; resolves to the first Shaka error seen (load rejection or `error` event). */
-export async function loadExpectingError(player: S.Player, manifest: string): Promise<{ shakaError: S.util.Error; keyflowError: KeyflowError | null; events: S.util.Error[] }> {
+export async function loadExpectingError(
+  player: S.Player,
+  manifest: string,
+): Promise<{ shakaError: S.util.Error; keyflowError: KeyflowError | null; events: S.util.Error[] }> {
   const events: S.util.Error[] = [];
   player.addEventListener('error', (event) => events.push((event as unknown as { detail: S.util.Error }).detail));
   let rejected: S.util.Error | null = null;

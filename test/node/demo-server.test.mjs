@@ -169,7 +169,8 @@ describe('demo server', () => {
 
   describe('/_faults', () => {
     ownServer();
-    const queue = (faults) => fetch(at('/_faults'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ faults }) });
+    const queue = (faults) =>
+      fetch(at('/_faults'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ faults }) });
 
     for (const status of [700, 99, 600, 200.5, '503', null]) {
       test(`status ${JSON.stringify(status)} is refused with 400 and a message`, async () => {
@@ -212,7 +213,11 @@ describe('demo server', () => {
     });
 
     test('a body over 64 KiB is refused with 413 (the answer arrives)', async () => {
-      const response = await request(at('/_faults'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: Buffer.alloc(MiB, ' ') });
+      const response = await request(at('/_faults'), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.alloc(MiB, ' '),
+      });
       assert.equal(response.status, 413);
       await assertAlive();
     });

@@ -128,7 +128,14 @@ describe('emulator CLI: with keys and an authenticator, default origins', () => 
 describe('emulator CLI: --allow-origin', () => {
   let emulator;
   before(async () => {
-    emulator = await startCli(['--authenticator', 'ci-secret', '--allow-origin', 'https://app.example:8443', '--allow-origin', 'http://dev.example:*']);
+    emulator = await startCli([
+      '--authenticator',
+      'ci-secret',
+      '--allow-origin',
+      'https://app.example:8443',
+      '--allow-origin',
+      'http://dev.example:*',
+    ]);
   });
   after(async () => {
     await emulator?.stop();

@@ -41,7 +41,10 @@ test('npm pack from a fresh checkout builds dist/ (prepare) and packs it', { tim
   const files = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')))[0].files.map((file) => file.path);
 
   assert.ok(existsSync(path.join(tmp, 'dist', 'shaka-keyflow.mjs')), 'prepare built dist/');
-  assert.ok(files.some((file) => file.startsWith('dist/')), `no dist/* in the tarball: ${files.join(', ')}`);
+  assert.ok(
+    files.some((file) => file.startsWith('dist/')),
+    `no dist/* in the tarball: ${files.join(', ')}`,
+  );
   const pkg = JSON.parse(readFileSync(path.join(tmp, 'package.json'), 'utf8'));
   for (const file of advertisedFiles(pkg)) assert.ok(files.includes(file), `${file} (named in package.json) is not in the tarball`);
   assert.ok(!files.some((file) => file.startsWith('src/') || file.startsWith('test/')), 'sources or tests in the tarball');

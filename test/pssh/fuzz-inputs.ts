@@ -162,7 +162,44 @@ function mutateRounds(rng: Rng, input: Uint8Array): Uint8Array {
   return data;
 }
 
-const XML_PIECES = ['<', '>', '/', '&', ';', '"', "'", '=', ' ', '!', '?', '-', '[', ']', '#', 'x', 'A', '\u0000', '\uD800', '\uDC00', '&#', '<!--', '-->', '<![CDATA[', ']]>', '</', '/>', '<?', '?>', '&amp;', '&#x10FFFF;', '<KID>', '</KID>', '<DATA>', 'VALUE="', '<!DOCTYPE'];
+const XML_PIECES = [
+  '<',
+  '>',
+  '/',
+  '&',
+  ';',
+  '"',
+  "'",
+  '=',
+  ' ',
+  '!',
+  '?',
+  '-',
+  '[',
+  ']',
+  '#',
+  'x',
+  'A',
+  '\u0000',
+  '\uD800',
+  '\uDC00',
+  '&#',
+  '<!--',
+  '-->',
+  '<![CDATA[',
+  ']]>',
+  '</',
+  '/>',
+  '<?',
+  '?>',
+  '&amp;',
+  '&#x10FFFF;',
+  '<KID>',
+  '</KID>',
+  '<DATA>',
+  'VALUE="',
+  '<!DOCTYPE',
+];
 
 /** 1-4 character-level edits of XML: insert, delete, overwrite a piece, or repeat a chunk. */
 function mutateXml(rng: Rng, source: string): string {
@@ -300,8 +337,7 @@ function playReadyPayload(rng: Rng): Uint8Array {
 
 function randomBytes(rng: Rng): Uint8Array {
   const roll = rng();
-  const length =
-    roll < 0.9 ? int(rng, 301) : roll < 0.999 ? int(rng, 4097) : MAX_INPUT_BYTES - 64 + int(rng, 66);
+  const length = roll < 0.9 ? int(rng, 301) : roll < 0.999 ? int(rng, 4097) : MAX_INPUT_BYTES - 64 + int(rng, 66);
   const data = new Uint8Array(length);
   for (let i = 0; i < length; i++) data[i] = int(rng, 256);
   return data;
@@ -413,7 +449,8 @@ export function runFuzzCase(fuzz: FuzzCase): FuzzOutcome {
       if (e instanceof PsshDecodeError && e.code !== 'INTERNAL') {
         outcome.rejected++;
       } else {
-        const what = e instanceof PsshDecodeError ? `INTERNAL: ${e.message}` : `untyped ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+        const what =
+          e instanceof PsshDecodeError ? `INTERNAL: ${e.message}` : `untyped ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
         outcome.untyped.push(`${name}: ${what}`);
       }
     }

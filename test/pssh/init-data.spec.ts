@@ -131,11 +131,7 @@ describe('decodeInitData', () => {
       });
 
       it('all cenc:pssh of one AdaptationSet together name exactly the two content KIDs', () => {
-        const all = concat(
-          base64(REAL_WORLD.commonPssh),
-          base64(REAL_WORLD.playreadyPsshCencVideo),
-          base64(REAL_WORLD.widevinePsshCenc),
-        );
+        const all = concat(base64(REAL_WORLD.commonPssh), base64(REAL_WORLD.playreadyPsshCencVideo), base64(REAL_WORLD.widevinePsshCenc));
         const d = decodeInitData('cenc', all);
         expect(d.systems.map((s) => s.name)).toEqual(['common', 'playready', 'widevine']);
         expect([...summarizeKeyIds(d)].sort()).toEqual([AUDIO_KID, VIDEO_KID].sort());

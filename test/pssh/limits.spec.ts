@@ -42,7 +42,7 @@ function commonBoxOfSize(size: number): { box: Uint8Array; count: number } {
 }
 
 describe('pssh decoders at their size caps', () => {
-  it('cap every input at 64 KiB, Chromium\'s own EME init-data limit', () => {
+  it("cap every input at 64 KiB, Chromium's own EME init-data limit", () => {
     expect(MAX_INPUT_BYTES).toBe(64 * 1024);
     expect(MAX_XML_CHARS).toBe(32 * 1024);
   });

@@ -36,9 +36,7 @@ describe('decodePlayReadyObject', () => {
     const h = pro.headers[0]!;
     expect(h.version).toBe('4.0.0.0');
     expect(h.keyIds).toEqual([XML_V40_KID]); // f81d4fae-7dec-11d0-a765-00a0c91e6bf6
-    expect(h.kids).toEqual([
-      { keyId: XML_V40_KID, value: 'rk8d+Ox90BGnZQCgyR5r9g==', algorithm: 'AESCTR', checksum: 'AAECAwQFBgc=' },
-    ]);
+    expect(h.kids).toEqual([{ keyId: XML_V40_KID, value: 'rk8d+Ox90BGnZQCgyR5r9g==', algorithm: 'AESCTR', checksum: 'AAECAwQFBgc=' }]);
     expect(h.algorithm).toBe('AESCTR');
     expect(h.keyLength).toBe(16);
     expect(h.checksum).toBe('AAECAwQFBgc=');
@@ -274,10 +272,22 @@ describe('parseWrmHeaderXml', () => {
       ['4.0 with two KIDs', `<WRMHEADER version="4.0.0.0"><DATA>${kid40}${kid40}</DATA></WRMHEADER>`],
       ['KID not base64', `<WRMHEADER version="4.0.0.0"><DATA><KID>not base64!</KID></DATA></WRMHEADER>`],
       ['KID of 15 bytes', `<WRMHEADER version="4.0.0.0"><DATA><KID>AAAAAAAAAAAAAAAAAAAA</KID></DATA></WRMHEADER>`],
-      ['KID without VALUE', `<WRMHEADER version="4.3.0.0"><DATA><PROTECTINFO><KIDS><KID ALGID="AESCTR"></KID></KIDS></PROTECTINFO></DATA></WRMHEADER>`],
-      ['lower-case VALUE attribute', `<WRMHEADER version="4.3.0.0"><DATA><PROTECTINFO><KIDS><KID value="ciCQqBJT6BJxfyruuYzqHA=="></KID></KIDS></PROTECTINFO></DATA></WRMHEADER>`],
-      ['unknown ALGID', `<WRMHEADER version="4.3.0.0"><DATA><PROTECTINFO><KIDS><KID ALGID="AESECB" VALUE="ciCQqBJT6BJxfyruuYzqHA=="></KID></KIDS></PROTECTINFO></DATA></WRMHEADER>`],
-      ['unknown 4.0 ALGID element', `<WRMHEADER version="4.0.0.0"><DATA><PROTECTINFO><ALGID>RC4</ALGID></PROTECTINFO>${kid40}</DATA></WRMHEADER>`],
+      [
+        'KID without VALUE',
+        `<WRMHEADER version="4.3.0.0"><DATA><PROTECTINFO><KIDS><KID ALGID="AESCTR"></KID></KIDS></PROTECTINFO></DATA></WRMHEADER>`,
+      ],
+      [
+        'lower-case VALUE attribute',
+        `<WRMHEADER version="4.3.0.0"><DATA><PROTECTINFO><KIDS><KID value="ciCQqBJT6BJxfyruuYzqHA=="></KID></KIDS></PROTECTINFO></DATA></WRMHEADER>`,
+      ],
+      [
+        'unknown ALGID',
+        `<WRMHEADER version="4.3.0.0"><DATA><PROTECTINFO><KIDS><KID ALGID="AESECB" VALUE="ciCQqBJT6BJxfyruuYzqHA=="></KID></KIDS></PROTECTINFO></DATA></WRMHEADER>`,
+      ],
+      [
+        'unknown 4.0 ALGID element',
+        `<WRMHEADER version="4.0.0.0"><DATA><PROTECTINFO><ALGID>RC4</ALGID></PROTECTINFO>${kid40}</DATA></WRMHEADER>`,
+      ],
       ['non-numeric KEYLEN', `<WRMHEADER version="4.0.0.0"><DATA><PROTECTINFO><KEYLEN>x</KEYLEN></PROTECTINFO>${kid40}</DATA></WRMHEADER>`],
       ['two LA_URLs', `<WRMHEADER version="4.3.0.0"><DATA><LA_URL>a</LA_URL><LA_URL>b</LA_URL></DATA></WRMHEADER>`],
       ['two DATA elements', `<WRMHEADER version="4.3.0.0"><DATA></DATA><DATA></DATA></WRMHEADER>`],

@@ -94,7 +94,8 @@ const SOAP_FIELDS: Record<keyof SoapFault, 'string' | 'number'> = {
 /** A SoapFault (only its documented fields, with their types), equal to `expected` where given. */
 function returnsFault(expected?: SoapFault) {
   return (outcome: Outcome): string | null => {
-    if (!('value' in outcome) || outcome.value === null || typeof outcome.value !== 'object') return `expected a SoapFault, ${describe(outcome)}`;
+    if (!('value' in outcome) || outcome.value === null || typeof outcome.value !== 'object')
+      return `expected a SoapFault, ${describe(outcome)}`;
     const fault = outcome.value as Record<string, unknown>;
     for (const [key, value] of Object.entries(fault)) {
       const type = SOAP_FIELDS[key as keyof SoapFault];
@@ -142,16 +143,21 @@ function systemCount(expected: number) {
   });
 }
 
-const returnsKeyflowError = returnsWhere((value) => (value instanceof KeyflowError ? null : `expected a KeyflowError, got ${String(value)}`));
+const returnsKeyflowError = returnsWhere((value) =>
+  value instanceof KeyflowError ? null : `expected a KeyflowError, got ${String(value)}`,
+);
 
 function unwrapFails(outcome: Outcome): string | null {
-  if ('value' in outcome && outcome.value && typeof outcome.value === 'object' && (outcome.value as { ok?: unknown }).ok === false) return null;
+  if ('value' in outcome && outcome.value && typeof outcome.value === 'object' && (outcome.value as { ok?: unknown }).ok === false)
+    return null;
   return `expected { ok: false, reason }, ${describe(outcome)}`;
 }
 
 function returnsBytes(length: number) {
   return returnsWhere((value) =>
-    value instanceof Uint8Array && value.length === length ? null : `expected ${length} bytes, got ${value instanceof Uint8Array ? value.length : String(value)}`,
+    value instanceof Uint8Array && value.length === length
+      ? null
+      : `expected ${length} bytes, got ${value instanceof Uint8Array ? value.length : String(value)}`,
   );
 }
 
@@ -212,12 +218,20 @@ function soapCases(): WorstCase[] {
   const faultStringRun = inFaultString('<');
   const cases: Array<[string, string, (o: Outcome) => string | null]> = [
     ['64 KiB of `<`', '<'.repeat(W), returnsNull],
-    ['a faultstring holding 64 KiB of `<`', faultStringRun, returnsFault({ faultString: faultStringRun.slice('<soap:Fault><faultstring>'.length, -'</faultstring></soap:Fault>'.length) })],
+    [
+      'a faultstring holding 64 KiB of `<`',
+      faultStringRun,
+      returnsFault({ faultString: faultStringRun.slice('<soap:Fault><faultstring>'.length, -'</faultstring></soap:Fault>'.length) }),
+    ],
     ['a detail ErrorCode holding 64 KiB of `<`', lts('<Fault><detail><ErrorCode>', '</ErrorCode></detail></Fault>'), returnsFault({})],
-    ['every field holding its own run of `<`', (() => {
-      const part = Math.floor((W - 200) / 5);
-      return `<Fault><faultcode>${'<'.repeat(part)}</faultcode><faultstring>${'<'.repeat(part)}</faultstring><faultactor>${'<'.repeat(part)}</faultactor><detail><StatusCode>${'<'.repeat(part)}</StatusCode><ErrorCode>${'<'.repeat(part)}</ErrorCode></detail></Fault>`;
-    })(), returnsFault()],
+    [
+      'every field holding its own run of `<`',
+      (() => {
+        const part = Math.floor((W - 200) / 5);
+        return `<Fault><faultcode>${'<'.repeat(part)}</faultcode><faultstring>${'<'.repeat(part)}</faultstring><faultactor>${'<'.repeat(part)}</faultactor><detail><StatusCode>${'<'.repeat(part)}</StatusCode><ErrorCode>${'<'.repeat(part)}</ErrorCode></detail></Fault>`;
+      })(),
+      returnsFault(),
+    ],
     ['`<a ` repeated (tags never closed) in a faultstring', inFaultString('<a '), returnsFault()],
     ['`<![CDATA[` repeated, never terminated, in a faultstring', inFaultString('<![CDATA['), returnsFault()],
     ['one unterminated CDATA section of `<` in a faultstring', inFaultString('<', '<![CDATA['), returnsFault()],
@@ -227,7 +241,11 @@ function soapCases(): WorstCase[] {
     ['`<soap:Fault>` repeated, never closed', fill('', '<soap:Fault>', '', W), returnsNull],
     ['`<soap:Fault ` repeated (start tags never ended)', fill('', '<soap:Fault ', '', W), returnsNull],
     ['a Fault start tag with a 64 KiB attribute value, unterminated', fill('<soap:Fault xmlns:soap="', 'x', '', W), returnsNull],
-    ['a faultstring start tag with a 64 KiB attribute value', fill('<Fault><faultstring a="', 'x', '">x</faultstring></Fault>', W), returnsFault({})],
+    [
+      'a faultstring start tag with a 64 KiB attribute value',
+      fill('<Fault><faultstring a="', 'x', '">x</faultstring></Fault>', W),
+      returnsFault({}),
+    ],
     ['a 64 KiB element name without a prefix colon', fill('<soap', 'a', '', W), returnsNull],
     ['`<a.` repeated (prefix near-misses)', fill('', '<a.', '', W), returnsNull],
     ['`</Fault` followed by 64 KiB of spaces', fill('<Fault></Fault', ' ', '', W), returnsNull],
@@ -236,7 +254,12 @@ function soapCases(): WorstCase[] {
     ['`&amp;` repeated', inFaultString('&amp;'), returnsFault({ faultString: '&'.repeat(Math.floor((W - 52) / 5)) })],
     ['`<!--` repeated in a faultstring', inFaultString('<!--'), returnsFault()],
   ];
-  const out: WorstCase[] = cases.map(([name, text, problem]) => ({ scanner: 'parseSoapFault', name, run: () => parseSoapFault(text), problem }));
+  const out: WorstCase[] = cases.map(([name, text, problem]) => ({
+    scanner: 'parseSoapFault',
+    name,
+    run: () => parseSoapFault(text),
+    problem,
+  }));
   out.push({
     scanner: 'expressPlayProvider.decodeFailure',
     name: 'an HTTP 500 reply whose faultstring holds 64 KiB of `<`',
@@ -262,11 +285,7 @@ function xmlInputs(n: number): Array<[string, string, PsshDecodeErrorCode | 'hea
     ['`<!--` repeated, never terminated', fill(head, '<!--', '', n), 'BAD_WRMHEADER'],
     ['`<?` repeated, never terminated', fill('', '<?', '', n), 'BAD_WRMHEADER'],
     ['deep nesting `<a>` repeated', fill('', '<a>', '', n), 'BAD_WRMHEADER'],
-    [
-      '62 levels deep, then `<b/>` repeated',
-      fill(`<WRMHEADER version="4.3.0.0">${deep}`, '<b/>', `${deepEnd}</WRMHEADER>`, n),
-      'header',
-    ],
+    ['62 levels deep, then `<b/>` repeated', fill(`<WRMHEADER version="4.3.0.0">${deep}`, '<b/>', `${deepEnd}</WRMHEADER>`, n), 'header'],
     ['a start tag with an unterminated attribute value', fill('<WRMHEADER version="', 'x', '', n), 'BAD_WRMHEADER'],
     ['an attribute value of the whole size', fill('<WRMHEADER version="', 'x', '"/>', n), 'BAD_WRMHEADER'],
     ['an element name of the whole size', fill('<', 'A', '', n), 'BAD_WRMHEADER'],
@@ -296,7 +315,12 @@ function manyKids(n: number): { xml: string; count: number } {
 function wrmHeaderCases(): WorstCase[] {
   const out: WorstCase[] = [];
   for (const [name, xml, expected] of xmlInputs(MAX_XML_CHARS)) {
-    out.push({ scanner: 'parseWrmHeaderXml', name, run: () => parseWrmHeaderXml(xml), problem: expected === 'header' ? returnsWhere(() => null) : throwsCode(expected) });
+    out.push({
+      scanner: 'parseWrmHeaderXml',
+      name,
+      run: () => parseWrmHeaderXml(xml),
+      problem: expected === 'header' ? returnsWhere(() => null) : throwsCode(expected),
+    });
   }
   for (const [name, xml, expected] of xmlInputs(XML_CHARS_IN_BOX)) {
     const initData = box(SYSTEM_PLAYREADY, pro(xml));
@@ -308,10 +332,20 @@ function wrmHeaderCases(): WorstCase[] {
     });
   }
   const kids = manyKids(MAX_XML_CHARS);
-  out.push({ scanner: 'parseWrmHeaderXml', name: `a WRMHEADER at the cap with ${kids.count} KIDs`, run: () => parseWrmHeaderXml(kids.xml), problem: keyIdCount(kids.count) });
+  out.push({
+    scanner: 'parseWrmHeaderXml',
+    name: `a WRMHEADER at the cap with ${kids.count} KIDs`,
+    run: () => parseWrmHeaderXml(kids.xml),
+    problem: keyIdCount(kids.count),
+  });
   const boxedKids = manyKids(XML_CHARS_IN_BOX);
   const boxed = box(SYSTEM_PLAYREADY, pro(boxedKids.xml));
-  out.push({ scanner: "decodeInitData('cenc')", name: `a PlayReady box at the cap with ${boxedKids.count} KIDs`, run: () => decodeInitData('cenc', boxed), problem: keyIdCount(boxedKids.count) });
+  out.push({
+    scanner: "decodeInitData('cenc')",
+    name: `a PlayReady box at the cap with ${boxedKids.count} KIDs`,
+    run: () => decodeInitData('cenc', boxed),
+    problem: keyIdCount(boxedKids.count),
+  });
   return out;
 }
 
@@ -328,7 +362,12 @@ function initDataCases(): WorstCase[] {
   v1.set(SYSTEM_COMMON, 12);
   v1View.setUint32(28, kidCount);
   for (let i = 0; i < kidCount; i++) v1.set(kidBytes(i), 32 + 16 * i);
-  out.push({ scanner: "decodeInitData('cenc')", name: `a v1 box at the cap with ${kidCount} KIDs`, run: () => decodeInitData('cenc', v1), problem: keyIdCount(kidCount) });
+  out.push({
+    scanner: "decodeInitData('cenc')",
+    name: `a v1 box at the cap with ${kidCount} KIDs`,
+    run: () => decodeInitData('cenc', v1),
+    problem: keyIdCount(kidCount),
+  });
 
   const wvKids = Math.floor((B - 32) / 18);
   const wvData = new Uint8Array(18 * wvKids);
@@ -337,7 +376,12 @@ function initDataCases(): WorstCase[] {
     wvData.set(kidBytes(i), 18 * i + 2);
   }
   const wvBox = box(SYSTEM_WIDEVINE, wvData);
-  out.push({ scanner: "decodeInitData('cenc')", name: `a Widevine box at the cap with ${wvKids} key_id fields`, run: () => decodeInitData('cenc', wvBox), problem: keyIdCount(wvKids) });
+  out.push({
+    scanner: "decodeInitData('cenc')",
+    name: `a Widevine box at the cap with ${wvKids} key_id fields`,
+    run: () => decodeInitData('cenc', wvBox),
+    problem: keyIdCount(wvKids),
+  });
 
   // Distinct unknown fields (numbers 20.., 3-byte keys, varint 0), every one reported.
   const unknown = new Uint8Array(Math.floor((B - 32) / 4) * 4);
@@ -346,10 +390,20 @@ function initDataCases(): WorstCase[] {
     unknown.set([(key & 0x7f) | 0x80, ((key >>> 7) & 0x7f) | 0x80, key >>> 14, 0], o);
   }
   const unknownBox = box(SYSTEM_WIDEVINE, unknown);
-  out.push({ scanner: "decodeInitData('cenc')", name: `a Widevine box at the cap with ${unknown.length / 4} unknown fields`, run: () => decodeInitData('cenc', unknownBox), problem: systemCount(1) });
+  out.push({
+    scanner: "decodeInitData('cenc')",
+    name: `a Widevine box at the cap with ${unknown.length / 4} unknown fields`,
+    run: () => decodeInitData('cenc', unknownBox),
+    problem: systemCount(1),
+  });
 
   const emptyBoxes = concat(...Array.from({ length: Math.floor(B / 32) }, () => box(SYSTEM_COMMON, new Uint8Array(0))));
-  out.push({ scanner: "decodeInitData('cenc')", name: `${B / 32} empty boxes`, run: () => decodeInitData('cenc', emptyBoxes), problem: systemCount(B / 32) });
+  out.push({
+    scanner: "decodeInitData('cenc')",
+    name: `${B / 32} empty boxes`,
+    run: () => decodeInitData('cenc', emptyBoxes),
+    problem: systemCount(B / 32),
+  });
 
   const records = Math.min(0xffff, Math.floor((B - 38) / 4));
   const proBytes = new Uint8Array(6 + 4 * records);
@@ -358,7 +412,12 @@ function initDataCases(): WorstCase[] {
   proView.setUint16(4, records, true);
   for (let i = 0; i < records; i++) proView.setUint16(6 + 4 * i, 2, true); // type 2, length 0
   const proBox = box(SYSTEM_PLAYREADY, proBytes);
-  out.push({ scanner: "decodeInitData('cenc')", name: `a PlayReady Object with ${records} empty records`, run: () => decodeInitData('cenc', proBox), problem: systemCount(1) });
+  out.push({
+    scanner: "decodeInitData('cenc')",
+    name: `a PlayReady Object with ${records} empty records`,
+    run: () => decodeInitData('cenc', proBox),
+    problem: systemCount(1),
+  });
 
   const kidTexts: string[] = [];
   for (let i = 0, length = '{"kids":[]}'.length; ; i++) {
@@ -368,10 +427,20 @@ function initDataCases(): WorstCase[] {
     length += kid.length + 1;
   }
   const keyids = new TextEncoder().encode(`{"kids":[${kidTexts.join(',')}]}`);
-  out.push({ scanner: "decodeInitData('keyids')", name: `keyids JSON at the cap with ${kidTexts.length} KIDs`, run: () => decodeInitData('keyids', keyids), problem: keyIdCount(kidTexts.length) });
+  out.push({
+    scanner: "decodeInitData('keyids')",
+    name: `keyids JSON at the cap with ${kidTexts.length} KIDs`,
+    run: () => decodeInitData('keyids', keyids),
+    problem: keyIdCount(kidTexts.length),
+  });
 
   const over = new Uint8Array(B + 1);
-  out.push({ scanner: "decodeInitData('cenc')", name: 'init data one byte over the cap', run: () => decodeInitData('cenc', over), problem: throwsCode('TOO_LARGE') });
+  out.push({
+    scanner: "decodeInitData('cenc')",
+    name: 'init data one byte over the cap',
+    run: () => decodeInitData('cenc', over),
+    problem: throwsCode('TOO_LARGE'),
+  });
   return out;
 }
 
@@ -385,25 +454,82 @@ function wireCases(): WorstCase[] {
   const out: WorstCase[] = [];
   for (const encoding of ['base64', 'base64url', 'hex'] as const) {
     out.push(
-      { scanner: `decodeText(…, '${encoding}')`, name: '1 MiB of `=`', run: () => decodeText('='.repeat(R), encoding), problem: returnsNull },
-      { scanner: `decodeText(…, '${encoding}')`, name: '1 MiB of spaces', run: () => decodeText(' '.repeat(R), encoding), problem: returnsBytes(0) },
-      { scanner: `decodeText(…, '${encoding}')`, name: '`A=` repeated', run: () => decodeText('A='.repeat(R / 2), encoding), problem: returnsNull },
-      { scanner: `decodeText(…, '${encoding}')`, name: '`AA ` repeated (whitespace between every pair)', run: () => decodeText('AA '.repeat(Math.floor(R / 3)), encoding), problem: (o) => ('value' in o && (o.value === null || o.value instanceof Uint8Array) ? null : `expected bytes or null, ${describe(o)}`) },
+      {
+        scanner: `decodeText(…, '${encoding}')`,
+        name: '1 MiB of `=`',
+        run: () => decodeText('='.repeat(R), encoding),
+        problem: returnsNull,
+      },
+      {
+        scanner: `decodeText(…, '${encoding}')`,
+        name: '1 MiB of spaces',
+        run: () => decodeText(' '.repeat(R), encoding),
+        problem: returnsBytes(0),
+      },
+      {
+        scanner: `decodeText(…, '${encoding}')`,
+        name: '`A=` repeated',
+        run: () => decodeText('A='.repeat(R / 2), encoding),
+        problem: returnsNull,
+      },
+      {
+        scanner: `decodeText(…, '${encoding}')`,
+        name: '`AA ` repeated (whitespace between every pair)',
+        run: () => decodeText('AA '.repeat(Math.floor(R / 3)), encoding),
+        problem: (o) =>
+          'value' in o && (o.value === null || o.value instanceof Uint8Array) ? null : `expected bytes or null, ${describe(o)}`,
+      },
     );
   }
   out.push(
-    { scanner: 'decodeText(…, \'base64url\')', name: '1 MiB of `A` then `=`', run: () => decodeText(`${'A'.repeat(R - 1)}=`, 'base64url'), problem: returnsBytes(Math.floor(((R - 1) * 3) / 4)) },
-    { scanner: 'unwrapLicense', name: 'a plain-text reply of 1 MiB of `<`', run: () => unwrapLicense(ltBody, { path: '' }), problem: unwrapFails },
-    { scanner: 'unwrapLicense', name: 'a JSON reply of 1 MiB of `<`', run: () => unwrapLicense(ltBody, { path: 'license' }), problem: unwrapFails },
-    { scanner: 'unwrapLicense', name: 'a JSON reply whose license is 1 MiB of spaces and `=`', run: () => unwrapLicense(spacedLicense, { path: 'license', encoding: 'base64url' }), problem: unwrapFails },
+    {
+      scanner: "decodeText(…, 'base64url')",
+      name: '1 MiB of `A` then `=`',
+      run: () => decodeText(`${'A'.repeat(R - 1)}=`, 'base64url'),
+      problem: returnsBytes(Math.floor(((R - 1) * 3) / 4)),
+    },
+    {
+      scanner: 'unwrapLicense',
+      name: 'a plain-text reply of 1 MiB of `<`',
+      run: () => unwrapLicense(ltBody, { path: '' }),
+      problem: unwrapFails,
+    },
+    {
+      scanner: 'unwrapLicense',
+      name: 'a JSON reply of 1 MiB of `<`',
+      run: () => unwrapLicense(ltBody, { path: 'license' }),
+      problem: unwrapFails,
+    },
+    {
+      scanner: 'unwrapLicense',
+      name: 'a JSON reply whose license is 1 MiB of spaces and `=`',
+      run: () => unwrapLicense(spacedLicense, { path: 'license', encoding: 'base64url' }),
+      problem: unwrapFails,
+    },
     { scanner: 'parseProblemDetails', name: '1 MiB of `[`', run: () => parseProblemDetails(jsonBrackets), problem: returnsNull },
-    { scanner: 'clearKeyLicenseProblem', name: '1 MiB of `[`', run: () => clearKeyLicenseProblem(bytes(jsonBrackets)), problem: returnsString },
+    {
+      scanner: 'clearKeyLicenseProblem',
+      name: '1 MiB of `[`',
+      run: () => clearKeyLicenseProblem(bytes(jsonBrackets)),
+      problem: returnsString,
+    },
     {
       scanner: 'requestKeyIds',
       name: 'a manifest key ID of 1 MiB of odd-length hex',
       run: () =>
         requestKeyIds(
-          { kind: 'license', keySystem: 'com.widevine.alpha', url: 'https://x.test/', headers: {}, body: new Uint8Array(0), messageType: 'license-request', attempt: 0, initData: null, initDataType: null, keyIds: [oddHexKid] },
+          {
+            kind: 'license',
+            keySystem: 'com.widevine.alpha',
+            url: 'https://x.test/',
+            headers: {},
+            body: new Uint8Array(0),
+            messageType: 'license-request',
+            attempt: 0,
+            initData: null,
+            initDataType: null,
+            keyIds: [oddHexKid],
+          },
           new Uint8Array(0),
         ),
       problem: returnsWhere((v) => (Array.isArray(v) && v.length === 0 ? null : `expected [], got ${JSON.stringify(v).slice(0, 60)}`)),

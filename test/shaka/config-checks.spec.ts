@@ -63,8 +63,10 @@ describe('configuration checks', () => {
     expect(keyflow.getConfiguration().token).toBe('t');
   });
 
-  it('knows each preset\'s own options (custom, clearkey) and the core entry\'s initDataDecoder', () => {
-    expect(() => make({ provider: 'custom', servers: { [CK]: 'https://l.example.test/' }, headers: { A: 'b' }, wrapRequest: undefined })).not.toThrow();
+  it("knows each preset's own options (custom, clearkey) and the core entry's initDataDecoder", () => {
+    expect(() =>
+      make({ provider: 'custom', servers: { [CK]: 'https://l.example.test/' }, headers: { A: 'b' }, wrapRequest: undefined }),
+    ).not.toThrow();
     made.pop()!.destroy();
     expect(() => make({ provider: 'clearkey', servers: { [CK]: 'https://l.example.test/' }, problemTypes: {} })).not.toThrow();
     made.pop()!.destroy();
@@ -76,13 +78,17 @@ describe('configuration checks', () => {
   });
 
   it('names an unknown key system in servers, with the known ones', () => {
-    const error = configError(() => make({ provider: 'expressplay', token: 't', servers: { 'com.widevine.alhpa': 'https://l.example.test/' } }));
+    const error = configError(() =>
+      make({ provider: 'expressplay', token: 't', servers: { 'com.widevine.alhpa': 'https://l.example.test/' } }),
+    );
     expect(error.code).toBe('INVALID_CONFIG');
     expect(error.message).toContain("unknown key system 'com.widevine.alhpa'");
     expect(error.message).toContain("did you mean 'com.widevine.alpha'?");
     expect(error.message).toContain('org.w3.clearkey');
     // Vendor variants are key systems too.
-    expect(() => make({ provider: 'expressplay', token: 't', servers: { 'com.microsoft.playready.recommendation.3000': 'https://l.example.test/' } })).not.toThrow();
+    expect(() =>
+      make({ provider: 'expressplay', token: 't', servers: { 'com.microsoft.playready.recommendation.3000': 'https://l.example.test/' } }),
+    ).not.toThrow();
   });
 
   it('refuses a second Keyflow on the same player (main or core entry), with one set of filters left', async () => {
@@ -115,10 +121,14 @@ describe('configuration checks', () => {
 
     it('allows http: on loopback, and anywhere with allowInsecureHttp', () => {
       for (const url of ['http://localhost:8080/ck', 'http://127.0.0.2/ck', 'http://[::1]:9/ck', 'http://app.localhost/ck']) {
-        expect(() => make({ provider: 'expressplay', token: 't', servers: { [CK]: url } })).withContext(url).not.toThrow();
+        expect(() => make({ provider: 'expressplay', token: 't', servers: { [CK]: url } }))
+          .withContext(url)
+          .not.toThrow();
         made.pop()!.destroy();
       }
-      expect(() => make({ provider: 'expressplay', token: 't', allowInsecureHttp: true, servers: { [CK]: 'http://license.example.test/ck' } })).not.toThrow();
+      expect(() =>
+        make({ provider: 'expressplay', token: 't', allowInsecureHttp: true, servers: { [CK]: 'http://license.example.test/ck' } }),
+      ).not.toThrow();
     });
 
     it('does not send a request whose token-carrying URL (from the token source) is http: on a remote host: INSECURE_TRANSPORT', async () => {
@@ -130,7 +140,10 @@ describe('configuration checks', () => {
         servers: { [CK]: 'https://ck.example.test/' },
       });
       keyflow.on('error', (e) => errors.push(e));
-      const failure = await send(CK, 'https://ck.example.test/').then(() => null, (e: unknown) => e);
+      const failure = await send(CK, 'https://ck.example.test/').then(
+        () => null,
+        (e: unknown) => e,
+      );
       const typed = findKeyflowError(failure);
       expect(typed?.code).toBe('INSECURE_TRANSPORT');
       expect(typed?.message).toContain('license.example.test');
@@ -143,7 +156,10 @@ describe('configuration checks', () => {
       fake = installFakeHttps([{ status: 200, body: '{"keys":[]}' }]);
       player.configure({ networking: { forceHTTP: true } });
       make({ provider: 'expressplay', token: 'SECRET-TOKEN-123', servers: { [CK]: 'https://ck.example.test/' } });
-      const failure = await send(CK, 'https://ck.example.test/').then(() => null, (e: unknown) => e);
+      const failure = await send(CK, 'https://ck.example.test/').then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(findKeyflowError(failure)?.code).toBe('INSECURE_TRANSPORT');
       expect(findKeyflowError(failure)?.message).toContain('forceHTTP');
       expect(fake.captured.length).toBe(0);
@@ -154,7 +170,10 @@ describe('configuration checks', () => {
       fake = installFakeHttps([{ status: 200, body: '{"keys":[]}' }]);
       player.configure({ drm: { servers: { [CK]: '//license.example.test/ck' } } });
       make({ provider: 'expressplay', token: 'SECRET-TOKEN-123', servers: { [CK]: 'https://ck.example.test/' } });
-      const failure = await send(CK, 'https://ck.example.test/').then(() => null, (e: unknown) => e);
+      const failure = await send(CK, 'https://ck.example.test/').then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(findKeyflowError(failure)?.code).toBe('INSECURE_TRANSPORT');
       expect(fake.captured.length).toBe(0);
     });
@@ -167,7 +186,9 @@ describe('configuration checks', () => {
         servers: { [CK]: 'https://ck.example.test/' },
       });
       await send(CK, 'https://ck.example.test/').catch(() => undefined);
-      expect(fake.captured.map((r) => r.uri)).toEqual(['https://pr.test.expressplay.com/playready/RightsManager.asmx?ExpressPlayToken=PRTOKEN']);
+      expect(fake.captured.map((r) => r.uri)).toEqual([
+        'https://pr.test.expressplay.com/playready/RightsManager.asmx?ExpressPlayToken=PRTOKEN',
+      ]);
     });
   });
 });

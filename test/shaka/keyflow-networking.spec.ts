@@ -89,10 +89,19 @@ describe('Keyflow on Shaka NetworkingEngine', () => {
     expect(Array.from(sent.body)).toEqual([8, 1, 18, 4]);
     expect(new Uint8Array(response.data as ArrayBuffer)).toEqual(new Uint8Array([8, 2, 18, 0]));
     expect(requests).toEqual([
-      { kind: 'license', keySystem: WV, url: `${WV_URL}?ExpressPlayToken=[redacted]`, messageType: 'license-request', attempt: 0, keyIds: ['a8902072531212e8717f2aeeb98cea1c'] },
+      {
+        kind: 'license',
+        keySystem: WV,
+        url: `${WV_URL}?ExpressPlayToken=[redacted]`,
+        messageType: 'license-request',
+        attempt: 0,
+        keyIds: ['a8902072531212e8717f2aeeb98cea1c'],
+      },
     ]);
     expect(responses.length).toBe(1);
-    expect(responses[0]).toEqual(jasmine.objectContaining({ keySystem: WV, status: 200, byteLength: 4, url: `${WV_URL}?ExpressPlayToken=[redacted]` }));
+    expect(responses[0]).toEqual(
+      jasmine.objectContaining({ keySystem: WV, status: 200, byteLength: 4, url: `${WV_URL}?ExpressPlayToken=[redacted]` }),
+    );
     expect(responses[0]!.durationMs).toBeGreaterThanOrEqual(0);
   });
 
@@ -109,10 +118,16 @@ describe('Keyflow on Shaka NetworkingEngine', () => {
 
   it('keeps the token exactly once across Shaka 5 retries and fetches it once per request', async () => {
     let calls = 0;
-    const kf = start([{ status: 500, body: 'busy' }, { status: 200, body: 'license' }], () => {
-      calls++;
-      return 'T1';
-    });
+    const kf = start(
+      [
+        { status: 500, body: 'busy' },
+        { status: 200, body: 'license' },
+      ],
+      () => {
+        calls++;
+        return 'T1';
+      },
+    );
     const attempts: number[] = [];
     kf.on('licenserequest', (e) => attempts.push(e.attempt));
     await send(WV, WV_URL, 3);
@@ -123,7 +138,10 @@ describe('Keyflow on Shaka NetworkingEngine', () => {
   });
 
   it('two sessions on the same tokenized URL: the one that fails is still typed and redacted after the other succeeded', async () => {
-    start([{ status: 200, body: 'license' }, { status: 403, body: '{"errorCode":-4010,"errorMessage":"Invalid token"}' }]);
+    start([
+      { status: 200, body: 'license' },
+      { status: 403, body: '{"errorCode":-4010,"errorMessage":"Invalid token"}' },
+    ]);
     const first = send(WV, WV_URL, 1);
     const second = failure(send(WV, WV_URL, 1));
     await first;
@@ -153,13 +171,19 @@ describe('Keyflow on Shaka NetworkingEngine', () => {
   it('does not touch requests of other types or of key systems it does not route', async () => {
     start([{ status: 200, body: 'x' }]);
     const net = player.getNetworkingEngine()!;
-    await net.request(0 as S.net.NetworkingEngine.RequestType, shaka.net.NetworkingEngine.makeRequest(['https://cdn.test/manifest.mpd'], shaka.net.NetworkingEngine.defaultRetryParameters())).promise;
+    await net.request(
+      0 as S.net.NetworkingEngine.RequestType,
+      shaka.net.NetworkingEngine.makeRequest(['https://cdn.test/manifest.mpd'], shaka.net.NetworkingEngine.defaultRetryParameters()),
+    ).promise;
     await send('com.example.other', 'https://other.test/license');
     expect(fake!.captured.map((r) => r.uri)).toEqual(['https://cdn.test/manifest.mpd', 'https://other.test/license']);
   });
 
   it('turns a token rejection into 6007-style chain 1006 → KeyflowError without retrying', async () => {
-    const kf = start([{ status: 403, body: '{"errorCode":-4010,"errorMessage":"Invalid token"}' }, { status: 200, body: 'never' }]);
+    const kf = start([
+      { status: 403, body: '{"errorCode":-4010,"errorMessage":"Invalid token"}' },
+      { status: 200, body: 'never' },
+    ]);
     const emitted: KeyflowError[] = [];
     kf.on('error', (e) => emitted.push(e));
     const error = await failure(send(WV, WV_URL, 5));
@@ -282,7 +306,9 @@ describe('Keyflow configuration errors', () => {
     expect(configError(() => new Keyflow(p(), { provider: 'expressplay', token: 't', servers: { [CK]: 'not a url' } })).message).toContain(
       "servers['org.w3.clearkey']",
     );
-    expect(configError(() => new Keyflow(p(), { provider: 'expressplay', token: 't', tokenTimeoutMs: -1 })).message).toContain('tokenTimeoutMs');
+    expect(configError(() => new Keyflow(p(), { provider: 'expressplay', token: 't', tokenTimeoutMs: -1 })).message).toContain(
+      'tokenTimeoutMs',
+    );
     expect(configError(() => new Keyflow({} as ShakaPlayer, { provider: 'expressplay', token: 't' })).message).toContain('shaka.Player');
   });
 

@@ -67,7 +67,9 @@ describe('token confidentiality against hostile replies', () => {
     it(`a 403 body echoing the token at offset ${offset} of 600 characters: nothing of the token in any message, cause or event`, async () => {
       sweep.addSecret(TOKEN);
       const body = `${'x'.repeat(offset)}${TOKEN}`.padEnd(600, 'y');
-      start({ provider: 'expressplay', token: TOKEN, servers: { [CK]: URL_CK } }, [{ status: 403, body: `{"errorCode":-4012,"errorMessage":"${body}"}` }]);
+      start({ provider: 'expressplay', token: TOKEN, servers: { [CK]: URL_CK } }, [
+        { status: 403, body: `{"errorCode":-4012,"errorMessage":"${body}"}` },
+      ]);
       const error = await sendFailing();
       if (error) expect(error.code).toBe('NOT_ENTITLED');
       expect(sweep.count).toBeGreaterThan(3);
@@ -85,8 +87,15 @@ describe('token confidentiality against hostile replies', () => {
 
   it('a problem+json reply quoting the token in detail and instance: the cause is redacted too', async () => {
     sweep.addSecret(TOKEN);
-    const problem = JSON.stringify({ type: 'https://dashif.org/drm-problems/insufficient-rights', title: 'no', detail: `token ${TOKEN} refused`, instance: `/t/${encodeURIComponent(TOKEN)}` });
-    start({ provider: 'clearkey', token: TOKEN, servers: { [CK]: URL_CK } }, [{ status: 403, body: problem, headers: { 'content-type': 'application/problem+json' } }]);
+    const problem = JSON.stringify({
+      type: 'https://dashif.org/drm-problems/insufficient-rights',
+      title: 'no',
+      detail: `token ${TOKEN} refused`,
+      instance: `/t/${encodeURIComponent(TOKEN)}`,
+    });
+    start({ provider: 'clearkey', token: TOKEN, servers: { [CK]: URL_CK } }, [
+      { status: 403, body: problem, headers: { 'content-type': 'application/problem+json' } },
+    ]);
     const error = await sendFailing();
     if (error) expect(error.cause).toBeDefined();
     expect(sweep.leaks().join('\n')).toBe('');
@@ -113,7 +122,13 @@ describe('token confidentiality against hostile replies', () => {
   it('a 2xx reply that is not a license, starting with the token: the quote in MALFORMED_RESPONSE is redacted', async () => {
     sweep.addSecret(TOKEN);
     start(
-      { provider: 'custom', token: TOKEN, servers: { [CK]: URL_CK }, headers: { Authorization: 'Bearer {token}' }, unwrapResponse: { path: 'license' } },
+      {
+        provider: 'custom',
+        token: TOKEN,
+        servers: { [CK]: URL_CK },
+        headers: { Authorization: 'Bearer {token}' },
+        unwrapResponse: { path: 'license' },
+      },
       [{ status: 200, body: `${TOKEN} is what you sent` }],
     );
     const error = await sendFailing();
@@ -177,7 +192,7 @@ describe('token confidentiality against hostile replies', () => {
     expect(sweep.leaks().join('\n')).toBe('');
   });
 
-  it('destroy() while Shaka waits to retry: the retried attempt\'s events are still scrubbed, then the guards go', async () => {
+  it("destroy() while Shaka waits to retry: the retried attempt's events are still scrubbed, then the guards go", async () => {
     sweep.addSecret(TOKEN);
     start({ provider: 'expressplay', token: TOKEN, servers: { [CK]: URL_CK } }, [
       { status: 503, body: 'busy' },
@@ -199,7 +214,11 @@ describe('token confidentiality against hostile replies', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(fake!.captured.length).toBe(2);
     expect(sweep.leaks().join('\n')).toBe('');
-    for (const [target, method] of [[player, 'dispatchEvent'], [player, 'load'], [net, 'dispatchEvent']] as const) {
+    for (const [target, method] of [
+      [player, 'dispatchEvent'],
+      [player, 'load'],
+      [net, 'dispatchEvent'],
+    ] as const) {
       expect(Object.prototype.hasOwnProperty.call(target, method)).withContext(method).toBe(false);
     }
   });
@@ -229,7 +248,9 @@ describe('token confidentiality against hostile replies', () => {
   });
 
   it('a secret of 1-3 characters does not corrupt the provider code keyflow decodes (token "01", code -4012)', async () => {
-    start({ provider: 'expressplay', token: '01', servers: { [CK]: URL_CK } }, [{ status: 403, body: '{"errorCode":-4012,"errorMessage":"no"}' }]);
+    start({ provider: 'expressplay', token: '01', servers: { [CK]: URL_CK } }, [
+      { status: 403, body: '{"errorCode":-4012,"errorMessage":"no"}' },
+    ]);
     const error = await sendFailing();
     if (shakaMajor() >= 5) {
       expect(error?.code).toBe('NOT_ENTITLED');

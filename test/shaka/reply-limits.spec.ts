@@ -37,7 +37,10 @@ describe('reply size limit', () => {
       errors: { code: 'errorCode' },
     });
     const net = player.getNetworkingEngine()!;
-    return net.request(LICENSE as S.net.NetworkingEngine.RequestType, licenseRequest(CK, URL_CK, 1)).promise.then(() => null, (e: unknown) => e);
+    return net.request(LICENSE as S.net.NetworkingEngine.RequestType, licenseRequest(CK, URL_CK, 1)).promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
   }
 
   it('is 1 MiB', () => {

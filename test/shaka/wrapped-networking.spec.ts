@@ -87,7 +87,14 @@ describe('Wrapped license exchanges on Shaka NetworkingEngine', () => {
   });
 
   it('custom: wraps the challenge exactly once across Shaka 5 retries', async () => {
-    start([{ status: 503, body: 'busy' }, { status: 503, body: 'busy' }, { status: 200, body: JSON.stringify({ rawLicenseBase64: btoa(CK_LICENSE) }) }], proxyConfig());
+    start(
+      [
+        { status: 503, body: 'busy' },
+        { status: 503, body: 'busy' },
+        { status: 200, body: JSON.stringify({ rawLicenseBase64: btoa(CK_LICENSE) }) },
+      ],
+      proxyConfig(),
+    );
     await send('https://manifest.test/laurl', 3);
     expect(fake!.captured.length).toBe(3);
     const bodies = fake!.captured.map((r) => text(r.body));
@@ -98,7 +105,13 @@ describe('Wrapped license exchanges on Shaka NetworkingEngine', () => {
   });
 
   it('custom: an error reply reaches the app typed, through the 1006 chain, without a retry', async () => {
-    const kf = start([{ status: 403, body: '{"error":{"code":"CONTENT_NOT_ALLOWED","message":"not in your plan"}}' }, { status: 200, body: 'never' }], proxyConfig());
+    const kf = start(
+      [
+        { status: 403, body: '{"error":{"code":"CONTENT_NOT_ALLOWED","message":"not in your plan"}}' },
+        { status: 200, body: 'never' },
+      ],
+      proxyConfig(),
+    );
     const emitted: KeyflowError[] = [];
     kf.on('error', (e) => emitted.push(e));
     const error = await failure(send('https://manifest.test/laurl', 4));
@@ -125,7 +138,10 @@ describe('Wrapped license exchanges on Shaka NetworkingEngine', () => {
   });
 
   it('custom: the token never appears in events or errors', async () => {
-    const kf = start([{ status: 500, body: '{"error":{"code":"X","message":"bad token tok+1"}}' }], { ...proxyConfig(), query: { t: '{token}' } } as KeyflowConfig);
+    const kf = start([{ status: 500, body: '{"error":{"code":"X","message":"bad token tok+1"}}' }], {
+      ...proxyConfig(),
+      query: { t: '{token}' },
+    } as KeyflowConfig);
     const seen: string[] = [];
     kf.on('licenserequest', (e) => seen.push(e.url));
     kf.on('error', (e) => seen.push(e.message));
@@ -162,18 +178,30 @@ describe('Wrapped license exchanges on Shaka NetworkingEngine', () => {
   });
 
   it('clearkey: Bearer token and JSON content type on the wire; problem+json errors typed', async () => {
-    const problem = { type: 'https://dashif.org/drm-problems/insufficient-proof-of-authorization', title: 'Not authorized', detail: 'The authorization token has expired.' };
-    const kf = start([{ status: 200, body: CK_LICENSE }, { status: 403, body: JSON.stringify(problem), headers: { 'content-type': 'application/problem+json' } }], {
-      provider: 'clearkey',
-      token: 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln',
-      servers: { [CK]: 'https://dashif.test/license' },
-      refreshRejectedToken: false,
-    } as KeyflowConfig);
+    const problem = {
+      type: 'https://dashif.org/drm-problems/insufficient-proof-of-authorization',
+      title: 'Not authorized',
+      detail: 'The authorization token has expired.',
+    };
+    const kf = start(
+      [
+        { status: 200, body: CK_LICENSE },
+        { status: 403, body: JSON.stringify(problem), headers: { 'content-type': 'application/problem+json' } },
+      ],
+      {
+        provider: 'clearkey',
+        token: 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln',
+        servers: { [CK]: 'https://dashif.test/license' },
+        refreshRejectedToken: false,
+      } as KeyflowConfig,
+    );
     const response = await send('https://manifest.test/laurl');
     expect(text(response.data as ArrayBuffer)).toBe(CK_LICENSE);
     const sent = fake!.captured[0]!;
     expect(sent.uri).toBe('https://dashif.test/license');
-    expect(sent.headers).toEqual(jasmine.objectContaining({ 'Content-Type': 'application/json', Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln' }));
+    expect(sent.headers).toEqual(
+      jasmine.objectContaining({ 'Content-Type': 'application/json', Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln' }),
+    );
     expect(text(sent.body)).toBe(CK_CHALLENGE);
 
     const errors: KeyflowError[] = [];

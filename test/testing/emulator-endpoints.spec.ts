@@ -54,7 +54,11 @@ async function signed(request: WidevineLicenseRequest, tamper = false): Promise<
   return encodeSignedMessage({ type: 1, msg, signature });
 }
 
-async function post(url: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; type: string; bytes: Uint8Array; text: string }> {
+async function post(
+  url: string,
+  body: Uint8Array,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; bytes: Uint8Array; text: string }> {
   const response = await fetch(url, { method: 'POST', body: body.slice().buffer, headers });
   const bytes = new Uint8Array(await response.arrayBuffer());
   return { status: response.status, type: response.headers.get('content-type') ?? '', bytes, text: new TextDecoder().decode(bytes) };
@@ -107,21 +111,23 @@ describe('ExpressPlay emulator: Widevine endpoints', () => {
     const bare = url.split('?')[0]!;
     const cases: Array<[string, Promise<{ status: number; text: string }>, number, number]> = [
       ['no token', post(bare, await signed(widevineRequest())), 401, -4010],
-      ['a ClearKey token', post(`${bare}?${new URL(await mintToken({ drm: 'ck' })).search.slice(1)}`, await signed(widevineRequest())), 403, -4010],
+      [
+        'a ClearKey token',
+        post(`${bare}?${new URL(await mintToken({ drm: 'ck' })).search.slice(1)}`, await signed(widevineRequest())),
+        403,
+        -4010,
+      ],
       ['bad signature', post(url, await signed(widevineRequest(), true)), 400, -4000],
       ['client id for another certificate', post(url, await signed(widevineRequest(ascii('another-serial-0')))), 400, -4000],
       ['garbage', post(url, hex('ffff')), 400, -4000],
-      [
-        'keys not granted',
-        post(await mintToken({ drm: 'wv', keys: [CONTENT_KEYS.video] }), await signed(widevineRequest())),
-        403,
-        -4012,
-      ],
+      ['keys not granted', post(await mintToken({ drm: 'wv', keys: [CONTENT_KEYS.video] }), await signed(widevineRequest())), 403, -4012],
     ];
     for (const [what, answer, status, code] of cases) {
       const { status: got, text } = await answer;
       expect(got).withContext(what).toBe(status);
-      expect((JSON.parse(text) as { errorCode: number }).errorCode).withContext(what).toBe(code);
+      expect((JSON.parse(text) as { errorCode: number }).errorCode)
+        .withContext(what)
+        .toBe(code);
     }
   });
 });
@@ -133,7 +139,10 @@ describe('ExpressPlay emulator: PlayReady endpoint', () => {
     utf8Bytes(buildAcquireLicenseChallenge({ wrmHeaderXml: XML_V43, nonce, clientTime: Math.floor(Date.now() / 1000) }));
   const SOAP = { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: PLAYREADY_SOAP_ACTION };
   const licenseUrl = async (options: Parameters<typeof mintToken>[0] = {}) => {
-    const { licenseAcquisitionUrl, token } = JSON.parse(await mintToken({ drm: 'pr', ...options })) as { licenseAcquisitionUrl: string; token: string };
+    const { licenseAcquisitionUrl, token } = JSON.parse(await mintToken({ drm: 'pr', ...options })) as {
+      licenseAcquisitionUrl: string;
+      token: string;
+    };
     return `${licenseAcquisitionUrl}?ExpressPlayToken=${token}`;
   };
 
@@ -158,8 +167,20 @@ describe('ExpressPlay emulator: PlayReady endpoint', () => {
     const url = await licenseUrl();
     const cases: Array<[string, Promise<{ status: number; type: string; text: string }>, string, number, string]> = [
       ['no token', post(url.split('?')[0]!, challenge(), SOAP), '0x8004C604', -4010, 'Missing ExpressPlayToken'],
-      ['forged token', post(url.slice(0, -3) + (url.endsWith('AAA') ? 'BBB' : 'AAA'), challenge(), SOAP), '0x8004C604', -4010, 'Invalid token'],
-      ['keys not granted', post(await licenseUrl({ keys: [CONTENT_KEYS.audio] }), challenge(), SOAP), '0x8004C604', -4012, 'does not grant'],
+      [
+        'forged token',
+        post(url.slice(0, -3) + (url.endsWith('AAA') ? 'BBB' : 'AAA'), challenge(), SOAP),
+        '0x8004C604',
+        -4010,
+        'Invalid token',
+      ],
+      [
+        'keys not granted',
+        post(await licenseUrl({ keys: [CONTENT_KEYS.audio] }), challenge(), SOAP),
+        '0x8004C604',
+        -4012,
+        'does not grant',
+      ],
       ['no SOAPAction', post(url, challenge(), { 'Content-Type': 'text/xml; charset=utf-8' }), '0x8004C601', -4000, 'SOAPAction'],
       ['not a challenge', post(url, ascii('<x/>'), SOAP), '0x8004C601', -4000, 'Invalid PlayReady license request'],
     ];

@@ -63,7 +63,9 @@ describe('emulated PlayReady messages', () => {
 
     it('refuses what is not a PlayReadyKeyMessage', () => {
       expect(() => decodePlayReadyKeyMessage(hex('3c'))).toThrowMatching((e) => (e as EmulatedMessageError).code === 'MALFORMED');
-      expect(() => decodePlayReadyKeyMessage(utf16le('<Other/>'))).toThrowMatching((e) => (e as EmulatedMessageError).code === 'WRONG_TYPE');
+      expect(() => decodePlayReadyKeyMessage(utf16le('<Other/>'))).toThrowMatching(
+        (e) => (e as EmulatedMessageError).code === 'WRONG_TYPE',
+      );
       expect(() => decodePlayReadyKeyMessage(utf16le('<PlayReadyKeyMessage/>'))).toThrowMatching(
         (e) => (e as EmulatedMessageError).code === 'MISSING_FIELD',
       );
@@ -180,7 +182,11 @@ describe('emulated PlayReady messages', () => {
       '</LicenseResponse></Response></AcquireLicenseResult></AcquireLicenseResponse></soap:Body></soap:Envelope>';
 
     it('builds the AcquireLicenseResponse exactly and parses it back', () => {
-      const text = buildAcquireLicenseResponse({ licenses: [hex('0102'), hex('0304')], nonce: 'AAECAwQFBgcICQoLDA0ODw==', responseId: NONCE });
+      const text = buildAcquireLicenseResponse({
+        licenses: [hex('0102'), hex('0304')],
+        nonce: 'AAECAwQFBgcICQoLDA0ODw==',
+        responseId: NONCE,
+      });
       expect(text).toBe(RESPONSE);
       const answer = parseAcquireLicenseAnswer(ascii(text));
       expect(answer.kind).toBe('licenses');
@@ -191,7 +197,12 @@ describe('emulated PlayReady messages', () => {
     });
 
     it('builds the SOAP Fault exactly; the parser reports it as a fault', () => {
-      const text = buildSoapFault({ faultCode: 'soap:Client', faultString: 'Invalid token <&>', statusCode: '0x8004C604', errorCode: -4010 });
+      const text = buildSoapFault({
+        faultCode: 'soap:Client',
+        faultString: 'Invalid token <&>',
+        statusCode: '0x8004C604',
+        errorCode: -4010,
+      });
       expect(text).toBe(
         '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>' +
           '<soap:Fault><faultcode>soap:Client</faultcode><faultstring>Invalid token &lt;&amp;&gt;</faultstring>' +

@@ -26,7 +26,16 @@ import {
 import { ProtobufWriter } from '../../src/testing/protobuf-writer';
 import { isFirefox } from '../helpers/browser';
 import { ascii, concat, hex } from '../pssh/helpers';
-import { AUDIO_KID, COMMON_V1_BOX, PLAYREADY_V0_BOX, VIDEO_KID, WIDEVINE_DATA, WIDEVINE_V0_BOX, XML_V40, XML_V40_KID } from '../pssh/vectors';
+import {
+  AUDIO_KID,
+  COMMON_V1_BOX,
+  PLAYREADY_V0_BOX,
+  VIDEO_KID,
+  WIDEVINE_DATA,
+  WIDEVINE_V0_BOX,
+  XML_V40,
+  XML_V40_KID,
+} from '../pssh/vectors';
 
 const WV = 'com.widevine.alpha';
 const PR = 'com.microsoft.playready';
@@ -38,7 +47,13 @@ const b = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => bytes.slice();
 const CERT = { serialNumber: ascii('test-serial-0001'), providerId: 'license.example.test', creationTimeSeconds: 1, publicKey: ascii('k') };
 
 function config(robustness = '', extra: Partial<MediaKeySystemConfiguration> = {}): MediaKeySystemConfiguration[] {
-  return [{ initDataTypes: ['cenc'], videoCapabilities: [{ contentType: AVC, robustness, encryptionScheme: 'cenc' } as MediaKeySystemMediaCapability], ...extra }];
+  return [
+    {
+      initDataTypes: ['cenc'],
+      videoCapabilities: [{ contentType: AVC, robustness, encryptionScheme: 'cenc' } as MediaKeySystemMediaCapability],
+      ...extra,
+    },
+  ];
 }
 
 async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
@@ -46,7 +61,10 @@ async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 /** Collects a session's message events. */
-function messages(session: MediaKeySession): { list: Array<{ type: string; bytes: Uint8Array }>; next(): Promise<{ type: string; bytes: Uint8Array }> } {
+function messages(session: MediaKeySession): {
+  list: Array<{ type: string; bytes: Uint8Array }>;
+  next(): Promise<{ type: string; bytes: Uint8Array }>;
+} {
   const list: Array<{ type: string; bytes: Uint8Array }> = [];
   const waiting: Array<(m: { type: string; bytes: Uint8Array }) => void> = [];
   session.addEventListener('message', (event) => {
@@ -81,7 +99,11 @@ async function mediaKeys(keySystem: string): Promise<MediaKeys> {
 }
 
 /** A LICENSE SignedMessage for `request`, keys in clear, as the emulator writes it. */
-async function widevineLicense(request: WidevineLicenseRequest, keys: string[], options: { durationSeconds?: number; requestId?: Uint8Array } = {}): Promise<Uint8Array> {
+async function widevineLicense(
+  request: WidevineLicenseRequest,
+  keys: string[],
+  options: { durationSeconds?: number; requestId?: Uint8Array } = {},
+): Promise<Uint8Array> {
   const msg = encodeLicense({
     id: { requestId: options.requestId ?? request.contentId.requestId, sessionId: hex('01'), type: 1, version: 0 },
     policy: { canPlay: true, canPersist: false, canRenew: false, licenseDurationSeconds: options.durationSeconds ?? 0 },
@@ -143,7 +165,9 @@ describe('test CDM (EME level)', () => {
       const got = access.getConfiguration();
       expect(got.initDataTypes).toEqual(['cenc']);
       expect(got.sessionTypes).toEqual(['temporary']);
-      expect(got.videoCapabilities).toEqual([jasmine.objectContaining({ contentType: AVC, robustness: 'SW_SECURE_CRYPTO', encryptionScheme: 'cenc' })]);
+      expect(got.videoCapabilities).toEqual([
+        jasmine.objectContaining({ contentType: AVC, robustness: 'SW_SECURE_CRYPTO', encryptionScheme: 'cenc' }),
+      ]);
     });
 
     it('offers both PlayReady key system names', async () => {
@@ -188,7 +212,9 @@ describe('test CDM (EME level)', () => {
       } as MediaDecodingConfiguration);
 
     it('reports Widevine supported with an emulated access; the result goes stale-proof on uninstall', async () => {
-      const result = (await query(WV, 'SW_SECURE_CRYPTO')) as MediaCapabilitiesDecodingInfo & { keySystemAccess: MediaKeySystemAccess | null };
+      const result = (await query(WV, 'SW_SECURE_CRYPTO')) as MediaCapabilitiesDecodingInfo & {
+        keySystemAccess: MediaKeySystemAccess | null;
+      };
       expect(result.supported).toBe(true);
       expect(result.keySystemAccess?.keySystem).toBe(WV);
       cdm!.uninstall();
@@ -391,8 +417,14 @@ describe('test CDM (EME level)', () => {
     it('update() with an AcquireLicenseResponse makes the keys usable; the nonce must match', async () => {
       const { session, message } = await started();
       const challenge = parseAcquireLicenseChallenge(decodePlayReadyKeyMessage(message.bytes).challenge);
-      const license = encodeEmulatedLicense({ keyId: XML_V40_KID, key: hex('00112233445566778899aabbccddeeff'), cipher: 1, rightsId: new Uint8Array(16) });
-      const response = (nonce: string) => ascii(buildAcquireLicenseResponse({ licenses: [license], nonce, responseId: new Uint8Array(16) }));
+      const license = encodeEmulatedLicense({
+        keyId: XML_V40_KID,
+        key: hex('00112233445566778899aabbccddeeff'),
+        cipher: 1,
+        rightsId: new Uint8Array(16),
+      });
+      const response = (nonce: string) =>
+        ascii(buildAcquireLicenseResponse({ licenses: [license], nonce, responseId: new Uint8Array(16) }));
 
       const wrongNonce = await rejection(session.update(b(response('AAAAAAAAAAAAAAAAAAAAAA=='))));
       expect(wrongNonce.name).toBe('TypeError');

@@ -59,7 +59,13 @@ const REQUEST_BYTES = hex(
 describe('emulated Widevine messages', () => {
   describe('ProtobufWriter', () => {
     it('writes varints (incl. > 32 bits), bools, bytes and strings', () => {
-      const w = new ProtobufWriter().uint(1, 0).uint(2, 300).uint(3, 2 ** 35).bool(4, true).bytes(5, hex('ff')).string(6, 'é');
+      const w = new ProtobufWriter()
+        .uint(1, 0)
+        .uint(2, 300)
+        .uint(3, 2 ** 35)
+        .bool(4, true)
+        .bytes(5, hex('ff'))
+        .string(6, 'é');
       expect(toHex(w.finish())).toBe('0800' + '10ac02' + '18808080808001' + '2001' + '2a01ff' + '3202c3a9');
     });
 
@@ -137,13 +143,19 @@ describe('emulated Widevine messages', () => {
     });
 
     it('webm_key_id (2) and init_data (4) variants; KIDs from each', () => {
-      const webm = encodeLicenseRequest({ ...REQUEST, contentId: { kind: 'webm-key-id', header: hex('aabb'), licenseType: 1, requestId: hex('01') } });
+      const webm = encodeLicenseRequest({
+        ...REQUEST,
+        contentId: { kind: 'webm-key-id', header: hex('aabb'), licenseType: 1, requestId: hex('01') },
+      });
       // content_id (2) { webm_key_id (2) { header aabb, license_type 1, request_id 01 } }
       expect(toHex(webm)).toContain('120b' + '1209' + '0a02aabb' + '1001' + '1a0101' + '1801');
       expect(licenseRequestKeyIds(decodeLicenseRequest(webm))).toEqual(['aabb']);
 
       const init = decodeLicenseRequest(
-        encodeLicenseRequest({ ...REQUEST, contentId: { kind: 'init-data', initDataType: 1, initData: COMMON_V1_BOX, licenseType: 1, requestId: hex('01') } }),
+        encodeLicenseRequest({
+          ...REQUEST,
+          contentId: { kind: 'init-data', initDataType: 1, initData: COMMON_V1_BOX, licenseType: 1, requestId: hex('01') },
+        }),
       );
       expect(init.contentId.kind).toBe('init-data');
       expect(licenseRequestKeyIds(init)).toEqual([VIDEO_KID, AUDIO_KID]);
@@ -156,7 +168,10 @@ describe('emulated Widevine messages', () => {
     it('a request naming no key IDs is UNSUPPORTED; a missing content_id is MISSING_FIELD', () => {
       const contentIdOnly = new ProtobufWriter().bytes(4, ascii('movie')).finish();
       const request = decodeLicenseRequest(
-        encodeLicenseRequest({ ...REQUEST, contentId: { kind: 'widevine-pssh-data', psshData: [contentIdOnly], licenseType: 1, requestId: hex('01') } }),
+        encodeLicenseRequest({
+          ...REQUEST,
+          contentId: { kind: 'widevine-pssh-data', psshData: [contentIdOnly], licenseType: 1, requestId: hex('01') },
+        }),
       );
       expect(() => licenseRequestKeyIds(request)).toThrowMatching((e) => (e as EmulatedMessageError).code === 'UNSUPPORTED');
       expect(() => decodeLicenseRequest(hex('1801'))).toThrowMatching((e) => (e as EmulatedMessageError).code === 'MISSING_FIELD');

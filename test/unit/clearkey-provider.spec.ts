@@ -41,7 +41,6 @@ function problem(type: string, detail: string, extra: Record<string, string> = {
   return JSON.stringify({ type, title: 'Not authorized', status: 403, detail, ...extra });
 }
 
-
 describe('clearkey provider (DASH-IF license request model)', () => {
   describe('requests', () => {
     it('sends the challenge as it is with Authorization: Bearer and Content-Type: application/json', () => {
@@ -84,7 +83,11 @@ describe('clearkey provider (DASH-IF license request model)', () => {
       ['not JSON', 'eyJrZXlzIjpbXX0=', 'clearkey: the reply is not a ClearKey license: it is not JSON'],
       ['JSON without keys', '{"license":"x"}', 'clearkey: the reply is not a ClearKey license: it has no "keys" array'],
       ['no keys', '{"keys":[]}', 'clearkey: the reply is not a ClearKey license: its "keys" array is empty'],
-      ['a key without kty', '{"keys":[{"k":"a","kid":"b"}]}', 'clearkey: the reply is not a ClearKey license: keys[0] is not a {"kty":"oct","k":…,"kid":…} key'],
+      [
+        'a key without kty',
+        '{"keys":[{"k":"a","kid":"b"}]}',
+        'clearkey: the reply is not a ClearKey license: keys[0] is not a {"kty":"oct","k":…,"kid":…} key',
+      ],
     ];
     for (const [name, body, message] of malformed) {
       it(`a malformed reply (${name}) is MALFORMED_RESPONSE, not a 6008`, () => {
@@ -97,7 +100,9 @@ describe('clearkey provider (DASH-IF license request model)', () => {
 
     it('a 2xx problem+json reply is decoded as the problem', () => {
       const body = problem(DASHIF_PROBLEM_TYPES.INSUFFICIENT_PROOF_OF_AUTHORIZATION, 'No token');
-      const error = keyflowErrorOf(() => clearKeyProvider.unwrapResponse(response(body, { 'content-type': 'application/problem+json' }), options));
+      const error = keyflowErrorOf(() =>
+        clearKeyProvider.unwrapResponse(response(body, { 'content-type': 'application/problem+json' }), options),
+      );
       expect(error.code).toBe('TOKEN_INVALID');
     });
   });
@@ -106,7 +111,10 @@ describe('clearkey provider (DASH-IF license request model)', () => {
     const decode = (status: number, body: string, opts: Options = options) => clearKeyProvider.decodeFailure(failure(status, body), opts);
 
     it('insufficient proof of authorization → TOKEN_INVALID, with type, title and detail', () => {
-      const error = decode(403, problem(DASHIF_PROBLEM_TYPES.INSUFFICIENT_PROOF_OF_AUTHORIZATION, 'The authorization token is not authentic.'));
+      const error = decode(
+        403,
+        problem(DASHIF_PROBLEM_TYPES.INSUFFICIENT_PROOF_OF_AUTHORIZATION, 'The authorization token is not authentic.'),
+      );
       expect(error.code).toBe('TOKEN_INVALID');
       expect(error.httpStatus).toBe(403);
       expect(error.providerCode).toBe('https://dashif.org/drm-problems/insufficient-proof-of-authorization');
@@ -121,13 +129,23 @@ describe('clearkey provider (DASH-IF license request model)', () => {
     });
 
     it('insufficient proof saying "expired" → TOKEN_EXPIRED', () => {
-      expect(decode(403, problem(DASHIF_PROBLEM_TYPES.INSUFFICIENT_PROOF_OF_AUTHORIZATION, 'The authorization token has expired.')).code).toBe('TOKEN_EXPIRED');
+      expect(
+        decode(403, problem(DASHIF_PROBLEM_TYPES.INSUFFICIENT_PROOF_OF_AUTHORIZATION, 'The authorization token has expired.')).code,
+      ).toBe('TOKEN_EXPIRED');
       expect(decode(403, problem(DASHIF_PROBLEM_TYPES.INSUFFICIENT_PROOF_OF_AUTHORIZATION, 'Token expired')).code).toBe('TOKEN_EXPIRED');
-      expect(decode(403, problem(DASHIF_PROBLEM_TYPES.INSUFFICIENT_PROOF_OF_AUTHORIZATION, 'Token is for a disabled tenant')).code).toBe('TOKEN_INVALID');
+      expect(decode(403, problem(DASHIF_PROBLEM_TYPES.INSUFFICIENT_PROOF_OF_AUTHORIZATION, 'Token is for a disabled tenant')).code).toBe(
+        'TOKEN_INVALID',
+      );
     });
 
     it('not authorized → NOT_ENTITLED, keeping href and hrefTitle for the app', () => {
-      const error = decode(403, problem(DASHIF_PROBLEM_TYPES.NOT_AUTHORIZED, 'Your plan does not include this channel.', { href: 'https://example.test/plans', hrefTitle: 'Plans' }));
+      const error = decode(
+        403,
+        problem(DASHIF_PROBLEM_TYPES.NOT_AUTHORIZED, 'Your plan does not include this channel.', {
+          href: 'https://example.test/plans',
+          hrefTitle: 'Plans',
+        }),
+      );
       expect(error.code).toBe('NOT_ENTITLED');
       expect(error.cause).toEqual(jasmine.objectContaining({ href: 'https://example.test/plans', hrefTitle: 'Plans' }));
     });
@@ -135,9 +153,15 @@ describe('clearkey provider (DASH-IF license request model)', () => {
     it('other problem types: `problemTypes`, else the status', () => {
       const geo = JSON.stringify({ type: 'https://example.test/problems/geo', title: 'Geo-blocked' });
       expect(decode(451, geo).code).toBe('LICENSE_SERVER_ERROR');
-      expect(decode(451, geo, { ...options, problemTypes: { 'https://example.test/problems/geo': 'NOT_ENTITLED' } }).code).toBe('NOT_ENTITLED');
-      expect(decode(400, JSON.stringify({ type: 'about:blank', title: 'Bad Request', detail: "'kids' must not be empty" })).code).toBe('BAD_REQUEST');
-      expect(decode(400, JSON.stringify({ title: 'Bad Request' })).message).toBe('ClearKey license server answered HTTP 400: Bad Request [about:blank]');
+      expect(decode(451, geo, { ...options, problemTypes: { 'https://example.test/problems/geo': 'NOT_ENTITLED' } }).code).toBe(
+        'NOT_ENTITLED',
+      );
+      expect(decode(400, JSON.stringify({ type: 'about:blank', title: 'Bad Request', detail: "'kids' must not be empty" })).code).toBe(
+        'BAD_REQUEST',
+      );
+      expect(decode(400, JSON.stringify({ title: 'Bad Request' })).message).toBe(
+        'ClearKey license server answered HTTP 400: Bad Request [about:blank]',
+      );
     });
 
     it('a reply that is not problem+json: by status', () => {
@@ -160,7 +184,9 @@ describe('clearkey provider (DASH-IF license request model)', () => {
       expect(() => clearKeyProvider.validate(options)).not.toThrow();
       expect(() => clearKeyProvider.validate({ servers: { [CK]: URL_ } })).not.toThrow();
       expect(keyflowErrorOf(() => clearKeyProvider.validate({ ...options, token: {} as never })).message).toMatch(/`token` must be/);
-      expect(keyflowErrorOf(() => clearKeyProvider.validate({ ...options, problemTypes: { x: 'NOPE' as never } })).message).toMatch(/`problemTypes`/);
+      expect(keyflowErrorOf(() => clearKeyProvider.validate({ ...options, problemTypes: { x: 'NOPE' as never } })).message).toMatch(
+        /`problemTypes`/,
+      );
     });
   });
 });

@@ -37,7 +37,15 @@ function request(overrides: Partial<DrmRequest> = {}): DrmRequest {
 }
 
 function response(body: string | Uint8Array, overrides: Partial<DrmResponse> = {}): DrmResponse {
-  return { kind: 'license', keySystem: WV, url: 'https://lic.example.test/wv', status: 200, headers: {}, body: typeof body === 'string' ? bytes(body) : body, ...overrides };
+  return {
+    kind: 'license',
+    keySystem: WV,
+    url: 'https://lic.example.test/wv',
+    status: 200,
+    headers: {},
+    body: typeof body === 'string' ? bytes(body) : body,
+    ...overrides,
+  };
 }
 
 function failure(status: number, bodyText: string, headers: Record<string, string> = {}, keySystem = WV): DrmHttpFailure {
@@ -48,14 +56,13 @@ function withServers(options: CustomOptions, servers: LicenseServers = { [WV]: '
   return { servers, ...options };
 }
 
-
 describe('custom provider', () => {
   describe('request wrapping: exact bytes of each shape', () => {
     function wrapped(options: CustomOptions, token: unknown = null, req: Partial<DrmRequest> = {}) {
       return customProvider.rewriteRequest(request(req), token as never, withServers(options));
     }
 
-    it("Shaka's tutorial shape: {\"rawLicenseRequestBase64\": <base64>}", () => {
+    it('Shaka\'s tutorial shape: {"rawLicenseRequestBase64": <base64>}', () => {
       const out = wrapped({ wrapRequest: { challengeField: 'rawLicenseRequestBase64' } });
       expect(text(out.body)).toBe('{"rawLicenseRequestBase64":"CAECAw=="}');
       expect(out.headers).toEqual({ 'Content-Type': 'application/json' });
@@ -85,7 +92,10 @@ describe('custom provider', () => {
       const out = wrapped(
         {
           token: () => ({}),
-          wrapRequest: { challengeField: 'getWidevineLicense.widevineChallenge', fields: { getWidevineLicense: { releasePid: '{token.releasePid}' } } },
+          wrapRequest: {
+            challengeField: 'getWidevineLicense.widevineChallenge',
+            fields: { getWidevineLicense: { releasePid: '{token.releasePid}' } },
+          },
           query: { token: '{token}', account: '{token.account}', schema: '1.0', form: 'json' },
         },
         { token: 'T/1+', releasePid: 'pid-99', account: 'acct 7' },
@@ -96,12 +106,20 @@ describe('custom provider', () => {
     });
 
     it('Vualto-style: the challenge as a JSON array of bytes, first KID in hex', () => {
-      const out = wrapped({ token: 't', wrapRequest: { challengeField: 'drm_info', challengeEncoding: 'bytes', fields: { token: '{token}', kid: '{keyIdHex}' } } }, 'tk');
+      const out = wrapped(
+        {
+          token: 't',
+          wrapRequest: { challengeField: 'drm_info', challengeEncoding: 'bytes', fields: { token: '{token}', kid: '{keyIdHex}' } },
+        },
+        'tk',
+      );
       expect(text(out.body)).toBe(`{"token":"tk","kid":"${AUDIO}","drm_info":[8,1,2,3]}`);
     });
 
     it('base64url and hex challenges, and a custom content type', () => {
-      const b64url = wrapped({ wrapRequest: { challengeField: 'c', challengeEncoding: 'base64url', contentType: 'text/plain' } }, null, { body: new Uint8Array([0xfb, 0xff]) });
+      const b64url = wrapped({ wrapRequest: { challengeField: 'c', challengeEncoding: 'base64url', contentType: 'text/plain' } }, null, {
+        body: new Uint8Array([0xfb, 0xff]),
+      });
       expect(text(b64url.body)).toBe('{"c":"-_8"}');
       expect(b64url.headers).toEqual({ 'Content-Type': 'text/plain' });
       expect(text(wrapped({ wrapRequest: { challengeField: 'c', challengeEncoding: 'hex' } }).body)).toBe('{"c":"08010203"}');
@@ -111,7 +129,10 @@ describe('custom provider', () => {
       const out = customProvider.rewriteRequest(
         request({ keySystem: CK, body: bytes(CK_CHALLENGE), keyIds: [] }),
         null,
-        withServers({ wrapRequest: { challengeField: 'rawLicenseRequestBase64', fields: { kid: '{keyIdBase64Url}' } } }, { [CK]: 'https://ck.test/' }),
+        withServers(
+          { wrapRequest: { challengeField: 'rawLicenseRequestBase64', fields: { kid: '{keyIdBase64Url}' } } },
+          { [CK]: 'https://ck.test/' },
+        ),
       );
       expect(text(out.body)).toBe(`{"kid":"SmM0mgHzNQSkJJ5Xd0Z-iQ","rawLicenseRequestBase64":"${btoa(CK_CHALLENGE)}"}`);
     });
@@ -179,7 +200,12 @@ describe('custom provider', () => {
         withServers(
           {
             token: () => ({}),
-            headers: { Authorization: 'Bearer {token}', 'X-User': '{token.user}', soapaction: null, 'Content-Type': 'application/vnd.acme+json' },
+            headers: {
+              Authorization: 'Bearer {token}',
+              'X-User': '{token.user}',
+              soapaction: null,
+              'Content-Type': 'application/vnd.acme+json',
+            },
             wrapRequest: { challengeField: 'c' },
           },
           { [PR]: 'https://pr.test/' },
@@ -189,15 +215,28 @@ describe('custom provider', () => {
     });
 
     it('refuses a token that would inject a header line', () => {
-      const error = keyflowErrorOf(() => customProvider.rewriteRequest(request(), 'a\r\nX-Evil: 1', withServers({ token: 't', headers: { 'X-Token': '{token}' } })));
+      const error = keyflowErrorOf(() =>
+        customProvider.rewriteRequest(request(), 'a\r\nX-Evil: 1', withServers({ token: 't', headers: { 'X-Token': '{token}' } })),
+      );
       expect(error.code).toBe('TOKEN_MALFORMED');
       expect(error.message).not.toContain('X-Evil');
     });
 
     it('fails typed when the request lacks what a template needs', () => {
-      expect(keyflowErrorOf(() => customProvider.rewriteRequest(request({ url: 'https://l.test/{keyIdHex}', keyIds: [] }), null, withServers({}))).code).toBe('INVALID_CONFIG');
-      expect(keyflowErrorOf(() => customProvider.rewriteRequest(request(), { other: 1 }, withServers({ token: () => ({}), query: { t: '{token}' } }))).code).toBe('TOKEN_MALFORMED');
-      expect(keyflowErrorOf(() => customProvider.rewriteRequest(request(), null, withServers({ token: () => 'x', query: { t: '{token}' } }))).code).toBe('TOKEN_MALFORMED');
+      expect(
+        keyflowErrorOf(() =>
+          customProvider.rewriteRequest(request({ url: 'https://l.test/{keyIdHex}', keyIds: [] }), null, withServers({})),
+        ).code,
+      ).toBe('INVALID_CONFIG');
+      expect(
+        keyflowErrorOf(() =>
+          customProvider.rewriteRequest(request(), { other: 1 }, withServers({ token: () => ({}), query: { t: '{token}' } })),
+        ).code,
+      ).toBe('TOKEN_MALFORMED');
+      expect(
+        keyflowErrorOf(() => customProvider.rewriteRequest(request(), null, withServers({ token: () => 'x', query: { t: '{token}' } })))
+          .code,
+      ).toBe('TOKEN_MALFORMED');
     });
   });
 
@@ -205,13 +244,19 @@ describe('custom provider', () => {
     const unwrap = (body: string | Uint8Array, options: CustomOptions, overrides: Partial<DrmResponse> = {}) =>
       customProvider.unwrapResponse(response(body, overrides), withServers(options));
 
-    it("Shaka's tutorial shape: {\"rawLicenseBase64\": <base64>}", () => {
+    it('Shaka\'s tutorial shape: {"rawLicenseBase64": <base64>}', () => {
       expect(text(unwrap(`{"rawLicenseBase64":"${btoa('license!')}"}`, { unwrapResponse: { path: 'rawLicenseBase64' } }))).toBe('license!');
     });
 
     it('nested paths: data.license, getWidevineLicenseResponse.license', () => {
       expect(text(unwrap(`{"data":{"license":"${btoa('L1')}"}}`, { unwrapResponse: { path: 'data.license' } }))).toBe('L1');
-      expect(text(unwrap(`{"getWidevineLicenseResponse":{"license":"${btoa('L2')}"}}`, { unwrapResponse: { path: 'getWidevineLicenseResponse.license' } }))).toBe('L2');
+      expect(
+        text(
+          unwrap(`{"getWidevineLicenseResponse":{"license":"${btoa('L2')}"}}`, {
+            unwrapResponse: { path: 'getWidevineLicenseResponse.license' },
+          }),
+        ),
+      ).toBe('L2');
     });
 
     it('base64url and hex licenses, and plain-text base64 bodies', () => {
@@ -233,8 +278,12 @@ describe('custom provider', () => {
 
     it('checks an unwrapped ClearKey license before it reaches the CDM', () => {
       const ck = { keySystem: CK };
-      expect(text(unwrap(`{"rawLicenseBase64":"${CK_LICENSE_B64}"}`, { unwrapResponse: { path: 'rawLicenseBase64' } }, ck))).toBe(CK_LICENSE);
-      const error = keyflowErrorOf(() => unwrap(`{"rawLicenseBase64":"${btoa('{"keys":[]}')}"}`, { unwrapResponse: { path: 'rawLicenseBase64' } }, ck));
+      expect(text(unwrap(`{"rawLicenseBase64":"${CK_LICENSE_B64}"}`, { unwrapResponse: { path: 'rawLicenseBase64' } }, ck))).toBe(
+        CK_LICENSE,
+      );
+      const error = keyflowErrorOf(() =>
+        unwrap(`{"rawLicenseBase64":"${btoa('{"keys":[]}')}"}`, { unwrapResponse: { path: 'rawLicenseBase64' } }, ck),
+      );
       expect(error.code).toBe('MALFORMED_RESPONSE');
       expect(error.message).toBe('custom: the unwrapped license is not a ClearKey license: its "keys" array is empty');
       const wrappedButNotUnwrapped = keyflowErrorOf(() => unwrap(`{"rawLicenseBase64":"${CK_LICENSE_B64}"}`, {}, ck));
@@ -249,23 +298,40 @@ describe('custom provider', () => {
         {
           name: 'not JSON (an HTML page)',
           body: '<html><body>Service unavailable</body></html>',
-          message: 'custom: the license server\'s reply is not JSON, so it has no "license" (it starts "<html><body>Service unavailable</body></html>") (see unwrapResponse)',
+          message:
+            'custom: the license server\'s reply is not JSON, so it has no "license" (it starts "<html><body>Service unavailable</body></html>") (see unwrapResponse)',
         },
         {
           name: 'not JSON (binary: an unwrapped license)',
           body: new Uint8Array([8, 2, 0x12, 0, 0xff]),
           message: 'custom: the license server\'s reply is not JSON, so it has no "license" (5 bytes of binary data) (see unwrapResponse)',
         },
-        { name: 'missing field', body: '{"licence":"TDE="}', message: 'custom: the license server\'s reply has no "license" (see unwrapResponse)' },
+        {
+          name: 'missing field',
+          body: '{"licence":"TDE="}',
+          message: 'custom: the license server\'s reply has no "license" (see unwrapResponse)',
+        },
         {
           name: 'missing nested field',
           body: '{"data":{}}',
           path: 'data.license',
           message: 'custom: the license server\'s reply has no "data.license" (see unwrapResponse)',
         },
-        { name: 'not a string', body: '{"license":{"data":"x"}}', message: 'custom: the license server\'s reply has an object at "license", not base64 text (see unwrapResponse)' },
-        { name: 'not base64', body: '{"license":"not*base64"}', message: 'custom: the license server\'s reply has "license" that is not valid base64 (see unwrapResponse)' },
-        { name: 'empty license', body: '{"license":""}', message: 'custom: the license server\'s reply has an empty "license" (see unwrapResponse)' },
+        {
+          name: 'not a string',
+          body: '{"license":{"data":"x"}}',
+          message: 'custom: the license server\'s reply has an object at "license", not base64 text (see unwrapResponse)',
+        },
+        {
+          name: 'not base64',
+          body: '{"license":"not*base64"}',
+          message: 'custom: the license server\'s reply has "license" that is not valid base64 (see unwrapResponse)',
+        },
+        {
+          name: 'empty license',
+          body: '{"license":""}',
+          message: 'custom: the license server\'s reply has an empty "license" (see unwrapResponse)',
+        },
       ];
       for (const c of cases) {
         it(c.name, () => {
@@ -280,7 +346,9 @@ describe('custom provider', () => {
       it('plain text that is not base64', () => {
         const error = keyflowErrorOf(() => unwrap('{"license":"x"}', { unwrapResponse: { path: '' } }));
         expect(error.code).toBe('MALFORMED_RESPONSE');
-        expect(error.message).toBe('custom: the license server\'s reply is not base64 text (it starts "{\\"license\\":\\"x\\"}") (see unwrapResponse)');
+        expect(error.message).toBe(
+          'custom: the license server\'s reply is not base64 text (it starts "{\\"license\\":\\"x\\"}") (see unwrapResponse)',
+        );
       });
 
       it('an empty reply without unwrapping', () => {
@@ -352,10 +420,16 @@ describe('custom provider', () => {
 
     it('are left alone unless `certificate` is configured', () => {
       const req = cert();
-      const out = customProvider.rewriteRequest(req, 'tok', withServers({ token: 't', headers: { 'X-T': '{token}' }, query: { t: '{token}' } }));
+      const out = customProvider.rewriteRequest(
+        req,
+        'tok',
+        withServers({ token: 't', headers: { 'X-T': '{token}' }, query: { t: '{token}' } }),
+      );
       expect(out).toEqual({ url: req.url, headers: req.headers, body: req.body, secrets: [] });
       const body = bytes('base64?');
-      expect(customProvider.unwrapResponse(response(body, { kind: 'certificate' }), withServers({ unwrapResponse: { path: 'license' } }))).toBe(body);
+      expect(
+        customProvider.unwrapResponse(response(body, { kind: 'certificate' }), withServers({ unwrapResponse: { path: 'license' } })),
+      ).toBe(body);
     });
 
     it('get the headers and query parameters, and their reply unwrapped, when configured', () => {
@@ -371,13 +445,18 @@ describe('custom provider', () => {
       expect(out.headers).toEqual({ 'X-T': 'tok' });
       expect(out.body.byteLength).toBe(0); // never wrapped
       expect(text(customProvider.unwrapResponse(response(btoa('CERT'), { kind: 'certificate' }), options))).toBe('CERT');
-      const noAuth = customProvider.rewriteRequest(cert(), 'tok', withServers({ token: 't', query: { t: '{token}' }, certificate: { auth: false } }));
+      const noAuth = customProvider.rewriteRequest(
+        cert(),
+        'tok',
+        withServers({ token: 't', query: { t: '{token}' }, certificate: { auth: false } }),
+      );
       expect(noAuth.url).toBe('https://cert.test/c?x=1');
     });
   });
 
   describe('validation', () => {
-    const invalid = (options: Partial<Options>) => keyflowErrorOf(() => customProvider.validate({ servers: { [WV]: 'https://l.test/' }, ...options } as Options));
+    const invalid = (options: Partial<Options>) =>
+      keyflowErrorOf(() => customProvider.validate({ servers: { [WV]: 'https://l.test/' }, ...options } as Options));
 
     it('accepts a full configuration', () => {
       expect(() =>
@@ -402,7 +481,9 @@ describe('custom provider', () => {
     });
 
     it('names the bad option', () => {
-      expect(invalid({ servers: { [WV]: 'https://l.test/{kid}' } }).message).toMatch(/servers\['com.widevine.alpha'\]: unknown placeholder \{kid\}/);
+      expect(invalid({ servers: { [WV]: 'https://l.test/{kid}' } }).message).toMatch(
+        /servers\['com.widevine.alpha'\]: unknown placeholder \{kid\}/,
+      );
       expect(invalid({ token: 42 as never }).message).toMatch(/`token` must be/);
       expect(invalid({ contentId: '' }).message).toMatch(/`contentId` must be/);
       expect(invalid({ headers: { 'Bad Name': 'x' } }).message).toMatch(/not a valid header name/);

@@ -106,8 +106,14 @@ describe('definePreset (the one engine)', () => {
 
   it('custom reads problem records when asked: type as the code, title and detail, the record as cause', () => {
     const problem = { type: 'https://acme.test/problems/geo', title: 'Geo blocked', detail: 'Not in FR' };
-    const options = { servers: { [WV]: 'https://l.test/' }, errors: { problemDetails: true, rules: [{ providerCode: problem.type, means: 'NOT_ENTITLED' as const }] } };
-    const error = customProvider.decodeFailure({ kind: 'license', keySystem: WV, status: 451, headers: {}, bodyText: JSON.stringify(problem) }, options);
+    const options = {
+      servers: { [WV]: 'https://l.test/' },
+      errors: { problemDetails: true, rules: [{ providerCode: problem.type, means: 'NOT_ENTITLED' as const }] },
+    };
+    const error = customProvider.decodeFailure(
+      { kind: 'license', keySystem: WV, status: 451, headers: {}, bodyText: JSON.stringify(problem) },
+      options,
+    );
     expect(error.code).toBe('NOT_ENTITLED');
     expect(error.providerCode).toBe(problem.type);
     expect(error.message).toBe('License server answered HTTP 451: Geo blocked: Not in FR [https://acme.test/problems/geo]');

@@ -25,7 +25,6 @@ function rewrite(token: Parameters<typeof expressPlayProvider.rewriteRequest>[1]
   return expressPlayProvider.rewriteRequest(req, token, options);
 }
 
-
 describe('ExpressPlay provider', () => {
   describe('default license URLs', () => {
     it('are the documented production URLs', () => {
@@ -157,10 +156,7 @@ describe('ExpressPlay provider', () => {
 
     it('passes a license through unchanged', () => {
       const body = new Uint8Array([8, 2, 18, 0]);
-      const out = expressPlayProvider.unwrapResponse(
-        { kind: 'license', keySystem: WV, url: 'u', status: 200, headers: {}, body },
-        options,
-      );
+      const out = expressPlayProvider.unwrapResponse({ kind: 'license', keySystem: WV, url: 'u', status: 200, headers: {}, body }, options);
       expect(out).toBe(body);
     });
 

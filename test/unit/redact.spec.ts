@@ -26,7 +26,10 @@ describe('redact', () => {
   it('redacts a secret that contains another whole, whatever the order of the secrets', () => {
     const user = 'alice';
     const text = `url?user=alice&token=${encodeURIComponent(token)} raw ${token}`;
-    for (const secrets of [[user, token], [token, user]]) {
+    for (const secrets of [
+      [user, token],
+      [token, user],
+    ]) {
       const out = redact(text, secrets);
       expect(out).toBe(`url?user=${REDACTED}&token=${REDACTED} raw ${REDACTED}`);
       expect(out).not.toContain('1767225600');

@@ -65,7 +65,9 @@ describe('parseSoapFault()', () => {
 
   it('is tolerant: missing parts are absent, a non-numeric ErrorCode is ignored, no prefix is fine', () => {
     expect(parseSoapFault('<Fault></Fault>')).toEqual({});
-    expect(parseSoapFault('<Fault><faultstring>x</faultstring><detail><ErrorCode>n/a</ErrorCode></detail></Fault>')).toEqual({ faultString: 'x' });
+    expect(parseSoapFault('<Fault><faultstring>x</faultstring><detail><ErrorCode>n/a</ErrorCode></detail></Fault>')).toEqual({
+      faultString: 'x',
+    });
   });
 
   it('returns null for anything that holds no Fault: JSON, HTML, empty, a license response', () => {

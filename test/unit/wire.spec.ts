@@ -3,11 +3,24 @@
 import type { DrmRequest } from '../../src/providers/preset';
 import { clearKeyChallengeKeyIds, clearKeyLicenseProblem } from '../../src/providers/engine/clearkey';
 import { decodeText, encodeBytes, hexToUuid } from '../../src/providers/engine/encoding';
-import { classifyFailure, errorExtractionProblem, extractError, parseProblemDetails, readProviderError } from '../../src/providers/engine/errors';
+import {
+  classifyFailure,
+  errorExtractionProblem,
+  extractError,
+  parseProblemDetails,
+  readProviderError,
+} from '../../src/providers/engine/errors';
 import { isHeaderValue, withHeader } from '../../src/providers/engine/headers';
 import { getPath, isValidPath, setPath } from '../../src/providers/engine/json-path';
 import { psshContentId, requestKeyIds } from '../../src/providers/engine/request-info';
-import { expandJson, expandText, parseTemplate, placeholdersOf, TemplateSyntaxError, type TemplateValues } from '../../src/providers/engine/template';
+import {
+  expandJson,
+  expandText,
+  parseTemplate,
+  placeholdersOf,
+  TemplateSyntaxError,
+  type TemplateValues,
+} from '../../src/providers/engine/template';
 import { recallChallenge, unwrapLicense, wrapChallenge, wrappingProblem, unwrappingProblem } from '../../src/providers/engine/wrap';
 import { keyflowErrorOf } from '../helpers/errors';
 
@@ -18,9 +31,16 @@ const VIDEO = 'a8902072531212e8717f2aeeb98cea1c';
 const AUDIO = '4a63349a01f33504a4249e5777467e89';
 
 function values(overrides: Partial<TemplateValues> = {}): TemplateValues {
-  return { keySystem: 'com.widevine.alpha', messageType: 'license-request', keyIds: [AUDIO, VIDEO], contentId: 'movie 1', psshContentId: null, token: 'T0k+en/=', ...overrides };
+  return {
+    keySystem: 'com.widevine.alpha',
+    messageType: 'license-request',
+    keyIds: [AUDIO, VIDEO],
+    contentId: 'movie 1',
+    psshContentId: null,
+    token: 'T0k+en/=',
+    ...overrides,
+  };
 }
-
 
 describe('wire: encodings', () => {
   const data = new Uint8Array([0xfb, 0xff, 0x01]);
@@ -140,12 +160,21 @@ describe('wire: templates', () => {
       values({ token }),
       'fields',
     );
-    expect(out.value).toEqual({ kids: [AUDIO, VIDEO], kid: AUDIO, account: { id: 42, tags: ['a'] }, n: 3, note: `kid=${AUDIO}`, list: ['movie 1', null] });
+    expect(out.value).toEqual({
+      kids: [AUDIO, VIDEO],
+      kid: AUDIO,
+      account: { id: 42, tags: ['a'] },
+      n: 3,
+      note: `kid=${AUDIO}`,
+      list: ['movie 1', null],
+    });
   });
 
   it('fails with a typed error when the request lacks a value', () => {
     expect(keyflowErrorOf(() => expandText('{keyIdHex}', values({ keyIds: [] }), "servers['x']")).code).toBe('INVALID_CONFIG');
-    expect(keyflowErrorOf(() => expandText('{keyIdHex}', values({ keyIds: [] }), "servers['x']")).message).toMatch(/servers\['x'\] uses \{keyIdHex\} but the request has no key IDs/);
+    expect(keyflowErrorOf(() => expandText('{keyIdHex}', values({ keyIds: [] }), "servers['x']")).message).toMatch(
+      /servers\['x'\] uses \{keyIdHex\} but the request has no key IDs/,
+    );
     expect(keyflowErrorOf(() => expandText('{contentId}', values({ contentId: null }), 'h')).code).toBe('INVALID_CONFIG');
     expect(keyflowErrorOf(() => expandText('{psshContentId}', values(), 'h')).message).toMatch(/no Widevine content_id/);
     expect(keyflowErrorOf(() => expandText('{token}', values({ token: { nope: 1 } }), 'h')).code).toBe('TOKEN_MALFORMED');
@@ -159,12 +188,18 @@ describe('wire: request wrapping', () => {
   const challenge = new Uint8Array([8, 1, 2, 3]);
 
   it('puts the encoded challenge after the fields, as compact JSON', () => {
-    expect(text(wrapChallenge(challenge, { challengeField: 'rawLicenseRequestBase64' }, undefined))).toBe('{"rawLicenseRequestBase64":"CAECAw=="}');
+    expect(text(wrapChallenge(challenge, { challengeField: 'rawLicenseRequestBase64' }, undefined))).toBe(
+      '{"rawLicenseRequestBase64":"CAECAw=="}',
+    );
     expect(text(wrapChallenge(challenge, { challengeField: 'a.b', challengeEncoding: 'hex' }, { z: 1, a: { x: true } }))).toBe(
       '{"z":1,"a":{"x":true,"b":"08010203"}}',
     );
-    expect(text(wrapChallenge(new Uint8Array([0xfb, 0xff]), { challengeField: 'c', challengeEncoding: 'base64url' }, {}))).toBe('{"c":"-_8"}');
-    expect(text(wrapChallenge(challenge, { challengeField: 'drm_info', challengeEncoding: 'bytes' }, { token: 't' }))).toBe('{"token":"t","drm_info":[8,1,2,3]}');
+    expect(text(wrapChallenge(new Uint8Array([0xfb, 0xff]), { challengeField: 'c', challengeEncoding: 'base64url' }, {}))).toBe(
+      '{"c":"-_8"}',
+    );
+    expect(text(wrapChallenge(challenge, { challengeField: 'drm_info', challengeEncoding: 'bytes' }, { token: 't' }))).toBe(
+      '{"token":"t","drm_info":[8,1,2,3]}',
+    );
   });
 
   it('gives the wrapped body a buffer of its own', () => {
@@ -208,7 +243,9 @@ describe('wire: response unwrapping', () => {
   it('takes a base64 license from a JSON field, nested or not', () => {
     expect(unwrapLicense(bytes(`{"rawLicenseBase64":"${b64}"}`), { path: 'rawLicenseBase64' })).toEqual({ ok: true, license });
     expect(unwrapLicense(bytes(`{"data":{"license":"${b64}"},"x":1}`), { path: 'data.license' })).toEqual({ ok: true, license });
-    expect(unwrapLicense(bytes(`{"getWidevineLicenseResponse":{"license":"${b64}"}}`), { path: 'getWidevineLicenseResponse.license' })).toEqual({ ok: true, license });
+    expect(
+      unwrapLicense(bytes(`{"getWidevineLicenseResponse":{"license":"${b64}"}}`), { path: 'getWidevineLicenseResponse.license' }),
+    ).toEqual({ ok: true, license });
   });
 
   it('reads base64url and hex licenses', () => {
@@ -234,7 +271,9 @@ describe('wire: response unwrapping', () => {
     };
     expect(reason('', { path: 'license' })).toBe('is empty');
     expect(reason('<html>busy</html>', { path: 'license' })).toBe('is not JSON, so it has no "license" (it starts "<html>busy</html>")');
-    expect(reason(new Uint8Array([8, 2, 0, 0xff]), { path: 'license' })).toBe('is not JSON, so it has no "license" (4 bytes of binary data)');
+    expect(reason(new Uint8Array([8, 2, 0, 0xff]), { path: 'license' })).toBe(
+      'is not JSON, so it has no "license" (4 bytes of binary data)',
+    );
     expect(reason('{"licence":"x"}', { path: 'license' })).toBe('has no "license"');
     expect(reason('{"data":{"license":5}}', { path: 'data.license' })).toBe('has a number at "data.license", not base64 text');
     expect(reason('{"license":"not base64!"}', { path: 'license' })).toBe('has "license" that is not valid base64');
@@ -252,7 +291,10 @@ describe('wire: response unwrapping', () => {
 
 describe('wire: headers', () => {
   it('sets a header replacing any spelling of its name, or removes it', () => {
-    expect(withHeader({ 'content-type': 'text/xml', A: '1' }, 'Content-Type', 'application/json')).toEqual({ A: '1', 'Content-Type': 'application/json' });
+    expect(withHeader({ 'content-type': 'text/xml', A: '1' }, 'Content-Type', 'application/json')).toEqual({
+      A: '1',
+      'Content-Type': 'application/json',
+    });
     expect(withHeader({ SOAPAction: 'x', A: '1' }, 'soapaction', null)).toEqual({ A: '1' });
   });
 
@@ -264,11 +306,21 @@ describe('wire: headers', () => {
 });
 
 describe('wire: error extraction', () => {
-  const reply = { status: 401, headers: { 'x-error': 'Token expired at 10:00' }, bodyText: '{"error":{"code":"AUTH_EXPIRED","message":"expired"},"n":89}' };
+  const reply = {
+    status: 401,
+    headers: { 'x-error': 'Token expired at 10:00' },
+    bodyText: '{"error":{"code":"AUTH_EXPIRED","message":"expired"},"n":89}',
+  };
 
   it('reads code and message from JSON paths or headers', () => {
-    expect(readProviderError({ code: 'error.code', message: 'error.message' }, reply)).toEqual({ providerCode: 'AUTH_EXPIRED', message: 'expired' });
-    expect(readProviderError({ code: 'n', message: { header: 'X-Error' } }, reply)).toEqual({ providerCode: 89, message: 'Token expired at 10:00' });
+    expect(readProviderError({ code: 'error.code', message: 'error.message' }, reply)).toEqual({
+      providerCode: 'AUTH_EXPIRED',
+      message: 'expired',
+    });
+    expect(readProviderError({ code: 'n', message: { header: 'X-Error' } }, reply)).toEqual({
+      providerCode: 89,
+      message: 'Token expired at 10:00',
+    });
     expect(readProviderError({ code: 'missing', message: { header: 'x-none' } }, reply)).toEqual({});
     expect(readProviderError({ code: 'error.code' }, { headers: {}, bodyText: '<html>' })).toEqual({});
   });
@@ -290,7 +342,12 @@ describe('wire: error extraction', () => {
   });
 
   it('builds a KeyflowError with status, provider code and message', () => {
-    const error = extractError({ code: 'error.code', message: 'error.message', rules: [{ providerCode: 'AUTH_EXPIRED', means: 'TOKEN_EXPIRED' }] }, reply, 'License server', 'org.w3.clearkey');
+    const error = extractError(
+      { code: 'error.code', message: 'error.message', rules: [{ providerCode: 'AUTH_EXPIRED', means: 'TOKEN_EXPIRED' }] },
+      reply,
+      'License server',
+      'org.w3.clearkey',
+    );
     expect(error.code).toBe('TOKEN_EXPIRED');
     expect(error.httpStatus).toBe(401);
     expect(error.providerCode).toBe('AUTH_EXPIRED');
@@ -299,7 +356,9 @@ describe('wire: error extraction', () => {
   });
 
   it('validates extraction options', () => {
-    expect(errorExtractionProblem({ code: 'a.b', message: { header: 'X-E' }, rules: [{ status: 401, means: 'TOKEN_INVALID' }] })).toBeNull();
+    expect(
+      errorExtractionProblem({ code: 'a.b', message: { header: 'X-E' }, rules: [{ status: 401, means: 'TOKEN_INVALID' }] }),
+    ).toBeNull();
     expect(errorExtractionProblem({ code: { header: 'bad header' } })).toMatch(/code/);
     expect(errorExtractionProblem({ rules: [{ means: 'OOPS' }] })).toMatch(/means/);
     expect(errorExtractionProblem({ rules: [{ status: 99, means: 'NOT_ENTITLED' }] })).toMatch(/status/);
@@ -307,7 +366,11 @@ describe('wire: error extraction', () => {
   });
 
   it('reads RFC 7807 problem records', () => {
-    expect(parseProblemDetails('{"type":"https://dashif.org/drm-problems/not-authorized","title":"Not authorized","detail":"No plan","href":"https://x","status":403}')).toEqual({
+    expect(
+      parseProblemDetails(
+        '{"type":"https://dashif.org/drm-problems/not-authorized","title":"Not authorized","detail":"No plan","href":"https://x","status":403}',
+      ),
+    ).toEqual({
       type: 'https://dashif.org/drm-problems/not-authorized',
       title: 'Not authorized',
       detail: 'No plan',
@@ -356,10 +419,17 @@ describe('wire: Clear Key shapes and request key IDs', () => {
   it('takes key IDs from the Clear Key challenge first, then init data, then Shaka', () => {
     const keyidsInitData = bytes('{"kids":["qJAgclMSEuhxfyruuYzqHA"]}');
     expect(requestKeyIds(drmRequest({ keyIds: ['00'] }), challenge)).toEqual([AUDIO, VIDEO]);
-    expect(requestKeyIds(drmRequest({ initData: keyidsInitData, initDataType: 'keyids', keyIds: [AUDIO] }), new Uint8Array(0))).toEqual([VIDEO]);
-    expect(requestKeyIds(drmRequest({ keySystem: 'com.widevine.alpha', keyIds: [VIDEO.toUpperCase(), AUDIO, VIDEO] }), challenge)).toEqual([AUDIO, VIDEO]);
+    expect(requestKeyIds(drmRequest({ initData: keyidsInitData, initDataType: 'keyids', keyIds: [AUDIO] }), new Uint8Array(0))).toEqual([
+      VIDEO,
+    ]);
+    expect(requestKeyIds(drmRequest({ keySystem: 'com.widevine.alpha', keyIds: [VIDEO.toUpperCase(), AUDIO, VIDEO] }), challenge)).toEqual([
+      AUDIO,
+      VIDEO,
+    ]);
     expect(requestKeyIds(drmRequest({ keySystem: 'com.widevine.alpha', keyIds: [VIDEO, 'not-hex', 'abc'] }), challenge)).toEqual([VIDEO]);
-    expect(requestKeyIds(drmRequest({ initData: new Uint8Array([1, 2, 3]), initDataType: 'cenc', keyIds: [VIDEO] }), new Uint8Array(0))).toEqual([VIDEO]);
+    expect(
+      requestKeyIds(drmRequest({ initData: new Uint8Array([1, 2, 3]), initDataType: 'cenc', keyIds: [VIDEO] }), new Uint8Array(0)),
+    ).toEqual([VIDEO]);
   });
 
   it('reads the Widevine content_id of the init data', () => {

@@ -22,7 +22,9 @@ describe('worst-case inputs to every text scanner', () => {
 
   it('cover the SOAP fault reader, the WRMHEADER parser, the init-data decoders and the reply decoders', () => {
     for (const scanner of ['parseSoapFault', 'parseWrmHeaderXml', "decodeInitData('cenc')", "decodeText(…, 'base64')", 'unwrapLicense']) {
-      expect(byScanner.get(scanner)?.length ?? 0).withContext(scanner).toBeGreaterThan(0);
+      expect(byScanner.get(scanner)?.length ?? 0)
+        .withContext(scanner)
+        .toBeGreaterThan(0);
     }
   });
 

@@ -7,14 +7,7 @@
  * @module
  */
 
-import {
-  bytesToHex,
-  decodeBase64,
-  decodeBase64Url,
-  encodeBase64,
-  encodeBase64Url,
-  hexToBytes,
-} from '../../pssh/bytes';
+import { bytesToHex, decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url, hexToBytes } from '../../pssh/bytes';
 
 /**
  * How bytes are written as text:

@@ -106,7 +106,8 @@ export function errorExtractionProblem(extraction: unknown): string | null {
   if (!extraction || typeof extraction !== 'object') return 'must be an object';
   const e = extraction as Partial<ErrorExtraction>;
   if (e.code !== undefined && !isSource(e.code)) return '`code` must be a JSON path such as "error.code" or { header: "X-Error-Code" }';
-  if (e.message !== undefined && !isSource(e.message)) return '`message` must be a JSON path such as "error.message" or { header: "X-Error-Message" }';
+  if (e.message !== undefined && !isSource(e.message))
+    return '`message` must be a JSON path such as "error.message" or { header: "X-Error-Message" }';
   if (e.rules === undefined) return null;
   if (!Array.isArray(e.rules)) return '`rules` must be an array';
   for (const [index, rule] of (e.rules as unknown[]).entries()) {
@@ -120,7 +121,8 @@ export function errorExtractionProblem(extraction: unknown): string | null {
     if (codes && !codes.every((c) => typeof c === 'string' || typeof c === 'number')) {
       return `\`rules[${index}].providerCode\` must be a string, a number or a list of them`;
     }
-    if (r.message !== undefined && !isPattern(r.message)) return `\`rules[${index}].message\` must be a regular expression pattern (a string)`;
+    if (r.message !== undefined && !isPattern(r.message))
+      return `\`rules[${index}].message\` must be a regular expression pattern (a string)`;
   }
   if (e.problemDetails !== undefined && typeof e.problemDetails !== 'boolean') return '`problemDetails` must be true or false';
   return null;
@@ -148,7 +150,11 @@ function readSource(source: ErrorValueSource, headers: Record<string, string>, j
  * says. A code that is a JSON number stays a number; a message is cut to
  * 200 characters. Absent or unusable values are left out.
  */
-export function readProviderError(extraction: ErrorExtraction, reply: Pick<ErrorReply, 'headers' | 'bodyText'>, json?: unknown): ProviderErrorFields {
+export function readProviderError(
+  extraction: ErrorExtraction,
+  reply: Pick<ErrorReply, 'headers' | 'bodyText'>,
+  json?: unknown,
+): ProviderErrorFields {
   const parsed = json !== undefined ? json : parseJsonOrUndefined(reply.bodyText);
   const out: ProviderErrorFields = {};
   if (extraction.code !== undefined) {
@@ -202,7 +208,13 @@ export function failureMessage(server: string, status: number, fields: ProviderE
  * @param server who answered, for the message
  * @param keySystem the key system of the exchange
  */
-export function extractError(extraction: ErrorExtraction, reply: ErrorReply, server: string, keySystem: string, json?: unknown): KeyflowError {
+export function extractError(
+  extraction: ErrorExtraction,
+  reply: ErrorReply,
+  server: string,
+  keySystem: string,
+  json?: unknown,
+): KeyflowError {
   const fields = readProviderError(extraction, reply, json);
   const code = classifyFailure(reply.status, fields.providerCode, extraction.rules, fields.message);
   return new KeyflowError(code, failureMessage(server, reply.status, fields), {

@@ -45,7 +45,12 @@ function serverName(kind: DrmRequestKind, label?: string): string {
 type Reply = ErrorReply & { kind: DrmRequestKind; keySystem: string };
 
 /** What an error reply says: from a problem record, the reader's hook, or the wire's paths and headers. */
-function errorFields(reader: ReplyReader, wire: WireSpec, reply: Reply, json?: unknown): ProviderErrorFields & { problem?: ProblemDetails } {
+function errorFields(
+  reader: ReplyReader,
+  wire: WireSpec,
+  reply: Reply,
+  json?: unknown,
+): ProviderErrorFields & { problem?: ProblemDetails } {
   const problem = wire.errors?.problemDetails && json === undefined ? parseProblemDetails(reply.bodyText) : null;
   if (problem) {
     const message = [problem.title, problem.detail].filter(Boolean).join(': ');
@@ -56,7 +61,12 @@ function errorFields(reader: ReplyReader, wire: WireSpec, reply: Reply, json?: u
 }
 
 /** A typed error from what an error reply says; `cause` is the problem record when there is one. */
-function replyError(reader: ReplyReader, wire: WireSpec, reply: Reply, fields: ProviderErrorFields & { problem?: ProblemDetails }): KeyflowError {
+function replyError(
+  reader: ReplyReader,
+  wire: WireSpec,
+  reply: Reply,
+  fields: ProviderErrorFields & { problem?: ProblemDetails },
+): KeyflowError {
   const code = classifyFailure(reply.status, fields.providerCode, wire.errors?.rules, fields.message);
   return new KeyflowError(code, failureMessage(serverName(reply.kind, reader.label), reply.status, fields), {
     keySystem: reply.keySystem,

@@ -43,7 +43,9 @@ function contentIdFor(wire: WireSpec, context: ContentIdContext, name: string): 
     });
   }
   if (typeof value !== 'string' || !value) {
-    throw new KeyflowError('INVALID_CONFIG', `${name}: the contentId function must return a non-empty string`, { keySystem: context.keySystem });
+    throw new KeyflowError('INVALID_CONFIG', `${name}: the contentId function must return a non-empty string`, {
+      keySystem: context.keySystem,
+    });
   }
   return value;
 }

@@ -160,15 +160,19 @@ export function parseSoapFault(text: string): SoapFault | null {
   if (fault === undefined) return null;
 
   const result: SoapFault = {};
-  const code = textOf(fault, 'faultcode') ?? (() => {
-    const c = elementContent(fault, 'Code');
-    return c === undefined ? undefined : textOf(c, 'Value');
-  })();
+  const code =
+    textOf(fault, 'faultcode') ??
+    (() => {
+      const c = elementContent(fault, 'Code');
+      return c === undefined ? undefined : textOf(c, 'Value');
+    })();
   if (code !== undefined) result.faultCode = code;
-  const reason = textOf(fault, 'faultstring') ?? (() => {
-    const r = elementContent(fault, 'Reason');
-    return r === undefined ? undefined : textOf(r, 'Text');
-  })();
+  const reason =
+    textOf(fault, 'faultstring') ??
+    (() => {
+      const r = elementContent(fault, 'Reason');
+      return r === undefined ? undefined : textOf(r, 'Text');
+    })();
   if (reason !== undefined) result.faultString = reason;
   const actor = textOf(fault, 'faultactor') ?? textOf(fault, 'Role');
   if (actor !== undefined) result.faultActor = actor;

@@ -45,10 +45,13 @@ function templatePlaceholders(where: string, read: () => PlaceholderName[]): Pla
 function checkServers(options: WireSpecOptions): PlaceholderName[] {
   const servers = Object.entries(options.servers ?? {}).filter(([, url]) => typeof url === 'string');
   if (!servers.length) {
-    throw invalid('`servers` must give the license URL (or URL template) of at least one key system, e.g. { "com.widevine.alpha": "https://lic.example.com/wv" }');
+    throw invalid(
+      '`servers` must give the license URL (or URL template) of at least one key system, e.g. { "com.widevine.alpha": "https://lic.example.com/wv" }',
+    );
   }
   const used: PlaceholderName[] = [];
-  for (const [keySystem, url] of servers) used.push(...templatePlaceholders(`servers['${keySystem}']`, () => placeholdersOf(url as string)));
+  for (const [keySystem, url] of servers)
+    used.push(...templatePlaceholders(`servers['${keySystem}']`, () => placeholdersOf(url as string)));
   return used;
 }
 

@@ -176,8 +176,7 @@ export function tokenString(token: unknown, keySystem: string): string {
 
 function resolve(name: PlaceholderName, values: TemplateValues, where: string, secrets: string[]): Resolved {
   const { keySystem } = values;
-  const missing = (what: string): KeyflowError =>
-    new KeyflowError('INVALID_CONFIG', `${where} uses {${name}} but ${what}`, { keySystem });
+  const missing = (what: string): KeyflowError => new KeyflowError('INVALID_CONFIG', `${where} uses {${name}} but ${what}`, { keySystem });
   if (name === 'keySystem') return { kind: 'text', value: keySystem };
   if (name === 'messageType') return { kind: 'text', value: values.messageType ?? '' };
   if (name === 'contentId') {

@@ -84,7 +84,8 @@ export function wrappingProblem(wrapping: unknown): string | null {
 export function unwrappingProblem(unwrapping: unknown): string | null {
   if (!unwrapping || typeof unwrapping !== 'object') return 'must be an object';
   const u = unwrapping as Partial<ResponseUnwrapping>;
-  if (!isValidPath(u.path, true)) return '`path` must be a field name or path such as "license" or "data.license", or "" for a plain-text body';
+  if (!isValidPath(u.path, true))
+    return '`path` must be a field name or path such as "license" or "data.license", or "" for a plain-text body';
   if (u.encoding !== undefined && !isWireEncoding(u.encoding)) return '`encoding` must be "base64", "base64url" or "hex"';
   if (u.optional !== undefined && typeof u.optional !== 'boolean') return '`optional` must be true or false';
   return null;

@@ -163,7 +163,7 @@ export function parseClearKeyLicenseRequest(body: Uint8Array | string): ClearKey
   if (!('type' in record)) throw new ClearKeyRequestError('type-missing', "License request has no 'type'");
   const type = record['type'];
   if (!isSessionType(type)) {
-    throw new ClearKeyRequestError('type-invalid', "'type' must be \"temporary\" or \"persistent-license\"");
+    throw new ClearKeyRequestError('type-invalid', '\'type\' must be "temporary" or "persistent-license"');
   }
   return { kids, kidBytes, type };
 }
@@ -203,10 +203,7 @@ export interface ClearKeyKeyPair {
  * @param type the session type to echo (default `"temporary"`)
  * @throws {TypeError} on a key ID outside 1..512 bytes, a key that is not 16 bytes, or an unknown type
  */
-export function buildClearKeyLicense(
-  keys: readonly ClearKeyKeyPair[],
-  type: ClearKeySessionType = 'temporary',
-): ClearKeyJwkSet {
+export function buildClearKeyLicense(keys: readonly ClearKeyKeyPair[], type: ClearKeySessionType = 'temporary'): ClearKeyJwkSet {
   if (!isSessionType(type)) throw new TypeError(`Unknown Clear Key session type: ${String(type)}`);
   const jwks = keys.map(({ kid, key }, index): ClearKeyJwk => {
     if (kid.byteLength < CLEARKEY_MIN_KID_BYTES || kid.byteLength > CLEARKEY_MAX_KID_BYTES) {

@@ -37,7 +37,7 @@ export function normalizeOriginPattern(value: string): string | null {
  * (see {@link normalizeOriginPattern}): `*` allows any origin, `scheme://host:*`
  * that host with any port (or none), anything else that exact origin.
  */
-export function originMatcher(patterns: readonly string[]): (origin: string) => boolean {
+function originMatcher(patterns: readonly string[]): (origin: string) => boolean {
   const exact = new Set<string>();
   const anyPort: string[] = [];
   let any = false;
@@ -50,7 +50,9 @@ export function originMatcher(patterns: readonly string[]): (origin: string) => 
     if (any) return true;
     const candidate = origin.toLowerCase();
     if (exact.has(candidate)) return true;
-    return anyPort.some((base) => candidate === base || (candidate.startsWith(`${base}:`) && /^\d{1,5}$/.test(candidate.slice(base.length + 1))));
+    return anyPort.some(
+      (base) => candidate === base || (candidate.startsWith(`${base}:`) && /^\d{1,5}$/.test(candidate.slice(base.length + 1))),
+    );
   };
 }
 
@@ -117,24 +119,28 @@ function cliHandler(options: CliServerOptions, url: string): ExpressPlayRequestH
 export async function startCliServer(options: CliServerOptions): Promise<ExpressPlayEmulator> {
   const allowed = originMatcher(options.allowOrigins);
   let handler: ExpressPlayRequestHandler | undefined;
-  const server = await listen((req: IncomingMessage, res: ServerResponse) => {
-    req.on('error', () => undefined);
-    res.on('error', () => undefined);
-    const origin = req.headers.origin;
-    if (origin !== undefined && !allowed(origin)) {
-      // No CORS headers: the page cannot read this, and its request never reached the emulator.
-      req.resume();
-      const refusal = new ApiError(403, -9403, 'Origin not allowed by this emulator (see its --allow-origin option)');
-      sendCliError(res, refusal, { Vary: 'Origin', Connection: 'close' });
+  const server = await listen(
+    (req: IncomingMessage, res: ServerResponse) => {
+      req.on('error', () => undefined);
+      res.on('error', () => undefined);
+      const origin = req.headers.origin;
+      if (origin !== undefined && !allowed(origin)) {
+        // No CORS headers: the page cannot read this, and its request never reached the emulator.
+        req.resume();
+        const refusal = new ApiError(403, -9403, 'Origin not allowed by this emulator (see its --allow-origin option)');
+        sendCliError(res, refusal, { Vary: 'Origin', Connection: 'close' });
+        return true;
+      }
+      narrowCors(res, origin);
+      if (handler === undefined || !handler(req, res)) {
+        req.resume();
+        sendCliError(res, new ApiError(404, ExpressPlayErrorCode.NOT_FOUND, 'Not found'));
+      }
       return true;
-    }
-    narrowCors(res, origin);
-    if (handler === undefined || !handler(req, res)) {
-      req.resume();
-      sendCliError(res, new ApiError(404, ExpressPlayErrorCode.NOT_FOUND, 'Not found'));
-    }
-    return true;
-  }, options.port, options.host);
+    },
+    options.port,
+    options.host,
+  );
   try {
     handler = cliHandler(options, server.url);
   } catch (error) {

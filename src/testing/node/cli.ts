@@ -39,7 +39,7 @@ export interface CliOptions {
 export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
 
 /** Usage text printed by `--help` and after argument errors. */
-export const CLI_USAGE = `Usage: expressplay-emulator [options]
+const CLI_USAGE = `Usage: expressplay-emulator [options]
 
 Local emulator of the ExpressPlay token API and license endpoints (ClearKey,
 Widevine and PlayReady, for the test CDM). For tests only: licenses carry keys in clear.
@@ -58,7 +58,7 @@ Options:
 `;
 
 /** An invalid command line. */
-export class CliUsageError extends Error {
+class CliUsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'CliUsageError';
@@ -150,7 +150,7 @@ function shorten(text: string): string {
  *
  * @throws {CliUsageError} when the shape is wrong
  */
-export function keysFromJson(json: unknown): EmulatorKey[] {
+function keysFromJson(json: unknown): EmulatorKey[] {
   const entries: [string, unknown][] = Array.isArray(json)
     ? json.map((entry, index) => [`[${index}]`, entry])
     : json !== null && typeof json === 'object'
@@ -184,7 +184,12 @@ async function readKeysFile(path: string): Promise<EmulatorKey[]> {
 }
 
 /** The banner: where it listens, the endpoints, what it accepts (no authenticators, keys or tokens). */
-function banner(emulator: ExpressPlayEmulator, options: CliOptions, keys: readonly EmulatorKey[] | undefined, allowOrigins: readonly string[]): string {
+function banner(
+  emulator: ExpressPlayEmulator,
+  options: CliOptions,
+  keys: readonly EmulatorKey[] | undefined,
+  allowOrigins: readonly string[],
+): string {
   const base = options.publicBaseUrl?.replace(/\/+$/, '') ?? emulator.url;
   const host = options.host ?? '127.0.0.1';
   const authenticators =

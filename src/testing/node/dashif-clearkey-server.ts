@@ -222,7 +222,12 @@ interface DashIfState {
 }
 
 function sendProblem(res: ServerResponse, problem: Problem): void {
-  sendReply(res, problem.status, 'application/problem+json', JSON.stringify({ type: problem.type, title: problem.title, status: problem.status, detail: problem.detail }));
+  sendReply(
+    res,
+    problem.status,
+    'application/problem+json',
+    JSON.stringify({ type: problem.type, title: problem.title, status: problem.status, detail: problem.detail }),
+  );
 }
 
 /** Issues a token for `kids` (hex or UUIDs) as the authorization service does. */
@@ -243,7 +248,8 @@ function authorize(state: DashIfState, query: URLSearchParams, record: DashIfReq
   record.kids = kids;
   const ttlText = query.get('ttl');
   const ttl = ttlText === null ? DEFAULT_TTL_SECONDS : Number(ttlText);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS) throw plain(400, 'Bad Request', `"ttl" must be 1..${MAX_TTL_SECONDS} seconds`);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS)
+    throw plain(400, 'Bad Request', `"ttl" must be 1..${MAX_TTL_SECONDS} seconds`);
   const granted = [...new Set(kids)].filter((kid) => state.store.has(kid) && state.entitled.has(kid)).sort();
   if (!granted.length) {
     throw new Problem(403, DashIfProblemType.NOT_AUTHORIZED, 'Not authorized', 'Your account may not use any of the requested keys.');
@@ -272,14 +278,23 @@ function license(state: DashIfState, req: IncomingMessage, body: Buffer, record:
     throw insufficientProof('The authorization token is not authentic.');
   }
   const authorized = new Set(check.kids);
-  const released = keyPairs(state.store, record.kids.filter((kid) => authorized.has(kid)));
+  const released = keyPairs(
+    state.store,
+    record.kids.filter((kid) => authorized.has(kid)),
+  );
   if (!released.length) throw insufficientProof('The authorization token does not authorize any of the requested keys.');
   record.grantedKids = released.map((pair) => bytesToHex(pair.kid));
   return JSON.stringify(buildClearKeyLicense(released, request.type));
 }
 
 /** Answers one request at an endpoint (the log and preflights are answered before); returns the status. */
-async function answer(state: DashIfState, req: IncomingMessage, res: ServerResponse, query: URLSearchParams, record: DashIfRequestRecord): Promise<number> {
+async function answer(
+  state: DashIfState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  record: DashIfRequestRecord,
+): Promise<number> {
   if (record.kind === 'authorize') {
     req.resume();
     if (record.method !== 'GET') throw plain(405, 'Method Not Allowed', 'Use GET');
@@ -376,5 +391,7 @@ export function createDashIfClearKeyHandler(options: DashIfClearKeyServerOptions
  */
 export async function startDashIfClearKeyServer(options: DashIfClearKeyServerOptions): Promise<DashIfClearKeyServer> {
   const handler = createDashIfClearKeyHandler(options);
-  return listenWithLog(handler, options.port, options.host, { issueToken: (kids: readonly string[], ttl?: number) => handler.issueToken(kids, ttl) });
+  return listenWithLog(handler, options.port, options.host, {
+    issueToken: (kids: readonly string[], ttl?: number) => handler.issueToken(kids, ttl),
+  });
 }

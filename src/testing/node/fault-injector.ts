@@ -19,7 +19,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import { MAX_BODY_BYTES, readBody } from './http-kit.js';
+import { MAX_BODY_BYTES, MAX_LOG_RECORDS, readBody } from './http-kit.js';
 
 /** One fault for one license request. */
 export interface LicenseFault {
@@ -65,9 +65,6 @@ export interface FaultInjector {
   /** License requests seen. */
   readonly requests: readonly FaultLogRecord[];
 }
-
-/** How many license requests the log keeps (the oldest are dropped first). */
-const MAX_LOG_RECORDS = 10_000;
 
 const CORS = {
   'Access-Control-Allow-Origin': '*',
@@ -144,7 +141,9 @@ export function createFaultInjector(): FaultInjector {
     } else if (path === '/_faults' && req.method === 'POST') {
       const body = await readBody(req);
       if (body === null) {
-        res.writeHead(413, { ...CORS, 'Content-Type': 'application/json' }).end(JSON.stringify({ error: `body larger than ${MAX_BODY_BYTES} bytes` }));
+        res
+          .writeHead(413, { ...CORS, 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ error: `body larger than ${MAX_BODY_BYTES} bytes` }));
         return;
       }
       let parsed: unknown;

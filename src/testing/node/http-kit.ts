@@ -21,7 +21,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * How much of an over-cap body {@link readBodyToEnd} reads (and throws away) so that its 413 is
  * delivered rather than lost to a connection reset; beyond it, the connection is reset.
  */
-export const DRAIN_LIMIT_BYTES = 1024 * 1024;
+const DRAIN_LIMIT_BYTES = 1024 * 1024;
 
 /** Most records a request log keeps (the oldest are dropped). */
 export const MAX_LOG_RECORDS = 10_000;
@@ -84,7 +84,7 @@ export function normalizeBasePath(basePath: string | undefined): string {
  * leading or trailing slash) and the query, or returns null when the target
  * is not under `basePath`.
  */
-export function relativeTarget(target: string, basePath: string): { path: string; query: URLSearchParams } | null {
+function relativeTarget(target: string, basePath: string): { path: string; query: URLSearchParams } | null {
   const queryAt = target.indexOf('?');
   const pathname = queryAt >= 0 ? target.slice(0, queryAt) : target;
   const query = new URLSearchParams(queryAt >= 0 ? target.slice(queryAt + 1) : '');

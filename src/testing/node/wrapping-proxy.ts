@@ -30,7 +30,15 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { buildClearKeyLicense, ClearKeyRequestError, parseClearKeyLicenseRequest } from './clearkey.js';
-import { bytesToHex, decodeJsonSegment, decodeText, encodeJsonSegment, encodeText, normalizeHex16, type ProxyEncoding } from './encoding.js';
+import {
+  bytesToHex,
+  decodeJsonSegment,
+  decodeText,
+  encodeJsonSegment,
+  encodeText,
+  normalizeHex16,
+  type ProxyEncoding,
+} from './encoding.js';
 import {
   createRequestLog,
   listenWithLog,
@@ -193,19 +201,23 @@ const MAX_TTL_SECONDS = 86_400;
 /** Decodes a challenge written in a route's encoding; `null` when it is not. */
 function decodeChallenge(value: unknown, encoding: ProxyEncoding | 'bytes'): Uint8Array | null {
   if (encoding === 'bytes') {
-    return Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255) ? Uint8Array.from(value as number[]) : null;
+    return Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)
+      ? Uint8Array.from(value as number[])
+      : null;
   }
   return typeof value === 'string' ? decodeText(value, encoding) : null;
 }
 
 function checkRoute(route: WrappingProxyRoute, index: number): void {
   const where = `routes[${index}]`;
-  if (!route || typeof route.path !== 'string' || !/^[A-Za-z0-9._~\-/]+$/.test(route.path)) throw new TypeError(`${where}.path must be a URL path`);
+  if (!route || typeof route.path !== 'string' || !/^[A-Za-z0-9._~\-/]+$/.test(route.path))
+    throw new TypeError(`${where}.path must be a URL path`);
   if (route.path === 'token' || route.path === '_requests') throw new TypeError(`${where}.path "${route.path}" is reserved`);
   if (route.challengeField !== null && (typeof route.challengeField !== 'string' || !route.challengeField)) {
     throw new TypeError(`${where}.challengeField must be a field path or null`);
   }
-  if (route.licenseField !== null && typeof route.licenseField !== 'string') throw new TypeError(`${where}.licenseField must be a field path, '' or null`);
+  if (route.licenseField !== null && typeof route.licenseField !== 'string')
+    throw new TypeError(`${where}.licenseField must be a field path, '' or null`);
 }
 
 function contentMap(contents: WrappingProxyOptions['contents']): Map<string, Set<string>> {
@@ -236,7 +248,8 @@ function proxyTokens(secret: Uint8Array, now: () => number) {
     }
     const given = Buffer.from(parts[2]!, 'base64url');
     const expected = mac(parts[1]!);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ProxyError(401, 'AUTH_TOKEN_INVALID', 'The token is not authentic');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new ProxyError(401, 'AUTH_TOKEN_INVALID', 'The token is not authentic');
     const claims = decodeJsonSegment(parts[1]!) as { cid: string | null; exp: number };
     if (now() / 1000 >= claims.exp) throw new ProxyError(401, 'AUTH_TOKEN_EXPIRED', 'The token has expired');
     return claims.cid;
@@ -246,7 +259,8 @@ function proxyTokens(secret: Uint8Array, now: () => number) {
 
 /** The JSON request body when the route wants one (logged without its challenge and token), else null. */
 function readJson(body: Buffer, route: WrappingProxyRoute, record: WrappingProxyRecord): Record<string, unknown> | null {
-  const wantsJson = route.challengeField !== null || (route.token && 'field' in route.token) || (route.contentId && 'field' in route.contentId);
+  const wantsJson =
+    route.challengeField !== null || (route.token && 'field' in route.token) || (route.contentId && 'field' in route.contentId);
   if (!wantsJson) return null;
   let parsed: unknown;
   try {
@@ -254,20 +268,27 @@ function readJson(body: Buffer, route: WrappingProxyRoute, record: WrappingProxy
   } catch {
     parsed = undefined;
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ProxyError(400, 'BAD_WRAPPING', 'The request body is not a JSON object');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ProxyError(400, 'BAD_WRAPPING', 'The request body is not a JSON object');
   const json = parsed as Record<string, unknown>;
   const logged = JSON.parse(JSON.stringify(json)) as Record<string, unknown>;
   if (route.challengeField !== null && getField(logged, route.challengeField) !== undefined) {
     const challenge = decodeChallenge(getField(json, route.challengeField), route.challengeEncoding ?? 'base64');
     setField(logged, route.challengeField, `[challenge: ${challenge ? challenge.byteLength : '?'} bytes]`);
   }
-  if (route.token && 'field' in route.token && getField(logged, route.token.field) !== undefined) setField(logged, route.token.field, '[token]');
+  if (route.token && 'field' in route.token && getField(logged, route.token.field) !== undefined)
+    setField(logged, route.token.field, '[token]');
   record.json = logged;
   return json;
 }
 
 /** The token where the route expects it (`undefined` when absent or not text). */
-function tokenFrom(spec: NonNullable<WrappingProxyRoute['token']>, req: IncomingMessage, query: URLSearchParams, json: Record<string, unknown> | null): unknown {
+function tokenFrom(
+  spec: NonNullable<WrappingProxyRoute['token']>,
+  req: IncomingMessage,
+  query: URLSearchParams,
+  json: Record<string, unknown> | null,
+): unknown {
   if ('header' in spec) {
     const value = req.headers[spec.header.toLowerCase()];
     if (typeof value !== 'string' || !spec.scheme) return typeof value === 'string' ? value : undefined;
@@ -279,7 +300,12 @@ function tokenFrom(spec: NonNullable<WrappingProxyRoute['token']>, req: Incoming
 }
 
 /** The content id where the route expects it. */
-function contentIdFrom(spec: NonNullable<WrappingProxyRoute['contentId']>, req: IncomingMessage, query: URLSearchParams, json: Record<string, unknown> | null): unknown {
+function contentIdFrom(
+  spec: NonNullable<WrappingProxyRoute['contentId']>,
+  req: IncomingMessage,
+  query: URLSearchParams,
+  json: Record<string, unknown> | null,
+): unknown {
   if ('query' in spec) return query.get(spec.query);
   if ('header' in spec) return req.headers[spec.header.toLowerCase()];
   return json ? getField(json, spec.field) : undefined;
@@ -316,7 +342,14 @@ interface ProxyState {
 }
 
 /** Checks the token and the content id the route wants; the KIDs the content covers (null: no content binding). */
-function checkAccess(state: ProxyState, route: WrappingProxyRoute, req: IncomingMessage, query: URLSearchParams, json: Record<string, unknown> | null, record: WrappingProxyRecord): Set<string> | null {
+function checkAccess(
+  state: ProxyState,
+  route: WrappingProxyRoute,
+  req: IncomingMessage,
+  query: URLSearchParams,
+  json: Record<string, unknown> | null,
+  record: WrappingProxyRecord,
+): Set<string> | null {
   let tokenContent: string | null = null;
   if (route.token) {
     const raw = tokenFrom(route.token, req, query, json);
@@ -335,7 +368,14 @@ function checkAccess(state: ProxyState, route: WrappingProxyRoute, req: Incoming
 }
 
 /** Answers a license request at a route: the checks in the order of the module comment. */
-async function handleLicense(state: ProxyState, req: IncomingMessage, res: ServerResponse, route: WrappingProxyRoute, query: URLSearchParams, record: WrappingProxyRecord): Promise<void> {
+async function handleLicense(
+  state: ProxyState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: WrappingProxyRoute,
+  query: URLSearchParams,
+  record: WrappingProxyRecord,
+): Promise<void> {
   if (req.method !== 'POST') {
     req.resume();
     throw new ProxyError(405, 'METHOD_NOT_ALLOWED', 'Use POST');
@@ -349,13 +389,15 @@ async function handleLicense(state: ProxyState, req: IncomingMessage, res: Serve
   try {
     request = parseClearKeyLicenseRequest(challenge);
   } catch (error) {
-    if (error instanceof ClearKeyRequestError) throw new ProxyError(400, 'BAD_LICENSE_REQUEST', `Not a Clear Key license request: ${error.message}`);
+    if (error instanceof ClearKeyRequestError)
+      throw new ProxyError(400, 'BAD_LICENSE_REQUEST', `Not a Clear Key license request: ${error.message}`);
     throw error;
   }
   const kids = request.kidBytes.map((bytes) => bytesToHex(bytes));
   record.kids = kids;
   const outside = contentKids ? kids.filter((kid) => !contentKids.has(kid)) : [];
-  if (outside.length) throw new ProxyError(403, 'CONTENT_NOT_ALLOWED', `Key ${outside.join(', ')} is not part of content ${record.contentId}`);
+  if (outside.length)
+    throw new ProxyError(403, 'CONTENT_NOT_ALLOWED', `Key ${outside.join(', ')} is not part of content ${record.contentId}`);
   const released = keyPairs(state.store, kids);
   if (!released.length) throw new ProxyError(404, 'KEYS_NOT_FOUND', 'None of the requested keys is known');
   sendLicense(res, route, Buffer.from(JSON.stringify(buildClearKeyLicense(released, request.type)), 'utf8'));
@@ -367,9 +409,11 @@ function handleTokenRequest(state: ProxyState, req: IncomingMessage, res: Server
   req.resume();
   if (req.method !== 'GET') throw new ProxyError(405, 'METHOD_NOT_ALLOWED', 'Use GET');
   const contentId = query.get('contentId');
-  if (contentId !== null && !state.contents.has(contentId)) throw new ProxyError(404, 'UNKNOWN_CONTENT', `Unknown content id ${JSON.stringify(contentId.slice(0, 64))}`);
+  if (contentId !== null && !state.contents.has(contentId))
+    throw new ProxyError(404, 'UNKNOWN_CONTENT', `Unknown content id ${JSON.stringify(contentId.slice(0, 64))}`);
   const ttl = Number(query.get('ttl') ?? 600);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS) throw new ProxyError(400, 'BAD_REQUEST', `ttl must be 1..${MAX_TTL_SECONDS} seconds`);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_TTL_SECONDS)
+    throw new ProxyError(400, 'BAD_REQUEST', `ttl must be 1..${MAX_TTL_SECONDS} seconds`);
   sendReply(res, 200, 'text/plain', state.tokens.issue(contentId, ttl));
 }
 
@@ -397,7 +441,14 @@ export function createWrappingProxyHandler(options: WrappingProxyOptions): Wrapp
     const method = req.method ?? 'GET';
     const contentType = req.headers['content-type'];
     const route = routes.find((r) => r.path.replace(/^\/+|\/+$/g, '') === path);
-    const record: WrappingProxyRecord = { time: now(), method, path, status: 0, hadToken: false, ...(typeof contentType === 'string' ? { contentType } : {}) };
+    const record: WrappingProxyRecord = {
+      time: now(),
+      method,
+      path,
+      status: 0,
+      hadToken: false,
+      ...(typeof contentType === 'string' ? { contentType } : {}),
+    };
     setCommonHeaders(res, { allowHeaders, exposeHeaders: 'X-Proxy-Error' });
     try {
       if (path === '_requests') {
@@ -445,5 +496,7 @@ export function createWrappingProxyHandler(options: WrappingProxyOptions): Wrapp
  */
 export async function startWrappingProxy(options: WrappingProxyOptions): Promise<WrappingProxy> {
   const handler = createWrappingProxyHandler(options);
-  return listenWithLog(handler, options.port, options.host, { issueToken: (contentId: string | null, ttl?: number) => handler.issueToken(contentId, ttl) });
+  return listenWithLog(handler, options.port, options.host, {
+    issueToken: (contentId: string | null, ttl?: number) => handler.issueToken(contentId, ttl),
+  });
 }

@@ -3,7 +3,14 @@
 // `@ts-expect-error` below must still be an error (tsc fails on an unused one), so the check fails
 // if the options or event payloads lose their types.
 import shaka from 'shaka-player';
-import { findKeyflowError, Keyflow, KeyflowError, type KeyflowConfig, type KeyflowErrorCode, type LicenseRequestEvent } from 'shaka-keyflow';
+import {
+  findKeyflowError,
+  Keyflow,
+  KeyflowError,
+  type KeyflowConfig,
+  type KeyflowErrorCode,
+  type LicenseRequestEvent,
+} from 'shaka-keyflow';
 
 declare const video: HTMLVideoElement;
 
@@ -18,7 +25,9 @@ export async function play(manifestUri: string): Promise<void> {
       const keySystem: string = ctx.keySystem;
       const signal: AbortSignal | undefined = ctx.signal;
       const res = await fetch(`/api/token?drm=${encodeURIComponent(keySystem)}`, signal ? { signal } : {});
-      return res.headers.get('content-type')?.includes('json') ? ((await res.json()) as { licenseAcquisitionUrl: string; token: string }) : res.text();
+      return res.headers.get('content-type')?.includes('json')
+        ? ((await res.json()) as { licenseAcquisitionUrl: string; token: string })
+        : res.text();
     },
     servers: { 'org.w3.clearkey': '/hms/ck/rights/' },
   });

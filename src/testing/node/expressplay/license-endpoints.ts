@@ -81,19 +81,34 @@ function readLicenseBody(drm: EmulatorDrm, body: Uint8Array, req: IncomingMessag
       kids: challenge.header.keyIds,
       answer: (keys) => ({
         contentType: 'text/xml; charset=utf-8',
-        body: buildPlayReadyLicenseResponse(challenge, keys.map(({ hex, key }) => ({ kid: hex, key }))),
+        body: buildPlayReadyLicenseResponse(
+          challenge,
+          keys.map(({ hex, key }) => ({ kid: hex, key })),
+        ),
       }),
     };
   }
   const parsed = parseClearKeyLicenseRequest(body);
   return {
     kids: parsed.kidBytes.map(bytesToHex),
-    answer: (keys) => ({ contentType: 'application/json', body: JSON.stringify(buildClearKeyLicense(keys.map(({ kid, key }) => ({ kid, key })), parsed.type)) }),
+    answer: (keys) => ({
+      contentType: 'application/json',
+      body: JSON.stringify(
+        buildClearKeyLicense(
+          keys.map(({ kid, key }) => ({ kid, key })),
+          parsed.type,
+        ),
+      ),
+    }),
   };
 }
 
 /** The body read for the record (which KIDs were asked for) before the token is checked. */
-function parseForRecord(drm: EmulatorDrm, body: Uint8Array, req: IncomingMessage): { parsed?: LicenseBody; error?: string; kids: string[] | undefined } {
+function parseForRecord(
+  drm: EmulatorDrm,
+  body: Uint8Array,
+  req: IncomingMessage,
+): { parsed?: LicenseBody; error?: string; kids: string[] | undefined } {
   try {
     const parsed = readLicenseBody(drm, body, req);
     return { parsed, kids: parsed.kids };
@@ -108,7 +123,8 @@ function parseForRecord(drm: EmulatorDrm, body: Uint8Array, req: IncomingMessage
 function checkToken(tokens: readonly string[], drm: EmulatorDrm, settings: EmulatorSettings): TokenPayload | ApiError {
   const present = tokens.filter((t) => t !== '');
   if (present.length === 0) return new ApiError(401, ExpressPlayErrorCode.INVALID_TOKEN, 'Missing ExpressPlayToken');
-  if (tokens.length > 1) return new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Invalid token: ExpressPlayToken given more than once');
+  if (tokens.length > 1)
+    return new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Invalid token: ExpressPlayToken given more than once');
   const opened = openToken(present[0] ?? '', settings.secret);
   if (!opened.ok) return new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Invalid token');
   if (opened.payload.drm !== drm) return new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Token is not valid for this DRM');
@@ -129,7 +145,14 @@ function grantedPairs(payload: TokenPayload, requestedKids: readonly string[]): 
 }
 
 /** Answers a license request (`POST` at the DRM's license path). */
-export async function handleLicense(req: IncomingMessage, res: ServerResponse, drm: EmulatorDrm, query: URLSearchParams, done: Done, settings: EmulatorSettings): Promise<void> {
+export async function handleLicense(
+  req: IncomingMessage,
+  res: ServerResponse,
+  drm: EmulatorDrm,
+  query: URLSearchParams,
+  done: Done,
+  settings: EmulatorSettings,
+): Promise<void> {
   const tokens = query.getAll('ExpressPlayToken');
   const hadToken = tokens.some((t) => t !== '');
   if (req.method !== 'POST') {
@@ -159,7 +182,13 @@ export async function handleLicense(req: IncomingMessage, res: ServerResponse, d
   const payload = checkToken(tokens, drm, settings);
   if (payload instanceof ApiError) return refuse(payload);
   if (parsed === undefined) {
-    return refuse(new ApiError(400, ExpressPlayErrorCode.INVALID_LICENSE_REQUEST, `Invalid ${DRM_NAMES[drm]} license request: ${parseError ?? 'unreadable body'}`));
+    return refuse(
+      new ApiError(
+        400,
+        ExpressPlayErrorCode.INVALID_LICENSE_REQUEST,
+        `Invalid ${DRM_NAMES[drm]} license request: ${parseError ?? 'unreadable body'}`,
+      ),
+    );
   }
   const pairs = grantedPairs(payload, parsed.kids);
   if (pairs instanceof ApiError) return refuse(pairs);

@@ -56,7 +56,10 @@ export function playReadyChallengeKeyIds(body: Uint8Array): string[] | undefined
  *
  * @param keys key ID (32 hex digits, big-endian) and content key bytes, in order
  */
-export function buildPlayReadyLicenseResponse(challenge: PlayReadyChallenge, keys: ReadonlyArray<{ kid: string; key: Uint8Array }>): string {
+export function buildPlayReadyLicenseResponse(
+  challenge: PlayReadyChallenge,
+  keys: ReadonlyArray<{ kid: string; key: Uint8Array }>,
+): string {
   const cipher = challenge.header.algorithm === 'AESCBC' ? EmulatedXmrCipher.AES_128_CBC : EmulatedXmrCipher.AES_128_CTR;
   const licenses = keys.map(({ kid, key }) =>
     encodeEmulatedLicense({ keyId: kid, key, cipher, rightsId: Uint8Array.from(randomBytes(16)) }),
@@ -78,6 +81,10 @@ export function buildPlayReadyLicenseResponse(challenge: PlayReadyChallenge, key
  */
 export function playReadyFault(status: number, errorCode: number, message: string): string {
   const statusCode =
-    status >= 500 ? PlayReadyServerStatus.INTERNAL_ERROR : status === 400 ? PlayReadyServerStatus.INVALID_MESSAGE : PlayReadyServerStatus.SERVICE_SPECIFIC;
+    status >= 500
+      ? PlayReadyServerStatus.INTERNAL_ERROR
+      : status === 400
+        ? PlayReadyServerStatus.INVALID_MESSAGE
+        : PlayReadyServerStatus.SERVICE_SPECIFIC;
   return buildSoapFault({ faultCode: status >= 500 ? 'soap:Server' : 'soap:Client', faultString: message, statusCode, errorCode });
 }

@@ -98,12 +98,16 @@ function grantKeys(params: URLSearchParams, kids: readonly string[], storage: Re
     let key: string | undefined;
     if (raw !== undefined && raw !== '') {
       const normalized = normalizeHex16(raw);
-      if (normalized === null) throw bad(ExpressPlayErrorCode.CONTENT_KEY_LENGTH, 'Content encryption key must be 32-hexadecimal digits long');
+      if (normalized === null)
+        throw bad(ExpressPlayErrorCode.CONTENT_KEY_LENGTH, 'Content encryption key must be 32-hexadecimal digits long');
       key = normalized;
     } else {
       key = storage.get(kid);
       if (key === undefined) {
-        throw bad(ExpressPlayErrorCode.KEY_STORAGE_FAILURE, `Failed to get content key from key storage service: no key stored for kid ${kid}`);
+        throw bad(
+          ExpressPlayErrorCode.KEY_STORAGE_FAILURE,
+          `Failed to get content key from key storage service: no key stored for kid ${kid}`,
+        );
       }
     }
     const previous = granted.get(kid);
@@ -138,10 +142,19 @@ interface TokenContext {
 }
 
 /** Checks a token request's parameters and mints the token; the success reply. */
-function mint(params: URLSearchParams, drm: EmulatorDrm, ctx: TokenContext, req: IncomingMessage, settings: EmulatorSettings): { contentType: string; body: string } {
+function mint(
+  params: URLSearchParams,
+  drm: EmulatorDrm,
+  ctx: TokenContext,
+  req: IncomingMessage,
+  settings: EmulatorSettings,
+): { contentType: string; body: string } {
   checkAuthenticator(params, settings);
   if (params.has('kek') || params.has('ek')) {
-    throw bad(ExpressPlayErrorCode.INVALID_KEK, 'Invalid encrypted key or kek: kek/ek key wrapping is not emulated; use contentKey or key storage');
+    throw bad(
+      ExpressPlayErrorCode.INVALID_KEK,
+      'Invalid encrypted key or kek: kek/ek key wrapping is not emulated; use contentKey or key storage',
+    );
   }
   const kids = readKids(params);
   ctx.kids = [...new Set(kids)];
@@ -155,7 +168,10 @@ function mint(params: URLSearchParams, drm: EmulatorDrm, ctx: TokenContext, req:
   checkDrmOptions(params, drm);
 
   const keys: TokenKeyEntry[] = [...granted].map(([kid, key]) => ({ kid, key }));
-  const token = sealToken({ v: 1, drm, keys, exp, iat: issuedAt, ...(cookie !== null && cookie !== '' ? { cookie } : {}) }, settings.secret);
+  const token = sealToken(
+    { v: 1, drm, keys, exp, iat: issuedAt, ...(cookie !== null && cookie !== '' ? { cookie } : {}) },
+    settings.secret,
+  );
   const base = settings.baseFor(req);
   if (drm === 'pr') {
     return { contentType: 'application/json', body: JSON.stringify({ licenseAcquisitionUrl: `${base}${PR_LICENSE_PATH}`, token }) };
@@ -167,16 +183,31 @@ function mint(params: URLSearchParams, drm: EmulatorDrm, ctx: TokenContext, req:
 function requestParams(req: IncomingMessage, query: URLSearchParams, body: Buffer): URLSearchParams | ApiError {
   const params = new URLSearchParams(query);
   if (req.method !== 'POST' || body.byteLength === 0) return params;
-  const mime = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const mime =
+    String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase() ?? '';
   if (mime !== '' && mime !== 'application/x-www-form-urlencoded') {
-    return new ApiError(415, ExpressPlayErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Unsupported Content-Type: send parameters as application/x-www-form-urlencoded');
+    return new ApiError(
+      415,
+      ExpressPlayErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      'Unsupported Content-Type: send parameters as application/x-www-form-urlencoded',
+    );
   }
   for (const [name, value] of new URLSearchParams(body.toString('utf8'))) params.append(name, value);
   return params;
 }
 
 /** Answers a token API request (`GET`/`POST /hms/{drm}/token`). */
-export async function handleToken(req: IncomingMessage, res: ServerResponse, drm: EmulatorDrm, query: URLSearchParams, done: Done, settings: EmulatorSettings): Promise<void> {
+export async function handleToken(
+  req: IncomingMessage,
+  res: ServerResponse,
+  drm: EmulatorDrm,
+  query: URLSearchParams,
+  done: Done,
+  settings: EmulatorSettings,
+): Promise<void> {
   const method = req.method ?? '';
   const queryFormat = query.get('errorFormat') === 'json' ? 'json' : 'html';
   const fail = (format: ErrorFormat, error: ApiError, ctx: TokenContext, extra?: Record<string, string>): void => {
@@ -202,7 +233,11 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, drm
   }
   const rawFormat = params.get('errorFormat');
   if (rawFormat !== null && rawFormat !== 'html' && rawFormat !== 'json') {
-    fail('html', new ApiError(400, ExpressPlayErrorCode.INVALID_ERROR_FORMAT, `Invalid error format specified: ${clip(rawFormat, 32)}`), {});
+    fail(
+      'html',
+      new ApiError(400, ExpressPlayErrorCode.INVALID_ERROR_FORMAT, `Invalid error format specified: ${clip(rawFormat, 32)}`),
+      {},
+    );
     return;
   }
   const format: ErrorFormat = rawFormat === 'json' ? 'json' : 'html';

@@ -18,7 +18,6 @@ export const MAX_TOKEN_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 /** Largest request body any endpoint accepts (bytes); larger ones get 413. The test tools' one cap, `MAX_BODY_BYTES`. */
 export const MAX_REQUEST_BODY_BYTES = MAX_BODY_BYTES;
 
-
 /** A content key in the emulator's key storage. */
 export interface EmulatorKey {
   /** Key ID: 32 hex digits or UUID form, any case (normalised to 32 lower-case hex digits). */

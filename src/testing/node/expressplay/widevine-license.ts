@@ -56,8 +56,7 @@ export function emulatorServiceCertificateResponse(): Uint8Array {
 
 /** What a Widevine license endpoint body turned out to be. */
 export type WidevineChallenge =
-  | { kind: 'certificate-request' }
-  | { kind: 'license-request'; request: WidevineLicenseRequest; kids: string[] };
+  { kind: 'certificate-request' } | { kind: 'license-request'; request: WidevineLicenseRequest; kids: string[] };
 
 /**
  * Reads a Widevine license endpoint body: the service certificate request
@@ -119,7 +118,11 @@ function protectionSchemeOf(request: WidevineLicenseRequest): number | undefined
  *
  * @param keys key ID and content key, both 32 hex digits, in the order to write them
  */
-export function buildWidevineLicense(request: WidevineLicenseRequest, keys: ReadonlyArray<{ kid: Uint8Array; key: Uint8Array }>, now: number): Uint8Array {
+export function buildWidevineLicense(
+  request: WidevineLicenseRequest,
+  keys: ReadonlyArray<{ kid: Uint8Array; key: Uint8Array }>,
+  now: number,
+): Uint8Array {
   const protectionScheme = protectionSchemeOf(request);
   const msg = encodeLicense({
     id: { requestId: request.contentId.requestId, sessionId: Uint8Array.from(randomBytes(16)), type: LICENSE_TYPE_STREAMING, version: 0 },
