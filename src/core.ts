@@ -91,6 +91,10 @@ export type {
   CertificateSpec,
   ContentIdContext,
   RequestFacts,
+  HeaderValue,
+  QueryValue,
+  KeySystemWire,
+  EncodedJsonValue,
 } from './providers/engine/spec';
 export type {
   ErrorReply,

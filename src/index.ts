@@ -39,6 +39,7 @@ export type { ClearKeyOptions } from './providers/clearkey';
 export { DASHIF_PROBLEM_TYPES } from './providers/clearkey';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';
+export type { HeaderValue, QueryValue, KeySystemWire, EncodedJsonValue, CertificateSpec } from './providers/engine/spec';
 export type { JsonPath } from './providers/engine/json-path';
 export type { JsonTemplate } from './providers/engine/template';
 export type { ErrorExtraction, ErrorRule, ErrorRuleCode, ErrorValueSource, ProblemDetails } from './providers/engine/errors';

@@ -4,7 +4,7 @@ import type { Provider } from './preset';
 import { definePreset } from './engine/define-preset';
 import { checkWireSpec } from './engine/spec-check';
 import { readRequestFacts } from './engine/request-info';
-import type { CertificateSpec, ContentIdContext, WireSpec } from './engine/spec';
+import type { CertificateSpec, ContentIdContext, HeaderValue, KeySystemWire, QueryValue, WireSpec } from './engine/spec';
 import type { ErrorExtraction } from './engine/errors';
 import type { RequestWrapping, ResponseUnwrapping } from './engine/wrap';
 
@@ -42,12 +42,19 @@ export interface CustomOptions extends Omit<WireSpec, 'tokenFormat' | 'serverTem
   /** The content id for `{contentId}`: a string (change it with `configure()`), or a function of the request. */
   contentId?: string | ((context: ContentIdContext) => string);
   /**
-   * Request headers, each a template (`'Bearer {token}'`), or `null` to
-   * remove a header Shaka set (e.g. `SOAPAction`).
+   * Request headers, each a template (`'Bearer {token}'`), an encoded JSON
+   * value (`{ json: { userId: '{token.userId}' }, encoding: 'base64' }`), or
+   * `null` to remove a header Shaka set (e.g. `SOAPAction`).
    */
-  headers?: { [name: string]: string | null };
-  /** Query parameters set on the license URL (replacing any of the same name), each a template. */
-  query?: { [name: string]: string };
+  headers?: { [name: string]: HeaderValue };
+  /** Query parameters set on the license URL (replacing any of the same name), each a template or an encoded JSON value. */
+  query?: { [name: string]: QueryValue };
+  /**
+   * What differs per key system: headers, query, request wrapping, response
+   * unwrapping and error reading, e.g. Widevine wrapped in JSON while
+   * PlayReady's SOAP goes as it is (`{ 'com.microsoft.playready': { wrapRequest: null } }`).
+   */
+  keySystems?: { [keySystem: string]: KeySystemWire };
   /** Wrap the challenge in a JSON body. Default: the challenge is sent as it is. */
   wrapRequest?: RequestWrapping;
   /** Take the license out of a wrapped reply. Default: the reply is the license. */
@@ -75,7 +82,7 @@ export const customProvider: Provider<CustomProviderOptions, CustomToken> = /* @
   CustomToken
 >({
   name: 'custom',
-  optionNames: ['token', 'contentId', 'headers', 'query', 'wrapRequest', 'unwrapResponse', 'errors', 'certificate'],
+  optionNames: ['token', 'contentId', 'headers', 'query', 'keySystems', 'wrapRequest', 'unwrapResponse', 'errors', 'certificate'],
   defaultServers: {},
   wire: (options) => ({ ...options, serverTemplates: true }),
   validate: (options) => checkWireSpec(options),

@@ -101,6 +101,8 @@ export interface Provider<Options, Token> {
   readonly optionNames?: readonly string[];
   /** License URLs used when `servers` does not name a key system. */
   readonly defaultServers: LicenseServers;
+  /** License URLs used when `servers` does not name a key system, for these options (defaults to {@link defaultServers}). */
+  defaultServersFor?(options: Options): LicenseServers;
   /** Whether this provider, so configured, shapes certificate requests too (and needs a token for them). */
   handlesCertificates(options: Options): boolean;
   /** Throws an `INVALID_CONFIG` {@link KeyflowError} when options are unusable. */

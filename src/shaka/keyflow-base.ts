@@ -251,7 +251,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
 
   /** The license URL per key system keyflow routes: provider defaults, then `servers`. */
   private wantedServers_(): Record<string, string> {
-    return routedServers(this.provider_.defaultServers, this.config_.servers);
+    const provider = this.provider_;
+    return routedServers(provider.defaultServersFor?.(this.config_) ?? provider.defaultServers, this.config_.servers);
   }
 
   private tokenSource_(): TokenSource<unknown> | undefined {

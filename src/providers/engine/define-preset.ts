@@ -10,7 +10,8 @@
 import type { Provider } from '../preset';
 import { readFailure, readLicense, type ReplyReader } from './read-reply';
 import { knownRequestFacts, shapeRequest } from './shape-request';
-import { wireOf, type PresetSpec } from './spec';
+import { wireOf, type PresetSpec, type WireSpec } from './spec';
+import { wireForKeySystem } from './key-system-wire';
 
 /**
  * The provider preset a spec describes.
@@ -34,17 +35,19 @@ export function definePreset<Options, Token>(spec: PresetSpec<Options, Token>): 
     unwrapOption: optionNames.includes('unwrapResponse'),
     ...(spec.readError ? { readError: spec.readError } : {}),
   };
+  const wireFor = (options: Options, keySystem: string): WireSpec => wireForKeySystem(wireOf(spec, options), keySystem);
   return {
     name,
     optionNames,
     defaultServers,
+    defaultServersFor: (options) => spec.defaultServersFor?.(options) ?? defaultServers,
     handlesCertificates: (options) => wireOf(spec, options).certificate !== undefined,
     validate: (options) => spec.validate(options),
     rewriteRequest(request, token, options) {
       const placement = spec.placeToken ? spec.placeToken(token, request) : { url: request.url, token };
-      return shapeRequest(request, wireOf(spec, options), placement, name, spec.requestFacts ?? knownRequestFacts);
+      return shapeRequest(request, wireFor(options, request.keySystem), placement, name, spec.requestFacts ?? knownRequestFacts);
     },
-    unwrapResponse: (response, options) => readLicense(response, wireOf(spec, options), reader),
-    decodeFailure: (failure, options) => readFailure(failure, wireOf(spec, options), reader),
+    unwrapResponse: (response, options) => readLicense(response, wireFor(options, response.keySystem), reader),
+    decodeFailure: (failure, options) => readFailure(failure, wireFor(options, failure.keySystem), reader),
   };
 }

@@ -67,6 +67,13 @@ export interface ErrorExtraction {
    * and `detail`, the error's `cause` the record. Default false.
    */
   problemDetails?: boolean;
+  /**
+   * The service also signals errors inside 2xx replies (e.g.
+   * `200 {"errorCode":7011,"message":"expired"}`): a 2xx reply where `code`
+   * or `message` finds a value is the service's error, not a license.
+   * Default false.
+   */
+  inSuccessReplies?: boolean;
 }
 
 /** An error reply, as much of it as the client could read. */
@@ -108,6 +115,10 @@ export function errorExtractionProblem(extraction: unknown): string | null {
   if (e.code !== undefined && !isSource(e.code)) return '`code` must be a JSON path such as "error.code" or { header: "X-Error-Code" }';
   if (e.message !== undefined && !isSource(e.message))
     return '`message` must be a JSON path such as "error.message" or { header: "X-Error-Message" }';
+  if (e.problemDetails !== undefined && typeof e.problemDetails !== 'boolean') return '`problemDetails` must be true or false';
+  if (e.inSuccessReplies !== undefined && typeof e.inSuccessReplies !== 'boolean') return '`inSuccessReplies` must be true or false';
+  if (e.inSuccessReplies && e.code === undefined && e.message === undefined)
+    return '`inSuccessReplies` needs `code` or `message` to find the error by';
   if (e.rules === undefined) return null;
   if (!Array.isArray(e.rules)) return '`rules` must be an array';
   for (const [index, rule] of (e.rules as unknown[]).entries()) {
@@ -124,7 +135,6 @@ export function errorExtractionProblem(extraction: unknown): string | null {
     if (r.message !== undefined && !isPattern(r.message))
       return `\`rules[${index}].message\` must be a regular expression pattern (a string)`;
   }
-  if (e.problemDetails !== undefined && typeof e.problemDetails !== 'boolean') return '`problemDetails` must be true or false';
   return null;
 }
 

@@ -18,11 +18,14 @@ import {
   parseProblemDetails,
   readProviderError,
   type ErrorReply,
+  type ErrorValueSource,
   type ProblemDetails,
   type ProviderErrorFields,
 } from './errors';
 import type { WireSpec } from './spec';
 import { unwrapLicense } from './wrap';
+import { utf8Text } from './encoding';
+import { parseJsonOrUndefined } from './failures';
 
 /** Who a preset is, for messages: its name (configuration errors) and label (who answers). */
 export interface ReplyReader {
@@ -85,6 +88,26 @@ function malformed(response: DrmResponse, reader: ReplyReader, what: string): Ke
   return new KeyflowError('MALFORMED_RESPONSE', `${reader.name}: ${what}`, { keySystem: response.keySystem, httpStatus: response.status });
 }
 
+/**
+ * A 2xx JSON reply in which the wire's `code` or `message` path finds a
+ * value is the service's error (`errors.inSuccessReplies`). Header sources
+ * are not read here: services send some headers on every reply.
+ */
+function throwSignalledError(response: DrmResponse, wire: WireSpec, reader: ReplyReader): void {
+  const text = utf8Text(response.body);
+  const json = text === null ? undefined : parseJsonOrUndefined(text);
+  if (!json || typeof json !== 'object') return;
+  const extraction = wire.errors ?? {};
+  const fromBody = (source: ErrorValueSource | undefined) =>
+    source !== undefined && typeof source === 'object' && !Array.isArray(source) ? undefined : source;
+  const code = fromBody(extraction.code);
+  const message = fromBody(extraction.message);
+  const bodyOnly = { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) };
+  const reply = { kind: response.kind, keySystem: response.keySystem, status: response.status, headers: {}, bodyText: '' };
+  const fields = readProviderError(bodyOnly, reply, redactDeep(json, response.secrets ?? []));
+  if (fields.providerCode !== undefined || fields.message !== undefined) throw replyError(reader, wire, reply, fields);
+}
+
 /** The license (or certificate) in a 2xx reply, or an error when the reply is the service's error or unusable. */
 function takeLicense(response: DrmResponse, wire: WireSpec, reader: ReplyReader): Uint8Array {
   const certificate = response.kind === 'certificate';
@@ -114,6 +137,7 @@ function takeLicense(response: DrmResponse, wire: WireSpec, reader: ReplyReader)
  * problem records).
  */
 export function readLicense(response: DrmResponse, wire: WireSpec, reader: ReplyReader): Uint8Array {
+  if (wire.errors?.inSuccessReplies) throwSignalledError(response, wire, reader);
   const license = takeLicense(response, wire, reader);
   if (response.kind === 'certificate' || response.keySystem !== KeySystem.CLEARKEY) return license;
   const problem = clearKeyLicenseProblem(license);

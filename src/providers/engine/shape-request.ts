@@ -13,9 +13,11 @@ import { KeyflowError } from '../../api/errors';
 import { setRawQueryParam } from '../../util/url';
 import type { DrmRequest, RewrittenDrmRequest } from '../preset';
 import { isHeaderValue, withHeader } from './headers';
-import type { ContentIdContext, RequestFacts, TokenPlacement, WireSpec } from './spec';
-import { expandJson, expandText, tokenString, type TemplateValues } from './template';
-import { recallChallenge, wrapChallenge } from './wrap';
+import type { ContentIdContext, EncodedJsonValue, RequestFacts, TokenPlacement, WireSpec } from './spec';
+import { expandJson, expandText, type JsonTemplate, type TemplateValues } from './template';
+import { tokenString } from './token-string';
+import { encodeBytes, utf8Bytes } from './encoding';
+import { recallChallenge, wrapChallenge, wrappedContentType } from './wrap';
 
 function checkHeaderValues(rewritten: Record<string, string>, secrets: readonly string[], keySystem: string, name: string): void {
   for (const [header, value] of Object.entries(rewritten)) {
@@ -67,6 +69,32 @@ export const knownRequestFacts: RequestFactsReader = (request) => ({
   psshContentId: null,
 });
 
+/** Expands templates for one request, collecting the secrets placed. */
+function createExpander(values: TemplateValues, placed: readonly string[]) {
+  const secrets: string[] = [...placed];
+  const text = (template: string, where: string, escape?: (text: string) => string): string => {
+    const expanded = expandText(template, values, where, escape);
+    secrets.push(...expanded.secrets);
+    return expanded.value;
+  };
+  const json = (template: JsonTemplate, where: string): unknown => {
+    const expanded = expandJson(template, values, where);
+    secrets.push(...expanded.secrets);
+    return expanded.value;
+  };
+  /** A header or query value: a template, or JSON serialized and encoded (its secrets in every form). */
+  const value = (template: string | EncodedJsonValue, where: string, escape?: (text: string) => string): string => {
+    if (typeof template === 'string') return text(template, where, escape);
+    const before = secrets.length;
+    const serialized = JSON.stringify(json(template.json, `${where}.json`));
+    const encoding = template.encoding ?? 'base64';
+    const encoded = encoding === 'none' ? serialized : encodeBytes(utf8Bytes(serialized), encoding);
+    if (secrets.length > before) secrets.push(serialized, encoded);
+    return escape ? escape(encoded) : encoded;
+  };
+  return { secrets, text, json, value };
+}
+
 /** The template values of a request: its key system, key IDs, content ids and token. */
 function templateValues(request: DrmRequest, facts: RequestFacts, wire: WireSpec, token: unknown, name: string): TemplateValues {
   const { keySystem } = request;
@@ -102,35 +130,26 @@ export function shapeRequest(
   const wrapping = certificate ? undefined : wire.wrapRequest;
   const challenge = wrapping ? recallChallenge(request.body, wrapping, request.attempt) : request.body;
   const values = templateValues(request, readFacts(request, challenge), wire, placement.token, name);
-  const secrets: string[] = [...(placement.secrets ?? [])];
-  const expand = (template: string, where: string, escape?: (text: string) => string): string => {
-    const expanded = expandText(template, values, where, escape);
-    secrets.push(...expanded.secrets);
-    return expanded.value;
-  };
+  const out = createExpander(values, placement.secrets ?? []);
   const urlEscape = placement.urlEncoded ? undefined : encodeURIComponent;
 
-  let url = wire.serverTemplates ? expand(placement.url, `servers['${keySystem}']`, urlEscape) : placement.url;
+  let url = wire.serverTemplates ? out.text(placement.url, `servers['${keySystem}']`, urlEscape) : placement.url;
   let headers = request.headers;
   let body = request.body;
   if (wrapping) {
-    let fields: unknown;
-    if (wrapping.fields) {
-      const expanded = expandJson(wrapping.fields, values, 'wrapRequest.fields');
-      secrets.push(...expanded.secrets);
-      fields = expanded.value;
-    }
+    const fields = wrapping.fields ? out.json(wrapping.fields, 'wrapRequest.fields') : undefined;
     body = wrapChallenge(challenge, wrapping, fields);
-    headers = withHeader(headers, 'Content-Type', wrapping.contentType ?? 'application/json');
+    headers = withHeader(headers, 'Content-Type', wrappedContentType(wrapping));
   }
   if (!certificate || wire.certificate?.auth !== false) {
-    for (const [param, template] of Object.entries(wire.query ?? {})) {
-      url = setRawQueryParam(url, param, expand(template, `query['${param}']`, urlEscape));
+    for (const [param, value] of Object.entries(wire.query ?? {})) {
+      url = setRawQueryParam(url, param, out.value(value, `query['${param}']`, urlEscape));
     }
-    for (const [header, template] of Object.entries(wire.headers ?? {})) {
-      headers = withHeader(headers, header, template === null ? null : expand(template, `headers['${header}']`));
+    for (const [header, value] of Object.entries(wire.headers ?? {})) {
+      headers = withHeader(headers, header, value === null ? null : out.value(value, `headers['${header}']`));
     }
   }
+  const secrets = out.secrets;
   checkHeaderValues(headers, secrets, keySystem, name);
   return { url, headers, body, secrets: [...new Set(secrets)] };
 }

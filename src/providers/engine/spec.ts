@@ -13,6 +13,7 @@
 import type { LicenseServers } from '../../api/key-systems';
 import type { DrmRequest } from '../preset';
 import type { ErrorExtraction, ErrorReply, ProviderErrorFields } from './errors';
+import type { JsonTemplate } from './template';
 import type { RequestWrapping, ResponseUnwrapping } from './wrap';
 
 /** What a `contentId` function is told about the request. */
@@ -42,6 +43,42 @@ export interface TokenFormat {
 }
 
 /**
+ * A header or query value written as JSON and then encoded, e.g. DRMtoday's
+ * `x-dt-custom-data`: base64 of `{"userId":…,"sessionId":…,"merchant":…}`.
+ */
+export interface EncodedJsonValue {
+  /** The JSON object (or any JSON value), its strings templates. */
+  json: JsonTemplate;
+  /** How the serialized JSON is written: `base64` (default), `base64url`, or `none` (the JSON text itself). */
+  encoding?: 'base64' | 'base64url' | 'none';
+}
+
+/** A header value: a template, an encoded JSON value, or `null` to remove a header Shaka set. */
+export type HeaderValue = string | EncodedJsonValue | null;
+
+/** A query parameter value: a template or an encoded JSON value. */
+export type QueryValue = string | EncodedJsonValue;
+
+/**
+ * What one key system changes of a {@link WireSpec}: `headers` and `query`
+ * are merged by name over the spec's, the others replace the spec's (`null`
+ * turns the spec's off for this key system, e.g. no JSON wrapping of
+ * PlayReady's SOAP).
+ */
+export interface KeySystemWire {
+  /** Headers for this key system, merged over the spec's (`null` removes one). */
+  headers?: { [name: string]: HeaderValue };
+  /** Query parameters for this key system, merged over the spec's. */
+  query?: { [name: string]: QueryValue };
+  /** How this key system's challenge is wrapped; `null`: sent as it is. */
+  wrapRequest?: RequestWrapping | null;
+  /** How this key system's license is unwrapped; `null`: the reply is the license. */
+  unwrapResponse?: ResponseUnwrapping | null;
+  /** How this key system's errors read; `null`: by HTTP status only. */
+  errors?: ErrorExtraction | null;
+}
+
+/**
  * The wire of a license service, as data. Every string marked "template"
  * may use the placeholders of `template.ts` (`{token}`, `{keyIdHex}`, ...).
  */
@@ -50,10 +87,10 @@ export interface WireSpec {
   serverTemplates?: boolean;
   /** The content id for `{contentId}`: a string, or a function of the request. */
   contentId?: string | ((context: ContentIdContext) => string);
-  /** Request headers, each a template, or `null` to remove a header Shaka set. */
-  headers?: { [name: string]: string | null };
-  /** Query parameters set on the license URL (replacing any of the same name), each a template. */
-  query?: { [name: string]: string };
+  /** Request headers, each a template (or an encoded JSON value), or `null` to remove a header Shaka set. */
+  headers?: { [name: string]: HeaderValue };
+  /** Query parameters set on the license URL (replacing any of the same name), each a template (or an encoded JSON value). */
+  query?: { [name: string]: QueryValue };
   /** Wrap the challenge in a JSON body. Default: the challenge is sent as it is. */
   wrapRequest?: RequestWrapping;
   /** Take the license out of a wrapped reply. Default: the reply is the license. */
@@ -64,6 +101,12 @@ export interface WireSpec {
   certificate?: CertificateSpec;
   /** What the token must look like to be sent. Default: any non-empty string. */
   tokenFormat?: TokenFormat;
+  /**
+   * What differs per key system, by EME name; an entry also applies to the
+   * key systems that extend its name (`com.microsoft.playready` to
+   * `com.microsoft.playready.recommendation`).
+   */
+  keySystems?: { [keySystem: string]: KeySystemWire };
 }
 
 /**
@@ -107,6 +150,8 @@ export interface PresetSpec<Options, Token> {
   optionNames: readonly string[];
   /** License URLs used when `servers` does not name a key system. */
   defaultServers: LicenseServers;
+  /** The default license URLs for these options, where they depend on them (region, tenant, staging). */
+  defaultServersFor?(options: Options): LicenseServers;
   /** The wire, as data; a function of the options where it depends on them. */
   wire: WireSpec | ((options: Options) => WireSpec);
   /** Throws an `INVALID_CONFIG` KeyflowError when the options are unusable. */

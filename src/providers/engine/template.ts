@@ -5,23 +5,13 @@
  *
  * ## Placeholders
  *
- * | placeholder | value |
- * |---|---|
- * | `{keySystem}` | the EME key system, e.g. `com.widevine.alpha` |
- * | `{messageType}` | the EME message type, e.g. `license-request` (empty for certificates) |
- * | `{keyIdHex}` / `{keyIdsHex}` | the first / every key ID of the request, lower-case hex |
- * | `{keyIdUuid}` / `{keyIdsUuid}` | the same in UUID form `xxxxxxxx-xxxx-…` |
- * | `{keyIdBase64}` / `{keyIdsBase64}` | the same in padded base64 |
- * | `{keyIdBase64Url}` / `{keyIdsBase64Url}` | the same in unpadded base64url (as W3C Clear Key writes them) |
- * | `{contentId}` | the content id the app configured (`contentId` option) |
- * | `{psshContentId}` | the `content_id` of the Widevine PSSH in the init data (as text when printable, else hex) |
- * | `{token}` | the token: the string the token source returned, or the `token` field of the object it returned |
- * | `{token.<path>}` | a field of the object the token source returned, e.g. `{token.userId}`, `{token.session.id}` |
- *
- * The key IDs of a request are, in this order of preference: the `kids` of a
- * Clear Key challenge, the KIDs in the session's init data, the KIDs Shaka
- * knows from the manifest; lower-case, sorted, without duplicates. "First"
- * means first in that sorted list.
+ * `{keySystem}`, `{messageType}`, the key IDs (`{keyIdHex}` / `{keyIdsHex}`,
+ * `Uuid`, `Base64`, `Base64Url`), `{contentId}`, `{psshContentId}`,
+ * `{token}` and `{token.<path>}`: docs/custom-engine.md#placeholders says
+ * what each holds. The key IDs of a request are, in this order of
+ * preference: the `kids` of a Clear Key challenge, the KIDs in the
+ * session's init data, the KIDs Shaka knows from the manifest; lower-case,
+ * sorted, without duplicates. "First" means first in that sorted list.
  *
  * ## Substitution
  *
@@ -34,6 +24,8 @@
  * - A JSON string that is exactly one placeholder takes the placeholder's
  *   value with its JSON type: `"{keyIdsHex}"` becomes an array of strings,
  *   `"{token.userId}"` whatever the token object holds there.
+ * - A placeholder may name transforms after `|`: `{token|base64}`,
+ *   `{contentId|hex}`, `{keyIdHex|uuid}` (see `template-transforms.ts`).
  * - `{{` and `}}` stand for literal braces.
  * - Values taken from the token are secrets: keyflow redacts them from
  *   events and error messages.
@@ -49,6 +41,8 @@ import { KeyflowError } from '../../api/errors';
 import { encodeBytes, hexToUuid } from './encoding';
 import { getPath, isValidPath } from './json-path';
 import { hexToBytes } from '../../pssh/bytes';
+import { tokenString } from './token-string';
+import { applyTransform, isTransformName, TRANSFORMS, type TransformName } from './template-transforms';
 
 /** A JSON value whose strings may hold placeholders (see the module documentation). */
 export type JsonTemplate = string | number | boolean | null | JsonTemplate[] | { [field: string]: JsonTemplate };
@@ -85,7 +79,7 @@ export interface TemplateValues {
   token: unknown;
 }
 
-type Part = { text: string } | { name: PlaceholderName };
+type Part = { text: string } | { name: PlaceholderName; transforms?: TransformName[] };
 
 /** A template that cannot be parsed: unknown placeholder or unbalanced brace. */
 export class TemplateSyntaxError extends Error {
@@ -98,6 +92,18 @@ export class TemplateSyntaxError extends Error {
 function isPlaceholderName(name: string): name is PlaceholderName {
   if ((PLACEHOLDERS as readonly string[]).includes(name)) return true;
   return name.startsWith('token.') && isValidPath(name.slice('token.'.length));
+}
+
+/** `name|transform|...` as a part, after checking the name and each transform. */
+function placeholderPart(inner: string): Part {
+  const [name = '', ...transforms] = inner.split('|');
+  if (!isPlaceholderName(name)) {
+    throw new TemplateSyntaxError(`unknown placeholder {${name}}; known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')} {token.<field>}`);
+  }
+  const unknown = transforms.find((t) => !isTransformName(t));
+  if (unknown !== undefined)
+    throw new TemplateSyntaxError(`unknown transform |${unknown} in {${inner}}; known: ${TRANSFORMS.map((t) => `|${t}`).join(' ')}`);
+  return transforms.length ? { name, transforms: transforms as TransformName[] } : { name };
 }
 
 /**
@@ -115,17 +121,10 @@ export function parseTemplate(template: string): Part[] {
       i++;
     } else if (c === '{') {
       const end = template.indexOf('}', i + 1);
-      const name = end < 0 ? '' : template.slice(i + 1, end);
-      if (end < 0 || !isPlaceholderName(name)) {
-        throw new TemplateSyntaxError(
-          end < 0
-            ? `unclosed "{" in ${JSON.stringify(template)} (write "{{" for a literal brace)`
-            : `unknown placeholder {${name}}; known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(' ')} {token.<field>}`,
-        );
-      }
+      if (end < 0) throw new TemplateSyntaxError(`unclosed "{" in ${JSON.stringify(template)} (write "{{" for a literal brace)`);
       if (text) parts.push({ text });
       text = '';
-      parts.push({ name });
+      parts.push(placeholderPart(template.slice(i + 1, end)));
       i = end;
     } else if (c === '}') {
       throw new TemplateSyntaxError(`lone "}" in ${JSON.stringify(template)} (write "}}" for a literal brace)`);
@@ -157,21 +156,6 @@ function keyIdsAs(keyIds: readonly string[], form: string): string[] {
   if (form === 'Hex') return [...keyIds];
   if (form === 'Uuid') return keyIds.map(hexToUuid);
   return keyIds.map((hex) => encodeBytes(hexToBytes(hex), form === 'Base64' ? 'base64' : 'base64url'));
-}
-
-/** The token string: a string token, or the `token` field of an object token. */
-export function tokenString(token: unknown, keySystem: string): string {
-  const raw = token && typeof token === 'object' ? (token as { token?: unknown }).token : token;
-  if (typeof raw === 'string' && raw.trim()) return raw.trim();
-  const what =
-    token === null || token === undefined
-      ? 'nothing'
-      : typeof token === 'object'
-        ? 'an object without a non-empty string `token` field'
-        : typeof token === 'string'
-          ? 'an empty token'
-          : `a ${typeof token}`;
-  throw new KeyflowError('TOKEN_MALFORMED', `Token source returned ${what}`, { keySystem });
 }
 
 function resolve(name: PlaceholderName, values: TemplateValues, where: string, secrets: string[]): Resolved {
@@ -216,6 +200,26 @@ function resolve(name: PlaceholderName, values: TemplateValues, where: string, s
   return name.startsWith('keyIds') ? { kind: 'list', value: all } : { kind: 'text', value: all[0]! };
 }
 
+/** A placeholder's value after its transforms; a transformed value from the token is a secret in that form too. */
+function resolvePart(
+  part: { name: PlaceholderName; transforms?: TransformName[] },
+  values: TemplateValues,
+  where: string,
+  secrets: string[],
+): Resolved {
+  const before = secrets.length;
+  const resolved = resolve(part.name, values, where, secrets);
+  if (!part.transforms) return resolved;
+  const transform = (text: string): string =>
+    part.transforms!.reduce((value, name) => applyTransform(value, name, `${where} {${part.name}|${name}}`, values.keySystem), text);
+  const out: Resolved =
+    resolved.kind === 'list'
+      ? { kind: 'list', value: resolved.value.map(transform) }
+      : { kind: 'text', value: transform(asText(resolved, (t) => t)) };
+  if (secrets.length > before) secrets.push(...(out.kind === 'list' ? out.value : [out.value]));
+  return out;
+}
+
 function asText(resolved: Resolved, escape: (text: string) => string): string {
   if (resolved.kind === 'list') return resolved.value.map(escape).join(',');
   if (resolved.kind === 'text') return escape(resolved.value);
@@ -247,7 +251,7 @@ export function expandText(
   const secrets: string[] = [];
   let out = '';
   for (const part of parseChecked(template, where, values.keySystem)) {
-    out += 'text' in part ? part.text : asText(resolve(part.name, values, where, secrets), escape);
+    out += 'text' in part ? part.text : asText(resolvePart(part, values, where, secrets), escape);
   }
   return { value: out, secrets };
 }
@@ -264,10 +268,7 @@ export function expandJson(template: JsonTemplate, values: TemplateValues, where
     if (typeof node === 'string') {
       const parts = parseChecked(node, at, values.keySystem);
       const only = parts.length === 1 ? parts[0]! : null;
-      if (only && 'name' in only) {
-        const resolved = resolve(only.name, values, at, secrets);
-        return resolved.value;
-      }
+      if (only && 'name' in only) return resolvePart(only, values, at, secrets).value;
       const expanded = expandText(node, values, at);
       secrets.push(...expanded.secrets);
       return expanded.value;

@@ -36,8 +36,23 @@ export interface RequestWrapping {
    * They are written first, in their order; the challenge comes last.
    */
   fields?: { [field: string]: JsonTemplate };
-  /** The `Content-Type` header of the wrapped request. Default `'application/json'`. */
+  /**
+   * The `Content-Type` header of the wrapped request. Default
+   * `'application/json'`, or `'application/x-www-form-urlencoded'` for a form.
+   */
   contentType?: string;
+  /**
+   * How the body is written: `json` (default) or `form`
+   * (`application/x-www-form-urlencoded`: the `fields`, each a text
+   * template, then the challenge under the name `challengeField`, e.g.
+   * FairPlay's `spc=<base64>&assetId=...`).
+   */
+  format?: 'json' | 'form';
+}
+
+/** The `Content-Type` a wrapped request is sent with. */
+export function wrappedContentType(wrapping: RequestWrapping): string {
+  return wrapping.contentType ?? (wrapping.format === 'form' ? 'application/x-www-form-urlencoded' : 'application/json');
 }
 
 /**
@@ -63,6 +78,17 @@ export interface ResponseUnwrapping {
   optional?: boolean;
 }
 
+/** Why a form wrapping is unusable: a challenge written as bytes, or a field that is not text. */
+function formWrappingProblem(w: Partial<RequestWrapping>): string | null {
+  if (typeof w.challengeField !== 'string') return 'of format "form" takes the parameter name as `challengeField` (a string)';
+  if (w.challengeEncoding === 'bytes') return 'of format "form" cannot write the challenge as `bytes`';
+  const values = Object.values(w.fields ?? {});
+  if (!values.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
+    return 'of format "form" takes `fields` whose values are text templates, numbers or booleans';
+  }
+  return null;
+}
+
 /** Why a {@link RequestWrapping} or {@link ResponseUnwrapping} option is unusable, or null when it is fine. */
 export function wrappingProblem(wrapping: unknown): string | null {
   if (!wrapping || typeof wrapping !== 'object') return 'must be an object';
@@ -77,6 +103,8 @@ export function wrappingProblem(wrapping: unknown): string | null {
   if (w.contentType !== undefined && (typeof w.contentType !== 'string' || !w.contentType.trim())) {
     return '`contentType` must be a non-empty string';
   }
+  if (w.format !== undefined && w.format !== 'json' && w.format !== 'form') return '`format` must be "json" or "form"';
+  if (w.format === 'form') return formWrappingProblem(w);
   return null;
 }
 
@@ -114,10 +142,20 @@ function decodeChallenge(value: unknown, encoding: ChallengeEncoding): Uint8Arra
  * @param fields the expanded `fields` object (or undefined)
  */
 export function wrapChallenge(challenge: Uint8Array, wrapping: RequestWrapping, fields: unknown): Uint8Array {
-  const body: Record<string, unknown> =
-    fields && typeof fields === 'object' && !Array.isArray(fields) ? structuredCloneJson(fields as Record<string, unknown>) : {};
-  setPath(body, wrapping.challengeField, encodeChallenge(challenge, wrapping.challengeEncoding ?? 'base64'));
-  const bytes = utf8Bytes(JSON.stringify(body));
+  const record = fields && typeof fields === 'object' && !Array.isArray(fields) ? (fields as Record<string, unknown>) : {};
+  const encoded = encodeChallenge(challenge, wrapping.challengeEncoding ?? 'base64');
+  let text: string;
+  if (wrapping.format === 'form') {
+    const form = new URLSearchParams();
+    for (const [name, value] of Object.entries(record)) form.append(name, typeof value === 'string' ? value : JSON.stringify(value));
+    form.append(formatPath(wrapping.challengeField), String(encoded));
+    text = form.toString();
+  } else {
+    const body = structuredCloneJson(record);
+    setPath(body, wrapping.challengeField, encoded);
+    text = JSON.stringify(body);
+  }
+  const bytes = utf8Bytes(text);
   wrappedBodies.set(bytes.buffer, challenge.slice());
   return bytes;
 }
@@ -142,9 +180,15 @@ export function recallChallenge(body: Uint8Array, wrapping: RequestWrapping, att
   if (remembered) return remembered;
   if (attempt > 0) {
     const text = utf8Text(body);
-    const json = text === null ? undefined : parseJsonOrUndefined(text);
+    const encoding = wrapping.challengeEncoding ?? 'base64';
+    if (text !== null && wrapping.format === 'form') {
+      const value = new URLSearchParams(text).get(formatPath(wrapping.challengeField));
+      const challenge = value === null ? null : decodeChallenge(value, encoding);
+      if (challenge) return challenge;
+    }
+    const json = text === null || wrapping.format === 'form' ? undefined : parseJsonOrUndefined(text);
     if (json && typeof json === 'object') {
-      const challenge = decodeChallenge(getPath(json, wrapping.challengeField), wrapping.challengeEncoding ?? 'base64');
+      const challenge = decodeChallenge(getPath(json, wrapping.challengeField), encoding);
       if (challenge) return challenge;
     }
   }

@@ -11,7 +11,11 @@
  * where the content id is. {@link DEFAULT_WRAPPING_PROXY_ROUTES} has Shaka's
  * tutorial shapes (`rawLicenseRequestBase64` / `rawLicenseBase64`, as
  * `cwip-shaka-proxy.appspot.com/wrapped_request[_and_response]`), a JSON
- * proxy with a token and a content id, and a plain-text base64 one.
+ * proxy with a token and a content id, a plain-text base64 one, and a form
+ * route shaped like the FairPlay services' `spc=` bodies (the body is
+ * `application/x-www-form-urlencoded` per the URL Standard; the token is a
+ * field of base64 JSON in a header, as DRMtoday's `x-dt-custom-data`
+ * carries its values; the reply `{"ckc": …}` carries the Clear Key license).
  *
  * Endpoints (under `basePath`): `POST <route.path>`, `GET token?contentId=&ttl=` (a token, as
  * the app's backend would mint it), `GET`/`DELETE _requests` (the log), `OPTIONS` (preflight).
@@ -67,6 +71,12 @@ export interface WrappingProxyRoute {
   licenseField: string | null;
   /** How the license is written. Default `'base64'`. */
   licenseEncoding?: ProxyEncoding;
+  /**
+   * How the request body is written: `json` (default) or `form`
+   * (`application/x-www-form-urlencoded`, as FairPlay services take an
+   * `spc=` body; the fields are then read by name).
+   */
+  bodyFormat?: 'json' | 'form';
   /** Where the token is (absent: no token needed). `scheme` (e.g. `'Bearer'`) prefixes a header value. */
   token?:
     | {
@@ -74,6 +84,11 @@ export interface WrappingProxyRoute {
         header: string;
         /** A prefix of the header value, e.g. `'Bearer'`. */
         scheme?: string;
+        /**
+         * The header value is base64 of a JSON object and the token is this
+         * field of it (as DRMtoday's `x-dt-custom-data` carries its values).
+         */
+        jsonField?: string;
       }
     | {
         /** The query parameter that carries the token. */
@@ -101,6 +116,8 @@ export interface WrappingProxyRoute {
 
 /**
  * The routes of a default proxy:
+ * - `form/license`: `assetId=<content id>&spc=<base64 challenge>` in (a form), the token in
+ *   `X-Custom-Data` as base64 of `{"token": …}`, `{"ckc": <base64>}` out;
  * - `shaka/wrapped_request`: `{"rawLicenseRequestBase64": …}` in, raw license out;
  * - `shaka/wrapped_request_and_response`: `{"rawLicenseRequestBase64": …}` in, `{"rawLicenseBase64": …}` out;
  * - `json/license`: token in `X-Proxy-Token`, content id in `?contentId=`,
@@ -118,6 +135,14 @@ export const DEFAULT_WRAPPING_PROXY_ROUTES: readonly WrappingProxyRoute[] = [
     contentId: { query: 'contentId' },
   },
   { path: 'text/license', challengeField: null, licenseField: '' },
+  {
+    path: 'form/license',
+    bodyFormat: 'form',
+    challengeField: 'spc',
+    licenseField: 'ckc',
+    token: { header: 'X-Custom-Data', jsonField: 'token' },
+    contentId: { field: 'assetId' },
+  },
 ];
 
 /** Options of {@link createWrappingProxyHandler} and {@link startWrappingProxy}. */
@@ -218,6 +243,8 @@ function checkRoute(route: WrappingProxyRoute, index: number): void {
   }
   if (route.licenseField !== null && typeof route.licenseField !== 'string')
     throw new TypeError(`${where}.licenseField must be a field path, '' or null`);
+  if (route.bodyFormat !== undefined && route.bodyFormat !== 'json' && route.bodyFormat !== 'form')
+    throw new TypeError(`${where}.bodyFormat must be 'json' or 'form'`);
 }
 
 function contentMap(contents: WrappingProxyOptions['contents']): Map<string, Set<string>> {
@@ -264,12 +291,13 @@ function readJson(body: Buffer, route: WrappingProxyRoute, record: WrappingProxy
   if (!wantsJson) return null;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed =
+      route.bodyFormat === 'form' ? Object.fromEntries(new URLSearchParams(body.toString('utf8'))) : JSON.parse(body.toString('utf8'));
   } catch {
     parsed = undefined;
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new ProxyError(400, 'BAD_WRAPPING', 'The request body is not a JSON object');
+    throw new ProxyError(400, 'BAD_WRAPPING', `The request body is not a ${route.bodyFormat === 'form' ? 'form' : 'JSON object'}`);
   const json = parsed as Record<string, unknown>;
   const logged = JSON.parse(JSON.stringify(json)) as Record<string, unknown>;
   if (route.challengeField !== null && getField(logged, route.challengeField) !== undefined) {
@@ -282,6 +310,17 @@ function readJson(body: Buffer, route: WrappingProxyRoute, record: WrappingProxy
   return json;
 }
 
+/** The field at `path` of a header value that is base64 of a JSON object; undefined when it is not. */
+function fieldOfBase64Json(value: string, path: string): unknown {
+  const bytes = decodeText(value.trim(), 'base64');
+  if (!bytes) return undefined;
+  try {
+    return getField(JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown, path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The token where the route expects it (`undefined` when absent or not text). */
 function tokenFrom(
   spec: NonNullable<WrappingProxyRoute['token']>,
@@ -291,6 +330,7 @@ function tokenFrom(
 ): unknown {
   if ('header' in spec) {
     const value = req.headers[spec.header.toLowerCase()];
+    if (typeof value === 'string' && spec.jsonField) return fieldOfBase64Json(value, spec.jsonField);
     if (typeof value !== 'string' || !spec.scheme) return typeof value === 'string' ? value : undefined;
     const prefix = `${spec.scheme} `;
     return value.toLowerCase().startsWith(prefix.toLowerCase()) ? value.slice(prefix.length).trim() : undefined;
