@@ -15,23 +15,37 @@ export const EXPRESSPLAY_TOKEN_PARAM = 'ExpressPlayToken';
 /**
  * What an ExpressPlay token source may return:
  * - a bare token (`"AQAAAw..."`);
- * - a tokenized license URL, as the Widevine token API returns
+ * - a tokenized license URL, as the Widevine and FairPlay token APIs return
  *   (`https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=...`);
- * - `{ licenseAcquisitionUrl, token }`, as the PlayReady token API returns.
+ * - `{ licenseAcquisitionUrl, token }`, as the PlayReady token API returns
+ *   (also as its JSON text);
+ * - any of these as `{ token, expiresAt }`: the `expirationTime` the backend
+ *   asked the token API for (up to 30 days, Intertrust REST API), so keyflow
+ *   reuses the token until then instead of for `tokenMaxAgeMs`.
  */
 export type ExpressPlayToken =
   | string
   | {
-      /** The license URL the PlayReady token API answered (the token goes on it as `ExpressPlayToken`). */
-      licenseAcquisitionUrl: string;
-      /** The token itself. */
+      /** The token itself, or the tokenized license URL the token API answered. */
       token: string;
+      /** The license URL the PlayReady token API answered (the token goes on it as `ExpressPlayToken`). */
+      licenseAcquisitionUrl?: string;
+      /** When the token expires: milliseconds since the epoch, a `Date`, or an RFC 3339 date-time. */
+      expiresAt?: number | string | Date;
     };
 
 /** Options of the `expressplay` provider. */
 export interface ExpressPlayOptions {
   /** The token, or a function that fetches it from the app's backend. Required. */
   token: TokenSource<ExpressPlayToken>;
+  /**
+   * The ExpressPlay production domain of the account: `'eu'` (default,
+   * `service.expressplay.com`) or `'cn'` (`service.expressplay.cn`), per
+   * Intertrust's REST API (site.expressplay.cn/html/restapi.html). It picks
+   * the default license URLs, for bare tokens; a tokenized license URL from
+   * the token API is used as it is.
+   */
+  region?: 'eu' | 'cn';
 }
 
 /**
@@ -39,12 +53,22 @@ export interface ExpressPlayOptions {
  * multi-DRM docs). The test environment and local emulators are configured
  * through `servers`.
  */
-export const EXPRESSPLAY_DEFAULT_SERVERS: LicenseServers = {
-  [KeySystem.WIDEVINE]: 'https://wv.service.expressplay.com/hms/wv/rights/',
-  [KeySystem.PLAYREADY]: 'https://pr.service.expressplay.com/playready/RightsManager.asmx',
-  [KeySystem.PLAYREADY_RECOMMENDATION]: 'https://pr.service.expressplay.com/playready/RightsManager.asmx',
-  [KeySystem.FAIRPLAY]: 'https://fp.service.expressplay.com/hms/fp/rights/',
-};
+export const EXPRESSPLAY_DEFAULT_SERVERS: LicenseServers = /* @__PURE__ */ serversOn('service.expressplay.com');
+
+/** The license URLs on one production domain (`service.expressplay.com` or `.cn`). */
+function serversOn(domain: string): LicenseServers {
+  return {
+    [KeySystem.WIDEVINE]: `https://wv.${domain}/hms/wv/rights/`,
+    [KeySystem.PLAYREADY]: `https://pr.${domain}/playready/RightsManager.asmx`,
+    [KeySystem.PLAYREADY_RECOMMENDATION]: `https://pr.${domain}/playready/RightsManager.asmx`,
+    [KeySystem.FAIRPLAY]: `https://fp.${domain}/hms/fp/rights/`,
+  };
+}
+
+/** The default license URLs of the account's region. */
+function expressPlayServers({ region }: ExpressPlayOptions): LicenseServers {
+  return region === 'cn' ? serversOn('service.expressplay.cn') : EXPRESSPLAY_DEFAULT_SERVERS;
+}
 
 /**
  * ExpressPlay's error codes and what they mean (others pass through as
@@ -107,29 +131,43 @@ function tokenInUrl(licenseUrl: string, rawToken: string | null, keySystem: stri
 }
 
 /**
- * Where the token goes: a bare token on the configured URL; a tokenized
- * license URL (the Widevine token API's answer) as it is, token byte for
- * byte; `{ licenseAcquisitionUrl, token }` (the PlayReady token API's
- * answer) on that URL.
+ * Where a token written as text goes: a bare token on the configured URL; a
+ * tokenized license URL as it is, token byte for byte; the PlayReady token
+ * API's JSON answer, read as the object it is (never URL-encoded whole into
+ * `ExpressPlayToken`).
  */
-function placeToken(token: ExpressPlayToken | null, request: DrmRequest): TokenPlacement {
+function placeTokenText(token: string, request: DrmRequest, fromJson: boolean): TokenPlacement {
   const { keySystem } = request;
-  if (typeof token === 'string') {
-    const text = token.trim();
-    if (!text) throw malformedToken(keySystem, 'an empty token');
-    if (!/^https?:\/\//i.test(text)) return { url: request.url, token: text, secrets: [encodeURIComponent(text)] };
-    if (!isHttpUrl(text)) throw malformedToken(keySystem, 'an unparseable license URL');
-    return tokenInUrl(text, getRawQueryParam(text, EXPRESSPLAY_TOKEN_PARAM), keySystem);
+  const text = token.trim();
+  if (!text) throw malformedToken(keySystem, 'an empty token');
+  if (text.startsWith('{') || text.startsWith('[')) {
+    const parsed = fromJson ? undefined : parseJsonOrUndefined(text);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw malformedToken(keySystem, 'JSON text that is not a token object');
+    return placeTokenObject(parsed as Exclude<ExpressPlayToken, string>, request);
   }
-  if (token && typeof token === 'object') {
-    const { licenseAcquisitionUrl, token: value } = token;
-    if (typeof value !== 'string' || !value.trim()) throw malformedToken(keySystem, 'an object without a token');
-    if (typeof licenseAcquisitionUrl !== 'string' || !isHttpUrl(licenseAcquisitionUrl)) {
-      throw malformedToken(keySystem, 'an object without a valid licenseAcquisitionUrl');
-    }
-    return tokenInUrl(licenseAcquisitionUrl, encodeURIComponent(value.trim()), keySystem);
+  if (!/^https?:\/\//i.test(text)) return { url: request.url, token: text, secrets: [encodeURIComponent(text)] };
+  if (!isHttpUrl(text)) throw malformedToken(keySystem, 'an unparseable license URL');
+  return tokenInUrl(text, getRawQueryParam(text, EXPRESSPLAY_TOKEN_PARAM), keySystem);
+}
+
+/** `{ token, licenseAcquisitionUrl?, expiresAt? }`: the token on the URL the PlayReady token API named, else as text. */
+function placeTokenObject(token: Exclude<ExpressPlayToken, string>, request: DrmRequest): TokenPlacement {
+  const { keySystem } = request;
+  const { licenseAcquisitionUrl, token: value } = token;
+  if (typeof value !== 'string' || !value.trim()) throw malformedToken(keySystem, 'an object without a token');
+  if (licenseAcquisitionUrl === undefined) return placeTokenText(value, request, true);
+  if (typeof licenseAcquisitionUrl !== 'string' || !isHttpUrl(licenseAcquisitionUrl)) {
+    throw malformedToken(keySystem, 'an object without a valid licenseAcquisitionUrl');
   }
-  throw malformedToken(keySystem, token === null ? 'nothing' : `a ${typeof token} instead of a token`);
+  return tokenInUrl(licenseAcquisitionUrl, encodeURIComponent(value.trim()), keySystem);
+}
+
+/** Where the token goes (see {@link ExpressPlayToken}). */
+function placeToken(token: ExpressPlayToken | null, request: DrmRequest): TokenPlacement {
+  if (typeof token === 'string') return placeTokenText(token, request, false);
+  if (token && typeof token === 'object') return placeTokenObject(token, request);
+  throw malformedToken(request.keySystem, token === null ? 'nothing' : `a ${typeof token} instead of a token`);
 }
 
 /**
@@ -161,7 +199,10 @@ function readExpressPlayError({ bodyText }: ErrorReply): ProviderErrorFields {
   return match ? { providerCode: Number(match[1]) } : {};
 }
 
-function validateExpressPlay({ token }: ExpressPlayOptions): void {
+function validateExpressPlay({ token, region }: ExpressPlayOptions): void {
+  if (region !== undefined && region !== 'eu' && region !== 'cn') {
+    throw new KeyflowError('INVALID_CONFIG', `expressplay: \`region\` must be 'eu' or 'cn', not ${JSON.stringify(region)}`);
+  }
   const ok =
     typeof token === 'function' ||
     (typeof token === 'string' && token.trim() !== '') ||
@@ -169,7 +210,7 @@ function validateExpressPlay({ token }: ExpressPlayOptions): void {
   if (!ok) {
     throw new KeyflowError(
       'INVALID_CONFIG',
-      'expressplay: `token` is required: a token string, { licenseAcquisitionUrl, token }, or a function returning one',
+      'expressplay: `token` is required: a token string, { token, licenseAcquisitionUrl?, expiresAt? }, or a function returning one',
     );
   }
 }
@@ -190,8 +231,9 @@ export const expressPlayProvider: Provider<ExpressPlayOptions, ExpressPlayToken>
 >({
   name: 'expressplay',
   label: 'ExpressPlay',
-  optionNames: ['token'],
+  optionNames: ['token', 'region'],
   defaultServers: EXPRESSPLAY_DEFAULT_SERVERS,
+  defaultServersFor: expressPlayServers,
   wire: EXPRESSPLAY_WIRE,
   validate: validateExpressPlay,
   placeToken,

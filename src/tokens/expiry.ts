@@ -1,7 +1,9 @@
 /**
- * Works out when a token expires, without trusting or verifying it: a JWT's
- * `exp` claim is read (JWS compact form, the payload's `exp` in seconds);
- * anything else is opaque and gets no expiry of its own.
+ * Works out when a token expires, without trusting or verifying it: an
+ * `expiresAt` the token source returned with the token (an object
+ * `{ token, expiresAt }`) first, else a JWT's `exp` claim (JWS compact form,
+ * the payload's `exp` in seconds); anything else is opaque and gets no
+ * expiry of its own.
  */
 
 function base64UrlToText(segment: string): string | null {
@@ -54,8 +56,22 @@ export function tokenExpiry(value: unknown): number | null {
     }
     return null;
   }
-  if (value && typeof value === 'object' && typeof (value as { token?: unknown }).token === 'string') {
-    return jwtExpiry((value as { token: string }).token);
+  if (value && typeof value === 'object') {
+    const { token, expiresAt } = value as { token?: unknown; expiresAt?: unknown };
+    const given = expiresAt === undefined ? null : expiryTime(expiresAt);
+    if (given !== null) return given;
+    if (typeof token === 'string') return jwtExpiry(token);
   }
   return null;
+}
+
+/**
+ * An `expiresAt` as milliseconds since the epoch: a number of milliseconds,
+ * a `Date`, or a date-time string (`2026-12-01T10:00:00Z`, as ExpressPlay's
+ * `expirationTime` is written). Null for anything else (then the token's own
+ * expiry, or `tokenMaxAgeMs`, applies).
+ */
+function expiryTime(value: unknown): number | null {
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : value;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : null;
 }

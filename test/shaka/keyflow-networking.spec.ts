@@ -64,6 +64,15 @@ describe('Keyflow on Shaka NetworkingEngine', () => {
     expect(servers[CK]).toBe('https://ck.emulator.test/hms/ck/rights/?env=test');
   });
 
+  it('configures the .cn license URLs for region: cn (Intertrust REST API: service.expressplay.cn)', () => {
+    fake = installFakeHttps([]);
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, { provider: 'expressplay', token: 'T', region: 'cn' });
+    const servers = player.getConfiguration().drm.servers;
+    expect(servers[WV]).toBe('https://wv.service.expressplay.cn/hms/wv/rights/');
+    expect(servers['com.microsoft.playready']).toBe('https://pr.service.expressplay.cn/playready/RightsManager.asmx');
+    expect(servers['com.apple.fps']).toBe('https://fp.service.expressplay.cn/hms/fp/rights/');
+  });
+
   it('leaves a drm.servers entry the app set itself, and removes only its own on destroy()', () => {
     player.configure({ drm: { servers: { [WV]: 'https://app.example.test/wv' } } });
     const kf = start([{ status: 200, body: 'x' }]);

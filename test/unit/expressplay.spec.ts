@@ -106,6 +106,49 @@ describe('ExpressPlay provider', () => {
     expect(keyflowErrorOf(() => rewrite(42 as unknown as string)).code).toBe('TOKEN_MALFORMED');
   });
 
+  describe('{ token, expiresAt } and JSON text', () => {
+    it('puts an object token without licenseAcquisitionUrl on the configured URL, or uses its tokenized URL', () => {
+      expect(rewrite({ token: 'T/1', expiresAt: '2030-01-01T00:00:00Z' }).url).toBe(
+        'https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=T%2F1',
+      );
+      const answer = 'https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=AbC+/9=';
+      expect(rewrite({ token: answer, expiresAt: Date.now() + 60_000 }).url).toBe(answer);
+    });
+
+    it('reads the PlayReady token API answer given as JSON text as the object it is', () => {
+      const text = '{"licenseAcquisitionUrl":"https://expressplay-licensing.axprod.net/LicensingService.ashx","token":"P/R="}';
+      const out = rewrite(text, request({ keySystem: 'com.microsoft.playready' }));
+      expect(out.url).toBe('https://expressplay-licensing.axprod.net/LicensingService.ashx?ExpressPlayToken=P%2FR%3D');
+      expect(out.url).not.toContain('licenseAcquisitionUrl');
+    });
+
+    it('rejects JSON text that is not a token object, never sending it as a token', () => {
+      for (const text of ['{not json', '["a"]', '{"token":"{\\"token\\":\\"x\\"}"}', '{"token":""}']) {
+        expect(keyflowErrorOf(() => rewrite(text)).code)
+          .withContext(text)
+          .toBe('TOKEN_MALFORMED');
+      }
+    });
+
+    it('validates { token } objects', () => {
+      expect(() => expressPlayProvider.validate({ token: { token: 't', expiresAt: 1 } })).not.toThrow();
+    });
+  });
+
+  describe('region', () => {
+    it('picks the production domain of the account: service.expressplay.com (eu, default) or .cn', () => {
+      const servers = (region?: 'eu' | 'cn') => expressPlayProvider.defaultServersFor!({ token: 't', ...(region ? { region } : {}) });
+      expect(servers()).toEqual(EXPRESSPLAY_DEFAULT_SERVERS);
+      expect(servers('eu')).toEqual(EXPRESSPLAY_DEFAULT_SERVERS);
+      expect(servers('cn')[WV]).toBe('https://wv.service.expressplay.cn/hms/wv/rights/');
+      expect(servers('cn')['com.microsoft.playready']).toBe('https://pr.service.expressplay.cn/playready/RightsManager.asmx');
+    });
+
+    it('must be eu or cn', () => {
+      expect(keyflowErrorOf(() => expressPlayProvider.validate({ token: 't', region: 'us' as never })).code).toBe('INVALID_CONFIG');
+    });
+  });
+
   describe('validate()', () => {
     it('requires a token', () => {
       expect(keyflowErrorOf(() => expressPlayProvider.validate({} as ExpressPlayOptions)).code).toBe('INVALID_CONFIG');

@@ -24,6 +24,17 @@ describe('token expiry', () => {
     expect(tokenExpiry('https://lic.test/r/?ExpressPlayToken=AbCd')).toBeNull();
     expect(tokenExpiry(42)).toBeNull();
   });
+
+  it('prefers the expiresAt the token source gave: milliseconds, a Date or an RFC 3339 date-time', () => {
+    const token = jwt({ exp: 2000000000 });
+    expect(tokenExpiry({ token: 'opaque', expiresAt: 1893456000000 })).toBe(1893456000000);
+    expect(tokenExpiry({ token, expiresAt: new Date(Date.UTC(2030, 0, 1)) })).toBe(Date.UTC(2030, 0, 1));
+    // ExpressPlay's expirationTime form (RFC 3339, Z)
+    expect(tokenExpiry({ token: 'opaque', expiresAt: '2030-01-01T00:00:00Z' })).toBe(Date.UTC(2030, 0, 1));
+    // unusable: the JWT's own exp, else none
+    expect(tokenExpiry({ token, expiresAt: 'tomorrow' })).toBe(2000000000000);
+    expect(tokenExpiry({ token: 'opaque', expiresAt: -5 })).toBeNull();
+  });
 });
 
 describe('Retry-After', () => {
