@@ -6,33 +6,36 @@
 // The targets of issue 11 are 14 kB for the full UMD, 6 kB for core + ExpressPlay and 0.6 kB per
 // preset; they are not met (`npm run bench` prints each against its target). The limits below
 // are the sizes of 2026-11-29 plus under 2 % of room: a ratchet, so a change cannot grow them
-// unnoticed; lower them as the bundles shrink.
+// unnoticed; lower them as the bundles shrink. Raised once, knowingly: the engine capabilities of
+// issue 12 (per-key-system wires, form bodies, transforms, encoded JSON values, errors in 2xx
+// replies) cost about 0.9 kB on core + ExpressPlay, of which shortening private member names in
+// the builds (rollup.config.mjs) took back 0.5 kB.
 module.exports = [
   {
     name: 'full UMD (every preset, decoders included)',
     path: 'dist/shaka-keyflow.umd.min.js',
     gzip: true,
-    limit: '31.5 kB',
+    limit: '32.8 kB',
   },
   {
     name: 'core + ExpressPlay (ESM, tree-shaken)',
     path: 'dist/core.mjs',
     import: '{ Keyflow, expressPlay }',
     gzip: true,
-    limit: '23 kB',
+    limit: '23.8 kB',
   },
   {
     name: 'core + ExpressPlay + clearkey (ESM, tree-shaken)',
     path: 'dist/core.mjs',
     import: '{ Keyflow, expressPlay, clearKeyProvider }',
     gzip: true,
-    limit: '23.5 kB',
+    limit: '24.3 kB',
   },
   {
     name: 'core + ExpressPlay + custom (ESM, tree-shaken)',
     path: 'dist/core.mjs',
     import: '{ Keyflow, expressPlay, customProvider }',
     gzip: true,
-    limit: '31 kB',
+    limit: '32.4 kB',
   },
 ];

@@ -18,6 +18,12 @@ import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
 const banner = '/*! shaka-keyflow | Apache-2.0 */';
+// keyflow's private members end in `_` (this.ctx_, this.player_): their names are shortened in
+// every browser build, which a bundler's minifier cannot do (they are properties). A size
+// choice: the ESM files stay formatted and mapped, with short private names.
+const privateNames = { properties: { regex: /_$/ } };
+const shortPrivateNames = () =>
+  terser({ compress: false, mangle: privateNames, format: { beautify: true, comments: /^!/, preserve_annotations: true } });
 const browserTs = () =>
   typescript({
     tsconfig: './tsconfig.json',
@@ -42,7 +48,7 @@ export default [
     input: 'src/index.ts',
     external: ['eventemitter3', 'shaka-player'],
     plugins: [browserTs()],
-    output: { file: 'dist/shaka-keyflow.mjs', format: 'es', sourcemap: true, banner },
+    output: { file: 'dist/shaka-keyflow.mjs', format: 'es', sourcemap: true, banner, plugins: [shortPrivateNames()] },
   },
   {
     input: 'src/index.ts',
@@ -64,7 +70,7 @@ export default [
         globals: { 'shaka-player': 'shaka' },
         sourcemap: true,
         banner,
-        plugins: [terser({ format: { comments: /^!/ } })],
+        plugins: [terser({ mangle: privateNames, format: { comments: /^!/ } })],
       },
     ],
   },
@@ -83,7 +89,7 @@ export default [
     input: 'src/core.ts',
     external: ['eventemitter3', 'shaka-player'],
     plugins: [browserTs()],
-    output: { file: 'dist/core.mjs', format: 'es', sourcemap: true, banner },
+    output: { file: 'dist/core.mjs', format: 'es', sourcemap: true, banner, plugins: [shortPrivateNames()] },
   },
   {
     input: 'src/core.ts',
