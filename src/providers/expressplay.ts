@@ -19,9 +19,11 @@ export const EXPRESSPLAY_TOKEN_PARAM = 'ExpressPlayToken';
  *   (`https://wv.service.expressplay.com/hms/wv/rights/?ExpressPlayToken=...`);
  * - `{ licenseAcquisitionUrl, token }`, as the PlayReady token API returns
  *   (also as its JSON text);
- * - any of these as `{ token, expiresAt }`: the `expirationTime` the backend
- *   asked the token API for (up to 30 days, Intertrust REST API), so keyflow
- *   reuses the token until then instead of for `tokenMaxAgeMs`.
+ * - with `expiresAt` (`{ token, expiresAt }`, `token` a bare token or a
+ *   tokenized URL; or `{ licenseAcquisitionUrl, token, expiresAt }`): the
+ *   `expirationTime` the backend asked the token API for (up to 30 days,
+ *   Intertrust REST API), so keyflow reuses the token until then instead of
+ *   for `tokenMaxAgeMs`.
  */
 export type ExpressPlayToken =
   | string
@@ -30,7 +32,7 @@ export type ExpressPlayToken =
       token: string;
       /** The license URL the PlayReady token API answered (the token goes on it as `ExpressPlayToken`). */
       licenseAcquisitionUrl?: string;
-      /** When the token expires: milliseconds since the epoch, a `Date`, or an RFC 3339 date-time. */
+      /** When the token expires: milliseconds (or seconds) since the epoch, a `Date`, or an RFC 3339 date-time. */
       expiresAt?: number | string | Date;
     };
 

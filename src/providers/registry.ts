@@ -64,7 +64,8 @@ export type KeyflowConfigUpdate = { [N in ProviderName]: Partial<ConfigOf<N>> }[
  */
 export function providerFor(config: KeyflowConfig): Provider<KeyflowConfig, unknown> {
   const name = (config as { provider?: unknown }).provider;
-  const provider = typeof name === 'string' && Object.hasOwn(PRESETS, name) ? PRESETS[name as ProviderName] : undefined;
+  const provider =
+    typeof name === 'string' && Object.prototype.hasOwnProperty.call(PRESETS, name) ? PRESETS[name as ProviderName] : undefined;
   if (!provider) {
     throw new KeyflowError(
       'INVALID_CONFIG',

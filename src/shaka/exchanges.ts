@@ -64,8 +64,8 @@ export interface NewExchange {
 
 /** Finds keyflow's exchanges again from requests, sent URLs and Shaka errors. */
 export class ExchangeBook {
-  /** @param perAttemptFilters_ the Shaka line runs request filters before every attempt (5.x) */
-  constructor(private readonly perAttemptFilters_: boolean) {}
+  /** @param perAttemptFilters_ the Shaka line runs request filters before every attempt (5.x); null: each request tells */
+  constructor(private readonly perAttemptFilters_: boolean | null) {}
 
   private readonly byRequest_ = new WeakMap<ShakaRequest, Exchange>();
   private readonly bySentUrl_ = new Map<string, Exchange>();
@@ -92,7 +92,7 @@ export class ExchangeBook {
       sentAt: 0,
       attempt: 0,
       maxAttempts: request.retryParameters?.maxAttempts ?? 1,
-      perAttemptFilters: this.perAttemptFilters_,
+      perAttemptFilters: this.perAttemptFilters_ ?? typeof request.attempt === 'number',
       pendingError: null,
       notBefore: 0,
       isCertificateChallenge:

@@ -212,7 +212,8 @@ export class LicenseFilters {
     request.headers = rewritten.headers;
     if (rewritten.body !== body) {
       request.body = rewritten.body;
-      exchange.originalBody = body;
+      // The CDM's challenge, from the first attempt: on a Shaka 5 retry `body` is the wrapped one.
+      if (!exchange.originalBody) exchange.originalBody = body;
     }
     exchange.secrets = rewritten.secrets;
     this.ctx_.secrets.remember(rewritten.secrets);

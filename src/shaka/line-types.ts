@@ -21,14 +21,15 @@ export interface RecoveryContext {
 
 /** The behaviour of one Shaka line. */
 export interface ShakaLine {
-  /** `4.x` or `5.x`. */
-  readonly name: '4.x' | '5.x';
+  /** `4.x`, `5.x`, or `unknown` (the version could not be read: decided per request). */
+  readonly name: '4.x' | '5.x' | 'unknown';
   /**
    * Request filters run before every attempt (5.x): a retry can carry a new
    * token, and a failure decided in the `retry` event is thrown by the next
-   * filter run instead of another request.
+   * filter run instead of another request. Null when the version is unknown:
+   * each request tells (`request.attempt` is set from 5.0 on).
    */
-  readonly perAttemptFilters: boolean;
+  readonly perAttemptFilters: boolean | null;
   /**
    * A token rejection reached the player's `error` event (only on a line
    * without per-attempt filters): recover if the line can, and return the

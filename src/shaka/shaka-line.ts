@@ -19,8 +19,19 @@ export function shakaMajorOf(player: ShakaPlayer): number | null {
   return match ? Number(match[1]) : null;
 }
 
-/** The line of `player`: 4.x below 5, else (5.x and any version keyflow cannot read) 5.x. */
+/**
+ * The line of `player`: 4.x below 5, 5.x from 5 on; when the version cannot
+ * be read (a wrapped or proxied player), each request tells: its exchange
+ * has per-attempt filters when Shaka set `request.attempt` (5.0 and later).
+ */
 export function shakaLineFor(player: ShakaPlayer): ShakaLine {
   const major = shakaMajorOf(player);
-  return major !== null && major < 5 ? createShaka4Line() : SHAKA_5_LINE;
+  if (major !== null) return major < 5 ? createShaka4Line() : SHAKA_5_LINE;
+  const shaka4 = createShaka4Line();
+  return {
+    name: 'unknown',
+    perAttemptFilters: null,
+    recoverFromTokenRejection: (rejection, exchange, ctx) =>
+      exchange.perAttemptFilters ? rejection : shaka4.recoverFromTokenRejection(rejection, exchange, ctx),
+  };
 }

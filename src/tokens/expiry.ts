@@ -38,6 +38,11 @@ export function jwtExpiry(token: string): number | null {
  * parameter. Null when none of these applies.
  */
 export function tokenExpiry(value: unknown): number | null {
+  if (typeof value === 'string' && value.trim().startsWith('{')) {
+    // A token API's JSON answer given as text (ExpressPlay's PlayReady token API): read as the object.
+    const parsed = parseObject(value);
+    return parsed ? tokenExpiry(parsed) : null;
+  }
   if (typeof value === 'string') {
     const direct = jwtExpiry(value.trim());
     if (direct !== null) return direct;
@@ -65,13 +70,27 @@ export function tokenExpiry(value: unknown): number | null {
   return null;
 }
 
+/** Numbers below this are seconds since the epoch (as a JWT's `exp`), not milliseconds (1e11 ms is 1973). */
+const SECONDS_BELOW = 1e11;
+
 /**
- * An `expiresAt` as milliseconds since the epoch: a number of milliseconds,
- * a `Date`, or a date-time string (`2026-12-01T10:00:00Z`, as ExpressPlay's
+ * An `expiresAt` as milliseconds since the epoch: a number (milliseconds, or
+ * seconds when below 1e11, as a JWT's `exp` is written), a `Date`, or a
+ * date-time string (`2026-12-01T10:00:00Z`, as ExpressPlay's
  * `expirationTime` is written). Null for anything else (then the token's own
  * expiry, or `tokenMaxAgeMs`, applies).
  */
 function expiryTime(value: unknown): number | null {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : value;
-  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : null;
+  const time = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : value;
+  if (typeof time !== 'number' || !Number.isFinite(time) || time <= 0) return null;
+  return time < SECONDS_BELOW ? time * 1000 : time;
+}
+
+function parseObject(text: string): object | null {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
 }

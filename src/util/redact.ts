@@ -35,6 +35,8 @@ export function secretForms(secret: string): string[] {
   const encoded = encodeURIComponent(secret);
   forms.add(encoded);
   forms.add(encoded.replace(/%20/g, '+'));
+  // application/x-www-form-urlencoded (URLSearchParams, form bodies) also encodes ! ' ( ) ~
+  forms.add(encoded.replace(/%20/g, '+').replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
   try {
     forms.add(decodeURIComponent(secret.replace(/\+/g, ' ')));
     forms.add(decodeURIComponent(secret));

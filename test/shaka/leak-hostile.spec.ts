@@ -161,6 +161,37 @@ describe('token confidentiality against hostile replies', () => {
     expect(sweep.leaks().join('\n')).toBe('');
   });
 
+  for (const format of ['json', 'form'] as const) {
+    it(`a ${format} body carrying the token, retried: downloadfailed's copies show the CDM's challenge, never an earlier wrapped body`, async () => {
+      sweep.addSecret(TOKEN);
+      const license = btoa('{"keys":[{"kty":"oct","k":"AAAAAAAAAAAAAAAAAAAAAA","kid":"AAAAAAAAAAAAAAAAAAAAAA"}]}');
+      start(
+        {
+          provider: 'custom',
+          token: TOKEN,
+          servers: { [CK]: URL_CK },
+          wrapRequest: { format, challengeField: 'challenge', fields: { auth: '{token}' } },
+          unwrapResponse: { path: 'license' },
+        },
+        [
+          { status: 503, body: 'busy' },
+          { status: 503, body: 'busy' },
+          { status: 200, body: JSON.stringify({ license }) },
+        ],
+      );
+      const net = player.getNetworkingEngine()!;
+      const request = licenseRequest(CK, URL_CK, 3);
+      request.retryParameters.baseDelay = 1;
+      await net.request(LICENSE as S.net.NetworkingEngine.RequestType, request).promise;
+      expect(fake!.captured.length).toBe(3);
+      // The wire carried the token in every attempt's body; observers never see it.
+      expect(
+        fake!.captured.every((r) => new TextDecoder().decode(r.body).includes(format === 'json' ? TOKEN : encodeURIComponent(TOKEN))),
+      ).toBe(true);
+      expect(sweep.leaks().join('\n')).toBe('');
+    });
+  }
+
   it('a token source whose JSON parse fails (V8 quotes the text): the SyntaxError message is withheld', async () => {
     const rawToken = 'not-json-SECRETSECRET-0123456789';
     sweep.addSecret(rawToken);

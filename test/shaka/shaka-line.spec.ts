@@ -1,6 +1,6 @@
 // The Shaka line strategy is chosen once per player from shaka.Player.version: 4.x (filters run
 // once per request; a token rejection is recovered by reloading) below 5, 5.x (filters before
-// every attempt) from 5 on and when the version cannot be read.
+// every attempt) from 5 on; when the version cannot be read, each request tells (request.attempt).
 import { shakaLineFor, shakaMajorOf } from '../../src/shaka/shaka-line';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import { shaka } from '../helpers/shaka-global';
@@ -22,14 +22,16 @@ describe('Shaka line strategy', () => {
     expect(shakaMajorOf(playerOfVersion('main'))).toBeNull();
   });
 
-  it('chooses 4.x below 5 and 5.x otherwise', () => {
+  it('chooses 4.x below 5, 5.x from 5 on, and per request when the version is unknown', () => {
     const v4 = shakaLineFor(playerOfVersion('v4.16.50'));
     expect(v4.name).toBe('4.x');
     expect(v4.perAttemptFilters).toBeFalse();
     const v5 = shakaLineFor(playerOfVersion('v5.2.12'));
     expect(v5.name).toBe('5.x');
     expect(v5.perAttemptFilters).toBeTrue();
-    expect(shakaLineFor(playerOfVersion(undefined)).name).toBe('5.x');
+    const unknown = shakaLineFor(playerOfVersion(undefined));
+    expect(unknown.name).toBe('unknown');
+    expect(unknown.perAttemptFilters).toBeNull();
   });
 
   it('gives each 4.x player its own line (the reloaded asset is per player)', () => {

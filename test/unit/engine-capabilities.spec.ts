@@ -128,9 +128,17 @@ describe('engine capabilities (custom)', () => {
     it('write the fields, then the challenge, form-encoded, with the form Content-Type', () => {
       const out = shape(options, request(FP));
       // URL Standard: space -> "+", "+" -> "%2B", "/" -> "%2F", "=" -> "%3D".
-      const encoded = CHALLENGE_B64.replaceAll('+', '%2B').replaceAll('/', '%2F').replaceAll('=', '%3D');
+      const encoded = CHALLENGE_B64.split('+').join('%2B').split('/').join('%2F').split('=').join('%3D');
       expect(text(out.body)).toBe(`assetId=asset+1&v=2&spc=${encoded}`);
       expect(out.headers['Content-Type']).toBe('application/x-www-form-urlencoded');
+    });
+
+    it('write a list placeholder as text joined with "," (form fields are text)', () => {
+      const out = shape(
+        { wrapRequest: { format: 'form', challengeField: 'spc', fields: { kids: '{keyIdsHex}' } } },
+        request(FP, { keyIds: [KID, '00112233445566778899aabbccddeeff'] }),
+      );
+      expect(text(out.body).split('&')[0]).toBe(`kids=00112233445566778899aabbccddeeff%2C${KID}`);
     });
 
     it('are re-wrapped from the original challenge on a Shaka 5 retry over the sent body', () => {
@@ -181,6 +189,10 @@ describe('engine capabilities (custom)', () => {
       ).toMatch(/unknown transform \|rot13/);
       const error = keyflowErrorOf(() => shape({ contentId: 'not-hex', headers: { X: '{contentId|uuid}' } }, request(WV)));
       expect(error.code).toBe('INVALID_CONFIG');
+      // from the token, it is the token's fault
+      const fromToken = keyflowErrorOf(() => shape({ token: 'unused', headers: { X: '{token|uuid}' } }, request(WV), 'not-a-uuid'));
+      expect(fromToken.code).toBe('TOKEN_MALFORMED');
+      expect(fromToken.message).not.toContain('not-a-uuid');
     });
   });
 
@@ -238,9 +250,16 @@ describe('engine capabilities (custom)', () => {
       expect(customProvider.unwrapResponse(response(WV, binary), raw)).toBe(binary);
     });
 
-    it('needs a code or message path', () => {
-      const error = keyflowErrorOf(() => customProvider.validate({ servers: SERVERS, errors: { inSuccessReplies: true } }));
-      expect(error.message).toMatch(/`inSuccessReplies` needs `code` or `message`/);
+    it('a reply that unwraps to a license is a license, even with a code field (e.g. code 0)', () => {
+      expect(text(customProvider.unwrapResponse(response(WV, `{"errorCode":0,"message":"OK","license":"${btoa('L')}"}`), options))).toBe(
+        'L',
+      );
+    });
+
+    it('needs a code or message JSON path (headers are not read in 2xx replies)', () => {
+      const invalid = (errors: unknown) => keyflowErrorOf(() => customProvider.validate({ servers: SERVERS, errors } as Options));
+      expect(invalid({ inSuccessReplies: true }).message).toMatch(/`inSuccessReplies` needs `code` or `message` as a JSON path/);
+      expect(invalid({ inSuccessReplies: true, code: { header: 'x-code' } }).message).toMatch(/as a JSON path/);
     });
   });
 });

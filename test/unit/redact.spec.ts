@@ -45,6 +45,13 @@ describe('redact', () => {
     expect(redact('k=xy;', ['xy'])).toBe(`k=${REDACTED};`);
   });
 
+  it("redacts the form-encoded form of a secret (URLSearchParams also encodes ! ' ( ) ~)", () => {
+    const secret = "tok(en)!~'x y";
+    const body = new URLSearchParams({ auth: secret, spc: 'CAE=' }).toString();
+    expect(body).toContain('tok%28en%29%21%7E%27x+y'); // as the URL Standard writes it
+    expect(redact(`echo: ${body}`, [secret])).toBe(`echo: auth=${REDACTED}&spc=CAE%3D`);
+  });
+
   it('leaves text without secrets untouched and ignores empty secrets', () => {
     expect(redact('nothing here', ['', 'absent'])).toBe('nothing here');
     expect(secretForms('')).toEqual([]);

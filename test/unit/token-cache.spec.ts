@@ -34,6 +34,13 @@ describe('token expiry', () => {
     // unusable: the JWT's own exp, else none
     expect(tokenExpiry({ token, expiresAt: 'tomorrow' })).toBe(2000000000000);
     expect(tokenExpiry({ token: 'opaque', expiresAt: -5 })).toBeNull();
+    // seconds, as a JWT's exp is written, are read as seconds
+    expect(tokenExpiry({ token: 'opaque', expiresAt: 1893456000 })).toBe(1893456000000);
+    // the PlayReady token API's JSON answer as text
+    expect(tokenExpiry('{"licenseAcquisitionUrl":"https://a.test/","token":"t","expiresAt":"2030-01-01T00:00:00Z"}')).toBe(
+      Date.UTC(2030, 0, 1),
+    );
+    expect(tokenExpiry('{not json')).toBeNull();
   });
 });
 

@@ -7,11 +7,21 @@
  * @module
  */
 
+import { KeyflowError } from '../../api/errors';
 import type { Provider } from '../preset';
 import { readFailure, readLicense, type ReplyReader } from './read-reply';
 import { knownRequestFacts, shapeRequest } from './shape-request';
 import { wireOf, type PresetSpec, type WireSpec } from './spec';
 import { wireForKeySystem } from './key-system-wire';
+
+/** `run()`, or what `recover` makes of what it threw (a third party's hooks must not throw untyped). */
+function guarded<T>(run: () => T, recover: (error: unknown) => T): T {
+  try {
+    return run();
+  } catch (error) {
+    return recover(error);
+  }
+}
 
 /**
  * The provider preset a spec describes.
@@ -29,19 +39,37 @@ import { wireForKeySystem } from './key-system-wire';
  */
 export function definePreset<Options, Token>(spec: PresetSpec<Options, Token>): Provider<Options, Token> {
   const { name, label, optionNames, defaultServers } = spec;
+  const { readError } = spec;
   const reader: ReplyReader = {
     name,
     ...(label !== undefined ? { label } : {}),
     unwrapOption: optionNames.includes('unwrapResponse'),
-    ...(spec.readError ? { readError: spec.readError } : {}),
+    // A hook that throws reads nothing: the failure is then typed by its HTTP status.
+    ...(readError
+      ? {
+          readError: (reply) =>
+            guarded(
+              () => readError(reply),
+              () => ({}),
+            ),
+        }
+      : {}),
   };
-  const wireFor = (options: Options, keySystem: string): WireSpec => wireForKeySystem(wireOf(spec, options), keySystem);
+  const hookFailed = (what: string) => (error: unknown) => {
+    throw error instanceof KeyflowError
+      ? error
+      : new KeyflowError('INVALID_CONFIG', `${name}: the preset's ${what} threw: ${(error as Error)?.message ?? String(error)}`, {
+          cause: error,
+        });
+  };
+  const wire = (options: Options): WireSpec => guarded(() => wireOf(spec, options), hookFailed('wire'));
+  const wireFor = (options: Options, keySystem: string): WireSpec => wireForKeySystem(wire(options), keySystem);
   return {
     name,
     optionNames,
     defaultServers,
-    defaultServersFor: (options) => spec.defaultServersFor?.(options) ?? defaultServers,
-    handlesCertificates: (options) => wireOf(spec, options).certificate !== undefined,
+    defaultServersFor: (options) => guarded(() => spec.defaultServersFor?.(options) ?? defaultServers, hookFailed('defaultServersFor')),
+    handlesCertificates: (options) => wire(options).certificate !== undefined,
     validate: (options) => spec.validate(options),
     rewriteRequest(request, token, options) {
       const placement = spec.placeToken ? spec.placeToken(token, request) : { url: request.url, token };

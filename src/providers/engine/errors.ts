@@ -69,9 +69,9 @@ export interface ErrorExtraction {
   problemDetails?: boolean;
   /**
    * The service also signals errors inside 2xx replies (e.g.
-   * `200 {"errorCode":7011,"message":"expired"}`): a 2xx reply where `code`
-   * or `message` finds a value is the service's error, not a license.
-   * Default false.
+   * `200 {"errorCode":7011,"message":"expired"}`): a 2xx JSON reply that does
+   * not unwrap to a license, and where the `code` or `message` JSON path finds
+   * a value, is the service's error. Default false.
    */
   inSuccessReplies?: boolean;
 }
@@ -117,8 +117,9 @@ export function errorExtractionProblem(extraction: unknown): string | null {
     return '`message` must be a JSON path such as "error.message" or { header: "X-Error-Message" }';
   if (e.problemDetails !== undefined && typeof e.problemDetails !== 'boolean') return '`problemDetails` must be true or false';
   if (e.inSuccessReplies !== undefined && typeof e.inSuccessReplies !== 'boolean') return '`inSuccessReplies` must be true or false';
-  if (e.inSuccessReplies && e.code === undefined && e.message === undefined)
-    return '`inSuccessReplies` needs `code` or `message` to find the error by';
+  const isPathSource = (source: unknown): boolean => source !== undefined && (typeof source !== 'object' || Array.isArray(source));
+  if (e.inSuccessReplies && !isPathSource(e.code) && !isPathSource(e.message))
+    return '`inSuccessReplies` needs `code` or `message` as a JSON path to find the error by (headers are not read in 2xx replies)';
   if (e.rules === undefined) return null;
   if (!Array.isArray(e.rules)) return '`rules` must be an array';
   for (const [index, rule] of (e.rules as unknown[]).entries()) {

@@ -18,7 +18,7 @@ import type { KeySystemWire, WireSpec } from './spec';
 function keySystemEntry(wire: WireSpec, keySystem: string): KeySystemWire | undefined {
   const entries = wire.keySystems;
   if (!entries) return undefined;
-  if (Object.hasOwn(entries, keySystem)) return entries[keySystem];
+  if (Object.prototype.hasOwnProperty.call(entries, keySystem)) return entries[keySystem];
   let best: string | undefined;
   for (const name of Object.keys(entries)) {
     if (keySystem.startsWith(`${name}.`) && (best === undefined || name.length > best.length)) best = name;

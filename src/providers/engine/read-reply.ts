@@ -88,6 +88,12 @@ function malformed(response: DrmResponse, reader: ReplyReader, what: string): Ke
   return new KeyflowError('MALFORMED_RESPONSE', `${reader.name}: ${what}`, { keySystem: response.keySystem, httpStatus: response.status });
 }
 
+/** Whether the wire unwraps a license out of this reply (then it is a license, whatever else it holds). */
+function unwrapsToLicense(response: DrmResponse, wire: WireSpec): boolean {
+  const unwrapping = response.kind === 'certificate' ? wire.certificate?.unwrapResponse : wire.unwrapResponse;
+  return !!unwrapping && unwrapLicense(response.body, unwrapping, response.secrets ?? []).ok;
+}
+
 /**
  * A 2xx JSON reply in which the wire's `code` or `message` path finds a
  * value is the service's error (`errors.inSuccessReplies`). Header sources
@@ -137,7 +143,7 @@ function takeLicense(response: DrmResponse, wire: WireSpec, reader: ReplyReader)
  * problem records).
  */
 export function readLicense(response: DrmResponse, wire: WireSpec, reader: ReplyReader): Uint8Array {
-  if (wire.errors?.inSuccessReplies) throwSignalledError(response, wire, reader);
+  if (wire.errors?.inSuccessReplies && !unwrapsToLicense(response, wire)) throwSignalledError(response, wire, reader);
   const license = takeLicense(response, wire, reader);
   if (response.kind === 'certificate' || response.keySystem !== KeySystem.CLEARKEY) return license;
   const problem = clearKeyLicenseProblem(license);

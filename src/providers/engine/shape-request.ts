@@ -95,6 +95,19 @@ function createExpander(values: TemplateValues, placed: readonly string[]) {
   return { secrets, text, json, value };
 }
 
+/**
+ * The `fields` of a wrapped body: a JSON template, or for a form, text (a
+ * list placeholder joined with `,`, as in headers).
+ */
+function wrappedFields(fields: Record<string, JsonTemplate>, form: boolean, out: ReturnType<typeof createExpander>): unknown {
+  if (!form) return out.json(fields, 'wrapRequest.fields');
+  const texts: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    texts[name] = typeof value === 'string' ? out.text(value, `wrapRequest.fields.${name}`) : value;
+  }
+  return texts;
+}
+
 /** The template values of a request: its key system, key IDs, content ids and token. */
 function templateValues(request: DrmRequest, facts: RequestFacts, wire: WireSpec, token: unknown, name: string): TemplateValues {
   const { keySystem } = request;
@@ -137,7 +150,7 @@ export function shapeRequest(
   let headers = request.headers;
   let body = request.body;
   if (wrapping) {
-    const fields = wrapping.fields ? out.json(wrapping.fields, 'wrapRequest.fields') : undefined;
+    const fields = wrapping.fields ? wrappedFields(wrapping.fields, wrapping.format === 'form', out) : undefined;
     body = wrapChallenge(challenge, wrapping, fields);
     headers = withHeader(headers, 'Content-Type', wrappedContentType(wrapping));
   }

@@ -25,12 +25,19 @@ export function isTransformName(name: string): name is TransformName {
  * `text` through `transform`. `uuid` takes 32 hex digits (a key ID, a hex
  * content id) and writes them `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
  *
- * @throws KeyflowError `INVALID_CONFIG` when `uuid` gets anything else
+ * @param fromToken the value came from the token (a wrong one is then the token's fault)
+ * @throws KeyflowError when `uuid` gets anything else: `TOKEN_MALFORMED` for a token value, else `INVALID_CONFIG`
  */
-export function applyTransform(text: string, transform: TransformName, where: string, keySystem: string): string {
+export function applyTransform(text: string, transform: TransformName, where: string, keySystem: string, fromToken = false): string {
   if (transform === 'uuid') {
     if (!/^[0-9a-fA-F]{32}$/.test(text)) {
-      throw new KeyflowError('INVALID_CONFIG', `${where}: |uuid takes 32 hex digits, and the value is not that`, { keySystem });
+      throw new KeyflowError(
+        fromToken ? 'TOKEN_MALFORMED' : 'INVALID_CONFIG',
+        `${where}: |uuid takes 32 hex digits, and the value is not that`,
+        {
+          keySystem,
+        },
+      );
     }
     return hexToUuid(text.toLowerCase());
   }

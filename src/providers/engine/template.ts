@@ -210,13 +210,17 @@ function resolvePart(
   const before = secrets.length;
   const resolved = resolve(part.name, values, where, secrets);
   if (!part.transforms) return resolved;
+  const fromToken = secrets.length > before;
   const transform = (text: string): string =>
-    part.transforms!.reduce((value, name) => applyTransform(value, name, `${where} {${part.name}|${name}}`, values.keySystem), text);
+    part.transforms!.reduce(
+      (value, name) => applyTransform(value, name, `${where} {${part.name}|${name}}`, values.keySystem, fromToken),
+      text,
+    );
   const out: Resolved =
     resolved.kind === 'list'
       ? { kind: 'list', value: resolved.value.map(transform) }
       : { kind: 'text', value: transform(asText(resolved, (t) => t)) };
-  if (secrets.length > before) secrets.push(...(out.kind === 'list' ? out.value : [out.value]));
+  if (fromToken) secrets.push(...(out.kind === 'list' ? out.value : [out.value]));
   return out;
 }
 
