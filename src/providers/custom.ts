@@ -63,6 +63,11 @@ export interface CustomOptions extends Omit<WireSpec, 'tokenFormat' | 'serverTem
   errors?: ErrorExtraction;
   /** Shape the server-certificate request too. Default: it is left alone. */
   certificate?: CustomCertificateOptions;
+  /**
+   * `'per-request'` for single-use tokens: every license request attempt gets
+   * a token of its own, never reused or shared. Default `'cached'`.
+   */
+  tokenReuse?: 'cached' | 'per-request';
 }
 
 /** What the `custom` preset reads: its options plus the `servers` URL templates. */
@@ -82,7 +87,18 @@ export const customProvider: Provider<CustomProviderOptions, CustomToken> = /* @
   CustomToken
 >({
   name: 'custom',
-  optionNames: ['token', 'contentId', 'headers', 'query', 'keySystems', 'wrapRequest', 'unwrapResponse', 'errors', 'certificate'],
+  optionNames: [
+    'token',
+    'contentId',
+    'headers',
+    'query',
+    'keySystems',
+    'wrapRequest',
+    'unwrapResponse',
+    'errors',
+    'certificate',
+    'tokenReuse',
+  ],
   defaultServers: {},
   wire: (options) => ({ ...options, serverTemplates: true }),
   validate: (options) => checkWireSpec(options),

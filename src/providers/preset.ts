@@ -103,6 +103,8 @@ export interface Provider<Options, Token> {
   readonly defaultServers: LicenseServers;
   /** License URLs used when `servers` does not name a key system, for these options (defaults to {@link defaultServers}). */
   defaultServersFor?(options: Options): LicenseServers;
+  /** `per-request` when this provider's tokens are single use (never reused or shared); `cached` by default. */
+  tokenReuse?(options: Options): 'cached' | 'per-request';
   /** Whether this provider, so configured, shapes certificate requests too (and needs a token for them). */
   handlesCertificates(options: Options): boolean;
   /** Throws an `INVALID_CONFIG` {@link KeyflowError} when options are unusable. */

@@ -144,6 +144,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
         return started;
       },
       tokenReady: (event) => this.emit('token', event),
+      singleUse: () => this.provider_.tokenReuse?.(this.config_) === 'per-request',
     });
   }
 

@@ -21,6 +21,8 @@ export interface TokenUse extends TokenKey {
   tokenRefreshed: boolean;
   /** Time spent waiting for tokens, over all attempts, ms. */
   tokenWaitMs: number;
+  /** The attempt `token` was handed to (single-use tokens are never handed to another). */
+  tokenAttempt?: number;
 }
 
 /** What the broker reads from keyflow's configuration and tells keyflow. */
@@ -36,6 +38,11 @@ export interface TokenBrokerHooks {
   fetchStarting(reason: TokenFetchReason, keySystem: string): (fetch: Promise<unknown>) => void;
   /** A request got its token (keyflow's `token` event). */
   tokenReady(event: TokenEvent): void;
+  /**
+   * Tokens are single use (the preset's `tokenReuse: 'per-request'`): each
+   * license request attempt gets a token no other request or attempt had.
+   */
+  singleUse?(): boolean;
 }
 
 /** Hands tokens to license requests. */
@@ -64,6 +71,9 @@ export class TokenBroker {
   /** The token for a license request: cached, joined in flight, or fetched now. */
   async tokenFor(use: TokenUse, attempt: number): Promise<unknown> {
     const key: TokenKey = { keySystem: use.keySystem, manifestUri: use.manifestUri, keyIds: use.keyIds };
+    const singleUse = this.hooks_.singleUse?.() ?? false;
+    // A single-use token went out with an earlier attempt: never send it again.
+    if (singleUse && use.token && use.tokenAttempt !== attempt) use.token = null;
     let reason: TokenFetchReason | null = null;
     if (use.needsNewToken) {
       if (use.token) this.cache_.reject(use.token);
@@ -78,7 +88,10 @@ export class TokenBroker {
       const found = this.cache_.find(key);
       cached = !!found;
       use.token = found ?? this.fetch_(key, reason ?? (this.cache_.hasExpired(key) ? 'expired' : 'license'), attempt);
+      // A single-use token (prefetched or fetched now) is this request's alone: no other finds it.
+      if (singleUse) this.cache_.take(use.token);
     }
+    use.tokenAttempt = attempt;
     const waitStart = performance.now();
     const entry = use.token;
     let value: unknown;

@@ -130,6 +130,11 @@ export class TokenCache {
     return entry;
   }
 
+  /** Takes an entry out of the cache for one request (a single-use token): nobody else finds it; its fetch goes on. */
+  take(entry: TokenEntry): void {
+    this.remove_(entry);
+  }
+
   /** Marks an entry as rejected by the license server so it is never reused. */
   reject(entry: TokenEntry): void {
     entry.rejected = true;

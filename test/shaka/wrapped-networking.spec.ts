@@ -137,6 +137,61 @@ describe('Wrapped license exchanges on Shaka NetworkingEngine', () => {
     expect(findKeyflowError(error)?.message).toBe('custom: the license server\'s reply has no "rawLicenseBase64" (see unwrapResponse)');
   });
 
+  describe("custom: tokenReuse 'per-request' (single-use tokens)", () => {
+    const license = JSON.stringify({ rawLicenseBase64: btoa(CK_LICENSE) });
+    const config = (tokenReuse: 'cached' | 'per-request', token: () => string): KeyflowConfig => ({
+      provider: 'custom',
+      servers: { [CK]: 'https://proxy.test/license' },
+      token,
+      query: { t: '{token}' },
+      wrapRequest: { challengeField: 'rawLicenseRequestBase64' },
+      unwrapResponse: { path: 'rawLicenseBase64' },
+      tokenReuse,
+    });
+    const sentTokens = () => fake!.captured.map((r) => new URL(r.uri).searchParams.get('t'));
+
+    it('two license requests never share a token (cached ones do)', async () => {
+      let n = 0;
+      start(
+        [
+          { status: 200, body: license },
+          { status: 200, body: license },
+        ],
+        config('per-request', () => `T${++n}`),
+      );
+      await Promise.all([send('https://manifest.test/laurl'), send('https://manifest.test/laurl')]);
+      expect(n).toBe(2);
+      expect(new Set(sentTokens()).size).toBe(2);
+    });
+
+    it('the same configuration with tokenReuse cached fetches one token for both', async () => {
+      let n = 0;
+      start(
+        [
+          { status: 200, body: license },
+          { status: 200, body: license },
+        ],
+        config('cached', () => `T${++n}`),
+      );
+      await Promise.all([send('https://manifest.test/laurl'), send('https://manifest.test/laurl')]);
+      expect(n).toBe(1);
+      expect(sentTokens()).toEqual(['T1', 'T1']);
+    });
+
+    it('a retried request carries a new token on Shaka 5 (4.x resends the request as it was)', async () => {
+      let n = 0;
+      start(
+        [
+          { status: 503, body: 'busy' },
+          { status: 200, body: license },
+        ],
+        config('per-request', () => `T${++n}`),
+      );
+      await send('https://manifest.test/laurl', 2);
+      expect(sentTokens()).toEqual(shaka4() ? ['T1', 'T1'] : ['T1', 'T2']);
+    });
+  });
+
   it('custom: the token never appears in events or errors', async () => {
     const kf = start([{ status: 500, body: '{"error":{"code":"X","message":"bad token tok+1"}}' }], {
       ...proxyConfig(),

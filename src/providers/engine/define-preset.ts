@@ -70,6 +70,7 @@ export function definePreset<Options, Token>(spec: PresetSpec<Options, Token>): 
     defaultServers,
     defaultServersFor: (options) => guarded(() => spec.defaultServersFor?.(options) ?? defaultServers, hookFailed('defaultServersFor')),
     handlesCertificates: (options) => wire(options).certificate !== undefined,
+    tokenReuse: (options) => wire(options).tokenReuse ?? 'cached',
     validate: (options) => spec.validate(options),
     rewriteRequest(request, token, options) {
       const placement = spec.placeToken ? spec.placeToken(token, request) : { url: request.url, token };

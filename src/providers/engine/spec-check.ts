@@ -25,6 +25,7 @@ export interface WireSpecOptions {
   unwrapResponse?: ResponseUnwrapping;
   errors?: ErrorExtraction;
   certificate?: { auth?: boolean; unwrapResponse?: ResponseUnwrapping };
+  tokenReuse?: unknown;
 }
 
 function invalid(message: string): KeyflowError {
@@ -167,6 +168,9 @@ export function checkWireSpec(options: WireSpecOptions): void {
   }
   if (contentId !== undefined && typeof contentId !== 'function' && !(typeof contentId === 'string' && contentId)) {
     throw invalid('`contentId` must be a non-empty string or a function returning one');
+  }
+  if (options.tokenReuse !== undefined && options.tokenReuse !== 'cached' && options.tokenReuse !== 'per-request') {
+    throw invalid("`tokenReuse` must be 'cached' or 'per-request'");
   }
   used.push(...checkHeadersAndQuery(options), ...checkShapes(options), ...checkKeySystems(options.keySystems));
   if (token === undefined && used.some((name) => name === 'token' || name.startsWith('token.'))) {

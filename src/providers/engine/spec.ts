@@ -102,6 +102,14 @@ export interface WireSpec {
   /** What the token must look like to be sent. Default: any non-empty string. */
   tokenFormat?: TokenFormat;
   /**
+   * `cached` (default): a token is reused until it expires, shared by the
+   * requests of the same content. `per-request`: tokens are single use (a
+   * `jti`, or documented as single use): every license request attempt gets
+   * a token of its own, never replayed or shared (Shaka 4.x resends a failed
+   * request as it was, token included: it cannot be helped there).
+   */
+  tokenReuse?: 'cached' | 'per-request';
+  /**
    * What differs per key system, by EME name; an entry also applies to the
    * key systems that extend its name (`com.microsoft.playready` to
    * `com.microsoft.playready.recommendation`).
