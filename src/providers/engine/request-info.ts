@@ -10,6 +10,7 @@ import { KeySystem } from '../../api/key-systems';
 import { decodeInitData, summarizeKeyIds } from '../../pssh/init-data';
 import type { DrmRequest } from '../preset';
 import type { RequestFacts } from './spec';
+import { skdUriOf } from './skd';
 import { clearKeyChallengeKeyIds } from './clearkey';
 
 /**
@@ -66,7 +67,7 @@ export function psshContentId(request: DrmRequest): string | null {
   return null;
 }
 
-/** The key IDs and Widevine content id of a request, read from its challenge and init data (see {@link requestKeyIds}). */
+/** The key IDs, Widevine content id and FairPlay `skd://` URI of a request, read from its challenge and init data (see {@link requestKeyIds}). */
 export function readRequestFacts(request: DrmRequest, challenge: Uint8Array): RequestFacts {
-  return { keyIds: requestKeyIds(request, challenge), psshContentId: psshContentId(request) };
+  return { keyIds: requestKeyIds(request, challenge), psshContentId: psshContentId(request), skdUri: skdUriOf(request.initData) };
 }

@@ -118,6 +118,7 @@ function templateValues(request: DrmRequest, facts: RequestFacts, wire: WireSpec
     keyIds,
     contentId: contentIdFor(wire, { keySystem, keyIds, psshContentId: pssh }, name),
     psshContentId: pssh,
+    skdUri: facts.skdUri ?? null,
     token,
   };
 }

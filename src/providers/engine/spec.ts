@@ -141,6 +141,8 @@ export interface RequestFacts {
   keyIds: string[];
   /** The `content_id` of the Widevine PSSH, or null. */
   psshContentId: string | null;
+  /** The FairPlay `skd://` URI of the session's init data, or null (absent: not read). */
+  skdUri?: string | null;
 }
 
 /**
@@ -167,12 +169,13 @@ export interface PresetSpec<Options, Token> {
   /** Hook: where the token goes, for services whose token API answers a license URL. */
   placeToken?(token: Token | null, request: DrmRequest): TokenPlacement;
   /**
-   * Where the key IDs and the Widevine content id of a request come from.
-   * Default: the key IDs the glue knows (Shaka's, or the init data's when it
-   * has a decoder) and no content id. `custom` passes `readRequestFacts`
-   * (`request-info.ts`), which reads the challenge and the init data itself
-   * and so brings the PSSH decoders into the bundle: a preset whose
-   * templates use no key-ID or content-id placeholder should not.
+   * Where the key IDs, the Widevine content id and the FairPlay `skd://` URI
+   * of a request come from. Default: the key IDs the glue knows (Shaka's, or
+   * the init data's when it has a decoder), no content id, no `skd://` URI.
+   * `custom` passes `readRequestFacts` (`request-info.ts`), which reads the
+   * challenge and the init data itself and so brings the PSSH decoders into
+   * the bundle: a preset whose templates use no key-ID, content-id or skd
+   * placeholder should not.
    */
   requestFacts?(request: DrmRequest, challenge: Uint8Array): RequestFacts;
   /** Hook: reads the service's error code and message where a JSON path or header cannot (SOAP faults, HTML). */

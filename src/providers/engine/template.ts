@@ -15,24 +15,13 @@
  *
  * ## Substitution
  *
- * - In URLs and query values each value is percent-encoded
- *   (`encodeURIComponent`); list placeholders give the encoded items joined
- *   by a literal `,`.
- * - In header values and inside longer JSON strings, values are inserted as
- *   text; lists are joined by `,`; a token field holding an object or array
- *   is written as JSON.
- * - A JSON string that is exactly one placeholder takes the placeholder's
- *   value with its JSON type: `"{keyIdsHex}"` becomes an array of strings,
- *   `"{token.userId}"` whatever the token object holds there.
- * - A placeholder may name transforms after `|`: `{token|base64}`,
- *   `{contentId|hex}`, `{keyIdHex|uuid}` (see `template-transforms.ts`).
- * - `{{` and `}}` stand for literal braces.
- * - Values taken from the token are secrets: keyflow redacts them from
- *   events and error messages.
- *
- * A placeholder whose value the request does not have (no key IDs known, no
- * content id configured, no such token field) fails the request with a
- * typed error rather than sending a wrong request.
+ * URL and query values are percent-encoded; header values and longer JSON
+ * strings get the text (lists joined by `,`); a JSON string that is exactly
+ * one placeholder keeps the value's JSON type; `{{` and `}}` are literal
+ * braces; `{name|transform}` transforms a value (`template-transforms.ts`).
+ * Values from the token are secrets. A placeholder the request has no value
+ * for fails the request with a typed error instead of sending a wrong one.
+ * docs/custom-engine.md says all of it with examples.
  *
  * @module
  */
@@ -42,6 +31,7 @@ import { encodeBytes, hexToUuid } from './encoding';
 import { getPath, isValidPath } from './json-path';
 import { hexToBytes } from '../../pssh/bytes';
 import { tokenString } from './token-string';
+import { skdValue } from './skd';
 import { applyTransform, isTransformName, TRANSFORMS, type TransformName } from './template-transforms';
 
 /** A JSON value whose strings may hold placeholders (see the module documentation). */
@@ -61,6 +51,9 @@ const PLACEHOLDERS = [
   'keyIdsBase64Url',
   'contentId',
   'psshContentId',
+  'skdUri',
+  'skdHost',
+  'skdAssetId',
   'token',
 ] as const;
 
@@ -75,6 +68,8 @@ export interface TemplateValues {
   keyIds: readonly string[];
   contentId: string | null;
   psshContentId: string | null;
+  /** The FairPlay `skd://` URI of the session's init data, or null. */
+  skdUri?: string | null;
   /** What the token source returned, or null when no token is configured. */
   token: unknown;
 }
@@ -171,6 +166,8 @@ function resolve(name: PlaceholderName, values: TemplateValues, where: string, s
     if (values.psshContentId === null) throw missing('the init data has no Widevine content_id');
     return { kind: 'text', value: values.psshContentId };
   }
+  if (name === 'skdUri' || name === 'skdHost' || name === 'skdAssetId')
+    return { kind: 'text', value: skdValue(name, values.skdUri ?? null, missing) };
   if (name === 'token') {
     const value = tokenString(values.token, keySystem);
     secrets.push(value);

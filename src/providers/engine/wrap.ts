@@ -13,6 +13,7 @@ import { redact } from '../../util/redact';
 import { formatPath, getPath, isValidPath, pathSegments, setPath, type JsonPath } from './json-path';
 import type { JsonTemplate } from './template';
 import { parseJsonOrUndefined } from './failures';
+import { unwrapFairPlayCkc } from './fairplay-ckc';
 
 /** How the challenge is written into the request body: a {@link WireEncoding}, or `bytes` for a JSON array of byte values (0–255). */
 export type ChallengeEncoding = WireEncoding | 'bytes';
@@ -65,9 +66,15 @@ export interface ResponseUnwrapping {
   /**
    * Where the encoded license is in a JSON reply (`'license'`,
    * `'getWidevineLicenseResponse.license'`); `''` when the whole body is the
-   * encoded license as plain text.
+   * encoded license as plain text. Required, but with `format: 'fairplay-ckc'`.
    */
-  path: JsonPath;
+  path?: JsonPath;
+  /**
+   * `'fairplay-ckc'`: a FairPlay CKC as Shaka's `commonFairPlayResponse` reads
+   * it (`<ckc>base64</ckc>`, JSON `ckc` / `CkcMessage` / `License` in
+   * base64, else the reply as it is); `path` and `encoding` are not used.
+   */
+  format?: 'fairplay-ckc';
   /** How the license is written. Default `'base64'`. */
   encoding?: WireEncoding;
   /**
@@ -112,6 +119,8 @@ export function wrappingProblem(wrapping: unknown): string | null {
 export function unwrappingProblem(unwrapping: unknown): string | null {
   if (!unwrapping || typeof unwrapping !== 'object') return 'must be an object';
   const u = unwrapping as Partial<ResponseUnwrapping>;
+  if (u.format !== undefined && u.format !== 'fairplay-ckc') return '`format` must be "fairplay-ckc" (or left out)';
+  if (u.format === 'fairplay-ckc') return null;
   if (!isValidPath(u.path, true))
     return '`path` must be a field name or path such as "license" or "data.license", or "" for a plain-text body';
   if (u.encoding !== undefined && !isWireEncoding(u.encoding)) return '`encoding` must be "base64", "base64url" or "hex"';
@@ -226,22 +235,24 @@ function describe(value: unknown): string {
  * configuration or the server (not JSON, field missing, not base64, empty).
  */
 export function unwrapLicense(body: Uint8Array, unwrapping: ResponseUnwrapping, secrets: readonly string[] = []): Unwrapped {
+  if (unwrapping.format === 'fairplay-ckc') return unwrapFairPlayCkc(body);
   const encoding = unwrapping.encoding ?? 'base64';
+  const path = unwrapping.path ?? '';
   if (body.byteLength === 0) return { ok: false, reason: 'is empty' };
   const text = utf8Text(body);
-  if (pathSegments(unwrapping.path).length === 0) {
+  if (pathSegments(path).length === 0) {
     const license = text === null ? null : decodeText(text, encoding);
     if (!license) return { ok: false, reason: `is not ${encoding} text${preview(body, secrets)}` };
     if (license.byteLength === 0) return { ok: false, reason: 'is blank' };
     return { ok: true, license };
   }
   const json = text === null ? undefined : parseJsonOrUndefined(text);
-  const where = formatPath(unwrapping.path);
+  const where = formatPath(path);
   if (json === undefined) {
     if (unwrapping.optional) return { ok: true, license: body };
     return { ok: false, reason: `is not JSON, so it has no "${where}"${preview(body, secrets)}` };
   }
-  const value = getPath(json, unwrapping.path);
+  const value = getPath(json, path);
   if (value === undefined) return { ok: false, reason: `has no "${where}"`, json };
   if (typeof value !== 'string') return { ok: false, reason: `has ${describe(value)} at "${where}", not ${encoding} text`, json };
   const license = decodeText(value, encoding);
