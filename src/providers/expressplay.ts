@@ -90,6 +90,15 @@ const EXPRESSPLAY_ERROR_RULES: readonly ErrorRule[] = [
 const EXPRESSPLAY_WIRE: WireSpec = {
   query: { ExpressPlayToken: '{token}' },
   errors: { rules: EXPRESSPLAY_ERROR_RULES },
+  keySystems: {
+    // FairPlay: the raw SPC as application/octet-stream, the CKC read as Shaka's ExpressPlay
+    // helpers read it (expressplayFairPlayRequest, commonFairPlayResponse in shaka-player
+    // lib/drm/fairplay.js); ExpressPlay does not document its CKC reply format.
+    [KeySystem.FAIRPLAY]: {
+      headers: { 'Content-Type': 'application/octet-stream' },
+      unwrapResponse: { format: 'fairplay-ckc' },
+    },
+  },
 };
 
 /**

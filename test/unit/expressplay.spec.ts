@@ -135,6 +135,36 @@ describe('ExpressPlay provider', () => {
     });
   });
 
+  describe("FairPlay (as Shaka's expressplayFairPlayRequest and commonFairPlayResponse shape it)", () => {
+    const FP_URL = 'https://fp.service.expressplay.com/hms/fp/rights/';
+    for (const keySystem of ['com.apple.fps', 'com.apple.fps.1_0']) {
+      it(`sends the raw SPC as application/octet-stream with the token in the query (${keySystem})`, () => {
+        const spc = new Uint8Array([0, 1, 2, 0xff]);
+        const out = rewrite('tok', request({ keySystem, url: FP_URL, body: spc, headers: {} }));
+        expect(out.url).toBe(`${FP_URL}?ExpressPlayToken=tok`);
+        expect(out.headers).toEqual({ 'Content-Type': 'application/octet-stream' });
+        expect(out.body).toBe(spc);
+      });
+    }
+
+    it("leaves the other key systems' headers alone", () => {
+      expect(rewrite('tok').headers).toEqual({ 'X-Keep': '1' });
+    });
+
+    it('reads the CKC from <ckc>…</ckc> or JSON, and passes a binary CKC as it is', () => {
+      const ckc = new Uint8Array([0xc0, 0xff, 0xee]);
+      const b64 = btoa(String.fromCharCode(...ckc));
+      const unwrap = (body: Uint8Array) =>
+        expressPlayProvider.unwrapResponse(
+          { kind: 'license', keySystem: 'com.apple.fps', url: FP_URL, status: 200, headers: {}, body },
+          options,
+        );
+      expect(Array.from(unwrap(new TextEncoder().encode(`<ckc>${b64}</ckc>`)))).toEqual(Array.from(ckc));
+      expect(Array.from(unwrap(new TextEncoder().encode(`{"ckc":"${b64}"}`)))).toEqual(Array.from(ckc));
+      expect(unwrap(ckc)).toBe(ckc);
+    });
+  });
+
   describe('region', () => {
     it('picks the production domain of the account: service.expressplay.com (eu, default) or .cn', () => {
       const servers = (region?: 'eu' | 'cn') => expressPlayProvider.defaultServersFor!({ token: 't', ...(region ? { region } : {}) });
