@@ -63,6 +63,13 @@ const DEFAULT_TOKEN_REFRESH_MARGIN_MS = 10_000;
 const KNOWN_KEY_SYSTEM =
   /^(com\.widevine\.alpha(\.experiment\d*)?|com\.microsoft\.playready(\.[a-z0-9.]+)?|com\.(chromecast|youtube)\.playready|com\.apple\.fps(\.[0-9_]+)?|org\.w3\.clearkey|com\.huawei\.wiseplay)$/;
 
+/**
+ * A license URL the token source gives (`{token}` or `{token.<path>}` as the
+ * whole URL): token APIs that answer a tokenized license URL. Presets that
+ * take URL templates (`custom`) accept it; the others refuse it.
+ */
+export const TOKEN_URL = /^\{token(\.[A-Za-z0-9_$.-]+)?\}$/;
+
 /** A few names of each family, for the error message. */
 const KEY_SYSTEM_EXAMPLES =
   'com.widevine.alpha, com.microsoft.playready, com.microsoft.playready.recommendation, com.apple.fps, org.w3.clearkey';
@@ -141,7 +148,7 @@ export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & 
         `keyflow: servers names an unknown key system '${keySystem}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; known: ${KEY_SYSTEM_EXAMPLES} (and their vendor variants)`,
       );
     }
-    if (url === undefined) continue;
+    if (url === undefined || (typeof url === 'string' && TOKEN_URL.test(url))) continue;
     let parsed: URL | null;
     try {
       parsed = typeof url === 'string' ? new URL(url) : null;

@@ -192,6 +192,23 @@ describe('Wrapped license exchanges on Shaka NetworkingEngine', () => {
     });
   });
 
+  it('custom: the license URL from the token ({token.url}): Shaka sends the request there, events show it redacted', async () => {
+    const license = JSON.stringify({ rawLicenseBase64: btoa(CK_LICENSE) });
+    const kf = start([{ status: 200, body: license }], {
+      provider: 'custom',
+      servers: { [CK]: '{token.url}' },
+      token: () => ({ token: 'unused', url: 'https://per-asset.test/license?sig=S3CR3T-SIG' }),
+      wrapRequest: { challengeField: 'rawLicenseRequestBase64' },
+      unwrapResponse: { path: 'rawLicenseBase64' },
+    });
+    const urls: string[] = [];
+    kf.on('licenserequest', (e) => urls.push(e.url));
+    const response = await send('https://manifest.test/laurl');
+    expect(fake!.captured.map((r) => r.uri)).toEqual(['https://per-asset.test/license?sig=S3CR3T-SIG']);
+    expect(text(response.data as ArrayBuffer)).toBe(CK_LICENSE);
+    expect(urls.join(' ')).not.toContain('S3CR3T-SIG');
+  });
+
   it('custom: the token never appears in events or errors', async () => {
     const kf = start([{ status: 500, body: '{"error":{"code":"X","message":"bad token tok+1"}}' }], {
       ...proxyConfig(),

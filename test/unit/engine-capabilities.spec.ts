@@ -4,6 +4,7 @@
 // (application/x-www-form-urlencoded per the URL Standard, RFC 4648 base64 via the platform's
 // btoa, UUID text form), not read back from the engine.
 import { customProvider, type CustomOptions } from '../../src/providers/custom';
+import { expressPlayProvider } from '../../src/providers/expressplay';
 import type { DrmRequest, DrmResponse } from '../../src/providers/preset';
 import type { LicenseServers } from '../../src/api/key-systems';
 import { keyflowErrorOf } from '../helpers/errors';
@@ -222,6 +223,35 @@ describe('engine capabilities (custom)', () => {
         /headers\['X'\] must be a string template or \{ json, encoding\? \} \(json is missing\)/,
       );
       expect(invalid({ X: { json: {}, encoding: 'gzip' } }).message).toMatch(/headers\['X'\]\.encoding must be/);
+    });
+  });
+
+  describe('the license URL from the token ({token.url})', () => {
+    const options: Options = { servers: { [WV]: '{token.url}' }, token: 'unused', query: { kid: '{keyIdHex}' } };
+    const shapeFrom = (token: unknown) => {
+      customProvider.validate(options);
+      return customProvider.rewriteRequest({ ...request(WV), url: '{token.url}' }, token as never, options);
+    };
+
+    it('is used as it is (not percent-encoded), query parameters set on it, and it is a secret', () => {
+      const url = 'https://lic.test/wv/rights?sig=a+b%2Fc&exp=1';
+      const out = shapeFrom({ token: 't', url });
+      expect(out.url).toBe(`${url}&kid=${KID}`);
+      expect(out.secrets).toContain(url);
+    });
+
+    it('must be an absolute http(s) URL: anything else is TOKEN_MALFORMED, never sent', () => {
+      for (const url of ['javascript:alert(1)', '/relative/path', 'not a url']) {
+        const error = keyflowErrorOf(() => shapeFrom({ token: 't', url }));
+        expect(error.code).withContext(url).toBe('TOKEN_MALFORMED');
+        expect(error.message).not.toContain(url);
+      }
+    });
+
+    it('only custom takes it: a preset without URL templates refuses it at configuration', () => {
+      const error = keyflowErrorOf(() => expressPlayProvider.validate({ token: 't', servers: { [WV]: '{token}' } } as never));
+      expect(error.code).toBe('INVALID_CONFIG');
+      expect(error.message).toMatch(/only custom takes it from the token/);
     });
   });
 

@@ -7,12 +7,25 @@
  * @module
  */
 
+import { TOKEN_URL } from '../../api/config';
 import { KeyflowError } from '../../api/errors';
 import type { Provider } from '../preset';
 import { readFailure, readLicense, type ReplyReader } from './read-reply';
 import { knownRequestFacts, shapeRequest } from './shape-request';
 import { wireOf, type PresetSpec, type WireSpec } from './spec';
 import { wireForKeySystem } from './key-system-wire';
+
+/** Only presets with URL templates (`custom`) take the license URL from the token (`servers: '{token.url}'`). */
+function refuseTokenUrls(name: string, servers: Record<string, unknown> | undefined): void {
+  for (const [keySystem, url] of Object.entries(servers ?? {})) {
+    if (typeof url === 'string' && TOKEN_URL.test(url)) {
+      throw new KeyflowError(
+        'INVALID_CONFIG',
+        `${name}: servers['${keySystem}'] must be a license URL; only custom takes it from the token`,
+      );
+    }
+  }
+}
 
 /** `run()`, or what `recover` makes of what it threw (a third party's hooks must not throw untyped). */
 function guarded<T>(run: () => T, recover: (error: unknown) => T): T {
@@ -71,7 +84,10 @@ export function definePreset<Options, Token>(spec: PresetSpec<Options, Token>): 
     defaultServersFor: (options) => guarded(() => spec.defaultServersFor?.(options) ?? defaultServers, hookFailed('defaultServersFor')),
     handlesCertificates: (options) => wire(options).certificate !== undefined,
     tokenReuse: (options) => wire(options).tokenReuse ?? 'cached',
-    validate: (options) => spec.validate(options),
+    validate: (options) => {
+      if (!wire(options).serverTemplates) refuseTokenUrls(name, (options as { servers?: Record<string, unknown> }).servers);
+      spec.validate(options);
+    },
     rewriteRequest(request, token, options) {
       const placement = spec.placeToken ? spec.placeToken(token, request) : { url: request.url, token };
       return shapeRequest(request, wireFor(options, request.keySystem), placement, name, spec.requestFacts ?? knownRequestFacts);

@@ -10,7 +10,8 @@
  */
 
 import { KeyflowError } from '../../api/errors';
-import { setRawQueryParam } from '../../util/url';
+import { isHttpUrl, setRawQueryParam } from '../../util/url';
+import { TOKEN_URL } from '../../api/config';
 import type { DrmRequest, RewrittenDrmRequest } from '../preset';
 import { isHeaderValue, withHeader } from './headers';
 import type { ContentIdContext, EncodedJsonValue, RequestFacts, TokenPlacement, WireSpec } from './spec';
@@ -108,6 +109,30 @@ function wrappedFields(fields: Record<string, JsonTemplate>, form: boolean, out:
   return texts;
 }
 
+/**
+ * The license URL from its template. A template that is the token alone
+ * (`{token.url}`) is the URL a token API answered: inserted as it is, and it
+ * must be an absolute http(s) URL (keyflow's transport rule then refuses
+ * `http:` to a remote host).
+ */
+function licenseUrl(
+  template: string,
+  keySystem: string,
+  out: ReturnType<typeof createExpander>,
+  escape?: (text: string) => string,
+): string {
+  const where = `servers['${keySystem}']`;
+  if (!TOKEN_URL.test(template)) return out.text(template, where, escape);
+  const url = out.text(template, where);
+  if (!isHttpUrl(url))
+    throw new KeyflowError(
+      'TOKEN_MALFORMED',
+      `${where} takes the license URL from the token, and the token's is not an absolute http(s) URL`,
+      { keySystem },
+    );
+  return url;
+}
+
 /** The template values of a request: its key system, key IDs, content ids and token. */
 function templateValues(request: DrmRequest, facts: RequestFacts, wire: WireSpec, token: unknown, name: string): TemplateValues {
   const { keySystem } = request;
@@ -147,7 +172,7 @@ export function shapeRequest(
   const out = createExpander(values, placement.secrets ?? []);
   const urlEscape = placement.urlEncoded ? undefined : encodeURIComponent;
 
-  let url = wire.serverTemplates ? out.text(placement.url, `servers['${keySystem}']`, urlEscape) : placement.url;
+  let url = wire.serverTemplates ? licenseUrl(placement.url, keySystem, out, urlEscape) : placement.url;
   let headers = request.headers;
   let body = request.body;
   if (wrapping) {
