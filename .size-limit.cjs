@@ -12,13 +12,14 @@
 // the builds (rollup.config.mjs) took back 0.5 kB. Raised a second time for single-use tokens,
 // FairPlay CKC unwrapping and the review's fixes (typed errors from third-party hooks, 2xx error
 // checks, token expiry forms): +0.4 kB on core + ExpressPlay (the skd:// reader is the custom
-// preset's requestFacts, so other presets do not carry it).
+// preset's requestFacts, so other presets do not carry it). The full UMD row once more by 0.1 kB
+// for the license URL from the token and the presets' default certificate URLs.
 module.exports = [
   {
     name: 'full UMD (every preset, decoders included)',
     path: 'dist/shaka-keyflow.umd.min.js',
     gzip: true,
-    limit: '33.9 kB',
+    limit: '34 kB',
   },
   {
     name: 'core + ExpressPlay (ESM, tree-shaken)',

@@ -103,6 +103,13 @@ export interface Provider<Options, Token> {
   readonly defaultServers: LicenseServers;
   /** License URLs used when `servers` does not name a key system, for these options (defaults to {@link defaultServers}). */
   defaultServersFor?(options: Options): LicenseServers;
+  /**
+   * The service's server certificate URL per key system (e.g. its FairPlay
+   * certificate endpoint), for these options: keyflow puts it into
+   * `drm.advanced[keySystem].serverCertificateUri` unless the app set a
+   * certificate itself.
+   */
+  defaultCertificatesFor?(options: Options): Record<string, string>;
   /** `per-request` when this provider's tokens are single use (never reused or shared); `cached` by default. */
   tokenReuse?(options: Options): 'cached' | 'per-request';
   /** Whether this provider, so configured, shapes certificate requests too (and needs a token for them). */

@@ -90,7 +90,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.filters_ = new LicenseFilters(context);
     this.secrets_.remember(staticTokenSecrets(normalized));
     for (const [type, listener] of this.playerListeners_) player.addEventListener(type, listener);
-    this.playerConfig_.applyServers(this.wantedServers_());
+    this.playerConfig_.applyServers(this.wantedServers_(), this.provider_.defaultCertificatesFor?.(this.config_));
   }
 
   /**
@@ -116,7 +116,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.config_ = validateConfig(merged, this.provider_);
     this.secrets_.remember(staticTokenSecrets(this.config_));
     if ('token' in (update as object)) this.tokens_.cache.forget();
-    this.playerConfig_.applyServers(this.wantedServers_());
+    this.playerConfig_.applyServers(this.wantedServers_(), this.provider_.defaultCertificatesFor?.(this.config_));
   }
 
   private createTelemetry_(): TelemetryCollector {

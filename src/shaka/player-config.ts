@@ -12,10 +12,18 @@
 import { resolveUri } from '../util/url';
 import type { ShakaPlayer } from './types';
 
+/** What keyflow reads of `drm.advanced[keySystem]`. */
+interface CertificateSettings {
+  serverCertificateUri?: string;
+  serverCertificate?: Uint8Array;
+}
+
 /** keyflow's side of one player's configuration. */
 export class PlayerConfig {
   /** The `drm.servers` entries keyflow put into the player's configuration. */
   private appliedServers_: Record<string, string> = {};
+  /** The preset's certificate URLs keyflow put into `drm.advanced[keySystem].serverCertificateUri`. */
+  private appliedCertificateUris_: Record<string, string> = {};
   /** Service certificates keyflow put into `drm.advanced[keySystem].serverCertificate`. */
   private readonly appliedCertificates_ = new Map<string, Uint8Array>();
   /** The player's `drm.servers` as of the current load (see playerServers). */
@@ -45,9 +53,10 @@ export class PlayerConfig {
    * player's `drm.servers`, except where the app set an entry itself, and
    * takes out the entries keyflow put there that are no longer wanted.
    */
-  applyServers(wanted: Record<string, string>): void {
+  applyServers(wanted: Record<string, string>, certificateUris: Record<string, string> = {}): void {
     const player = this.player_;
     if (!player) return;
+    this.applyCertificateUris_(certificateUris);
     const current = player.getConfiguration().drm.servers;
     const update: Record<string, string | undefined> = {};
     const applied: Record<string, string> = {};
@@ -67,10 +76,37 @@ export class PlayerConfig {
     this.serversSnapshot_ = null;
   }
 
-  /** Takes out every `drm.servers` entry and service certificate keyflow put into the player. */
+  /**
+   * Puts the preset's certificate URLs into `drm.advanced[keySystem].serverCertificateUri`,
+   * except where the app set a certificate (URI or bytes) itself, and takes
+   * out the ones keyflow put there that are no longer wanted.
+   */
+  private applyCertificateUris_(wanted: Record<string, string>): void {
+    const player = this.player_!;
+    const advanced = (player.getConfiguration() as { drm: { advanced?: Record<string, CertificateSettings> } }).drm.advanced ?? {};
+    const update: Record<string, { serverCertificateUri: string }> = {};
+    const applied: Record<string, string> = {};
+    for (const [keySystem, uri] of Object.entries(wanted)) {
+      const current = advanced[keySystem];
+      const mine = this.appliedCertificateUris_[keySystem];
+      const appSetOne =
+        (!!current?.serverCertificateUri && current.serverCertificateUri !== mine) || !!current?.serverCertificate?.byteLength;
+      if (appSetOne) continue;
+      if (current?.serverCertificateUri !== uri) update[keySystem] = { serverCertificateUri: uri };
+      applied[keySystem] = uri;
+    }
+    for (const [keySystem, uri] of Object.entries(this.appliedCertificateUris_)) {
+      if (!(keySystem in wanted) && advanced[keySystem]?.serverCertificateUri === uri) update[keySystem] = { serverCertificateUri: '' };
+    }
+    this.appliedCertificateUris_ = applied;
+    if (Object.keys(update).length) player.configure({ drm: { advanced: update } });
+  }
+
+  /** Takes out every `drm.servers` entry, certificate URL and service certificate keyflow put into the player. */
   removeAll(): void {
     const player = this.player_;
     if (!player) return;
+    this.applyCertificateUris_({});
     const current = player.getConfiguration().drm.servers;
     const update: Record<string, undefined> = {};
     for (const [keySystem, url] of Object.entries(this.appliedServers_)) {

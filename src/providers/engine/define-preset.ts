@@ -82,6 +82,7 @@ export function definePreset<Options, Token>(spec: PresetSpec<Options, Token>): 
     optionNames,
     defaultServers,
     defaultServersFor: (options) => guarded(() => spec.defaultServersFor?.(options) ?? defaultServers, hookFailed('defaultServersFor')),
+    defaultCertificatesFor: (options) => guarded(() => spec.defaultCertificatesFor?.(options) ?? {}, hookFailed('defaultCertificatesFor')),
     handlesCertificates: (options) => wire(options).certificate !== undefined,
     tokenReuse: (options) => wire(options).tokenReuse ?? 'cached',
     validate: (options) => {

@@ -162,6 +162,13 @@ export interface PresetSpec<Options, Token> {
   defaultServers: LicenseServers;
   /** The default license URLs for these options, where they depend on them (region, tenant, staging). */
   defaultServersFor?(options: Options): LicenseServers;
+  /**
+   * The service's server certificate URL per key system (a FairPlay
+   * certificate endpoint), for these options; applied to
+   * `drm.advanced[keySystem].serverCertificateUri` unless the app set a
+   * certificate itself.
+   */
+  defaultCertificatesFor?(options: Options): Record<string, string>;
   /** The wire, as data; a function of the options where it depends on them. */
   wire: WireSpec | ((options: Options) => WireSpec);
   /** Throws an `INVALID_CONFIG` KeyflowError when the options are unusable. */
