@@ -11,6 +11,26 @@ const TOKEN_PATHS = {
 };
 
 /**
+ * The DRM parameters the ExpressPlay token API reference marks required (Adobe Primetime
+ * "Widevine/PlayReady license token request / response"): Widevine `securityLevel` (1 =
+ * SW_SECURE_CRYPTO) and `hdcpOutputControl` (0 = HDCP_NONE); PlayReady `rightsType` and the five
+ * output protection levels. A real backend picks values from its content policy. The ClearKey
+ * endpoint is the emulator's own and takes none.
+ */
+const DRM_PARAMS = {
+  '/hms/ck/token': {},
+  '/hms/wv/token': { securityLevel: '1', hdcpOutputControl: '0' },
+  '/hms/pr/token': {
+    rightsType: 'BuyToOwn',
+    analogVideoOPL: '0',
+    compressedDigitalAudioOPL: '0',
+    compressedDigitalVideoOPL: '0',
+    uncompressedDigitalAudioOPL: '0',
+    uncompressedDigitalVideoOPL: '0',
+  },
+};
+
+/**
  * Handles `GET /api/token?drm=<key system>`: asks the token API at `tokenApiBase` for a token
  * granting every key in `keys`, valid for `lifetimeSeconds`, and relays the answer (status,
  * content type and body) to the page.
@@ -24,7 +44,12 @@ export async function handleTokenRequest(req, res, { tokenApiBase, customerAuthe
     res.end(JSON.stringify({ error: `no token API for key system ${keySystem}` }));
     return;
   }
-  const form = new URLSearchParams({ customerAuthenticator, errorFormat: 'json', expirationTime: `+${lifetimeSeconds}` });
+  const form = new URLSearchParams({
+    customerAuthenticator,
+    errorFormat: 'json',
+    expirationTime: `+${lifetimeSeconds}`,
+    ...DRM_PARAMS[tokenPath],
+  });
   for (const { kid, key } of keys) {
     form.append('kid', kid);
     form.append('contentKey', key);

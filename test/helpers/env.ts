@@ -31,13 +31,34 @@ export interface MintOptions {
   keys?: Array<{ kid: string; key: string }>;
   expirationTime?: string;
   authenticator?: string;
+  /**
+   * The DRM's own parameters; default {@link REQUIRED_TOKEN_PARAMS} of the `drm` (the ones the
+   * ExpressPlay token API reference marks required). A `null` value leaves that parameter out.
+   */
+  params?: Record<string, string | null>;
 }
 
 /**
- * Mints a token through the emulator's token API, as an app backend does.
- * Returns the raw answer body (a tokenized URL, or PlayReady's JSON text).
+ * Token API parameters the Adobe Primetime / ExpressPlay token request reference marks required
+ * (Widevine `securityLevel`, `hdcpOutputControl`; PlayReady `rightsType` and the five `*OPL`),
+ * with permissive values; ClearKey is the emulator's own and needs none.
  */
-export async function mintToken(options: MintOptions = {}): Promise<string> {
+export const REQUIRED_TOKEN_PARAMS: Readonly<Record<'ck' | 'wv' | 'pr', Readonly<Record<string, string>>>> = {
+  ck: {},
+  wv: { securityLevel: '1', hdcpOutputControl: '0' },
+  pr: {
+    rightsType: 'BuyToOwn',
+    analogVideoOPL: '0',
+    compressedDigitalAudioOPL: '0',
+    compressedDigitalVideoOPL: '0',
+    uncompressedDigitalAudioOPL: '0',
+    uncompressedDigitalVideoOPL: '0',
+  },
+};
+
+/** The token API request {@link mintToken} sends: the endpoint and its form body. */
+export function tokenRequest(options: MintOptions = {}): { url: string; form: URLSearchParams } {
+  const drm = options.drm ?? 'ck';
   const form = new URLSearchParams({
     customerAuthenticator: options.authenticator ?? TEST_AUTHENTICATOR,
     errorFormat: 'json',
@@ -47,7 +68,19 @@ export async function mintToken(options: MintOptions = {}): Promise<string> {
     form.append('kid', kid);
     form.append('contentKey', key);
   }
-  const response = await fetch(at(`hms/${options.drm ?? 'ck'}/token`), { method: 'POST', body: form });
+  for (const [name, value] of Object.entries({ ...REQUIRED_TOKEN_PARAMS[drm], ...options.params })) {
+    if (value !== null) form.append(name, value);
+  }
+  return { url: at(`hms/${drm}/token`), form };
+}
+
+/**
+ * Mints a token through the emulator's token API, as an app backend does.
+ * Returns the raw answer body (a tokenized URL, or PlayReady's JSON text).
+ */
+export async function mintToken(options: MintOptions = {}): Promise<string> {
+  const { url, form } = tokenRequest(options);
+  const response = await fetch(url, { method: 'POST', body: form });
   const text = await response.text();
   if (!response.ok) throw new Error(`token API answered ${response.status}: ${text}`);
   return text.trim();

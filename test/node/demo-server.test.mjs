@@ -222,4 +222,23 @@ describe('demo server', () => {
       await assertAlive();
     });
   });
+  describe('/api/token (the demo app backend)', () => {
+    ownServer();
+
+    // The backend must send what ExpressPlay's token API requires (Widevine securityLevel and
+    // hdcpOutputControl; PlayReady rightsType and the five *OPL), which the emulator enforces.
+    test('mints a token for every key system the demo plays', async () => {
+      for (const [keySystem, check] of [
+        ['org.w3.clearkey', (text) => assert.match(text, /\/hms\/ck\/rights\/\?ExpressPlayToken=/)],
+        ['com.widevine.alpha', (text) => assert.match(text, /\/hms\/wv\/rights\/\?ExpressPlayToken=/)],
+        ['com.microsoft.playready', (text) => assert.equal(typeof JSON.parse(text).token, 'string')],
+        ['com.microsoft.playready.recommendation', (text) => assert.equal(typeof JSON.parse(text).token, 'string')],
+      ]) {
+        const response = await fetch(at(`/api/token?drm=${encodeURIComponent(keySystem)}`));
+        const text = await response.text();
+        assert.equal(response.status, 200, `${keySystem}: ${text}`);
+        check(text);
+      }
+    });
+  });
 });

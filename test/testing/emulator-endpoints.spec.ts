@@ -1,6 +1,8 @@
 // The ExpressPlay emulator's Widevine and PlayReady endpoints, spoken to directly with the
 // emulated messages (built here with the same codecs the test CDM uses): certificate, licenses,
-// token checks, and the error shapes (JSON for Widevine, SOAP Faults with HTTP 500 for PlayReady).
+// token checks, and the error shapes (JSON for Widevine, SOAP Faults with HTTP 500 for PlayReady);
+// and the token API's required DRM parameters, with the codes of Adobe Primetime's Widevine /
+// PlayReady license token request references (written out here, not read from the emulator).
 import { parseSoapFault } from '../../src/providers/engine/soap-fault';
 import {
   buildAcquireLicenseChallenge,
@@ -20,7 +22,7 @@ import {
   type WidevineLicenseRequest,
 } from '../../src/testing/widevine-messages';
 import { bytesToHex } from '../../src/pssh/bytes';
-import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken } from '../helpers/env';
+import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken, tokenRequest, type MintOptions } from '../helpers/env';
 import { ascii, hex } from '../pssh/helpers';
 import { WIDEVINE_DATA, XML_V43 } from '../pssh/vectors';
 
@@ -202,5 +204,55 @@ describe('ExpressPlay emulator: PlayReady endpoint', () => {
     const response = await fetch(at('playready/RightsManager.asmx'));
     expect(response.status).toBe(405);
     expect(((await response.json()) as { errorCode: number }).errorCode).toBe(-9405);
+  });
+});
+
+describe('ExpressPlay emulator: token API required parameters', () => {
+  /** The token API's answer to mintToken's request with `params` over the defaults (null: left out). */
+  async function answer(drm: 'wv' | 'pr', params: MintOptions['params']): Promise<{ status: number; type: string; text: string }> {
+    const { url, form } = tokenRequest({ drm, params });
+    const response = await fetch(url, { method: 'POST', body: form });
+    return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
+  }
+
+  // [drm, parameter, code when missing (and empty), an out-of-range value, code when out of range]
+  const REQUIRED: Array<['wv' | 'pr', string, number, string, number]> = [
+    ['wv', 'securityLevel', -7003, '0', -7004], // "Missing security level value" / "Invalid security level value" (1-5)
+    ['wv', 'hdcpOutputControl', -7006, '3', -2034], // "Missing HDCP output control value" / "Invalid Output Control, values out of specified range" (0-2)
+    ['pr', 'rightsType', -2020, 'rental', -2021], // "Missing rights type" / "Invalid rights type" (BuyToOwn, Rental)
+    ['pr', 'analogVideoOPL', -5006, '1000', -2034], // "Missing OPL value" / "Invalid Output Control…" (0-999)
+    ['pr', 'compressedDigitalAudioOPL', -5006, 'high', -2034],
+    ['pr', 'compressedDigitalVideoOPL', -5006, '-1', -2034],
+    ['pr', 'uncompressedDigitalAudioOPL', -5006, '1e2', -2034],
+    ['pr', 'uncompressedDigitalVideoOPL', -5006, '1000', -2034],
+  ];
+
+  for (const [drm, name, missing, outOfRange, invalid] of REQUIRED) {
+    it(`${drm} ${name}: missing or empty is 400 ${missing}, out of range 400 ${invalid}`, async () => {
+      for (const [what, value, code] of [
+        ['missing', null, missing],
+        ['empty', '', missing],
+        ['out of range', outOfRange, invalid],
+      ] as const) {
+        const got = await answer(drm, { [name]: value });
+        expect(got.status).withContext(what).toBe(400);
+        expect(got.type).withContext(what).toBe('application/json');
+        expect((JSON.parse(got.text) as { errorCode: number }).errorCode)
+          .withContext(what)
+          .toBe(code);
+      }
+    });
+  }
+
+  it('with every required parameter: a Widevine license URL and a PlayReady {licenseAcquisitionUrl, token}', async () => {
+    const wv = await answer('wv', {});
+    expect(wv.status).toBe(200);
+    expect(wv.type).toBe('text/uri-list');
+    expect(wv.text).toMatch(/\/hms\/wv\/rights\/\?ExpressPlayToken=\S+$/);
+    const pr = await answer('pr', {});
+    expect(pr.status).toBe(200);
+    const body = JSON.parse(pr.text) as { licenseAcquisitionUrl: unknown; token: unknown };
+    expect(typeof body.licenseAcquisitionUrl).toBe('string');
+    expect(typeof body.token).toBe('string');
   });
 });

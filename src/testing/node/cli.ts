@@ -55,6 +55,14 @@ Options:
                           (default: http://localhost:*, http://127.0.0.1:*, http://[::1]:*)
   --public-base-url URL   base of the URLs the token API returns
   -h, --help              show this help
+
+Token requests must carry what ExpressPlay's token API requires: Widevine securityLevel
+(1-5) and hdcpOutputControl (0-2); PlayReady rightsType (BuyToOwn|Rental) and
+analogVideoOPL, compressedDigitalAudioOPL, compressedDigitalVideoOPL,
+uncompressedDigitalAudioOPL, uncompressedDigitalVideoOPL (0-999). ClearKey (/hms/ck/, the
+emulator's own) needs none of them. Example:
+  curl -d customerAuthenticator=AUTH -d kid=KID -d contentKey=KEY \\
+       -d securityLevel=1 -d hdcpOutputControl=0 http://127.0.0.1:PORT/hms/wv/token
 `;
 
 /** An invalid command line. */

@@ -4,14 +4,22 @@
  * cause is in `docs/emulators.md` ("Errors").
  *
  * Documented by ExpressPlay (Adobe Primetime's "Widevine/PlayReady license token request /
- * response" reference): the negative codes of the token API and `errorFormat=html|json`.
- * Emulator choices: the JSON shape `{"errorCode":<negative int>,"errorMessage":"<text>"}` (the
- * documented one, `expressplay.com/developer/restapi/#json-errors`, was not available), the HTML
- * page, the -9xxx codes (mirroring the HTTP status), and every license-endpoint error (-4000,
- * -4010, -4011, -4012 and their statuses: ExpressPlay does not document them). PlayReady
- * license errors are SOAP 1.1 Faults with HTTP 500 as Microsoft's PlayReady license servers
- * answer (`detail/Exception/StatusCode` a PlayReady server HRESULT, see `playready-license.ts`),
- * with the ExpressPlay-style code in `detail/Exception/ErrorCode` (an emulator choice).
+ * response" reference, `…/license-token-req-resp-ref/{widevine,playready}-license-token-request.md`):
+ * the negative codes of the token API with their meanings ("Event Error Codes"), the token API's
+ * statuses (400 invalid args, 401 auth failed, 404, 50x) and `errorFormat=html|json` with the
+ * `text/html` / `application/json` content types. -4010 "Invalid token" is in the Widevine table
+ * (not in the PlayReady one).
+ *
+ * Emulator choices, not documented by ExpressPlay:
+ * - the JSON error shape `{"errorCode":<negative int>,"errorMessage":"<text>"}` (the documented
+ *   one, `expressplay.com/developer/restapi/#json-errors`, was not available) and the HTML page;
+ * - every license-endpoint error: which failure gets which status and code, -4010 there included,
+ *   and the invented codes -4000 (unreadable license request), -4011 (expired token) and -4012
+ *   (a requested KID not granted);
+ * - PlayReady license errors as SOAP 1.1 Faults with HTTP 500, as Microsoft's PlayReady license
+ *   servers answer (`detail/Exception/StatusCode` a PlayReady server HRESULT, see
+ *   `playready-license.ts`), with the ExpressPlay-style code in `detail/Exception/ErrorCode`;
+ * - the -9xxx codes (mirroring the HTTP status) and the 415 for a non-form POST body.
  *
  * @module
  */
@@ -36,8 +44,12 @@ export const ExpressPlayErrorCode = {
   AUTHENTICATOR_MISSING: -2017,
   /** Authentication token (customer authenticator) invalid (documented). */
   AUTHENTICATOR_INVALID: -2018,
+  /** Missing rights type (documented, PlayReady: `rightsType` is required). */
+  MISSING_RIGHTS_TYPE: -2020,
   /** Invalid rights type (documented, PlayReady). */
   INVALID_RIGHTS_TYPE: -2021,
+  /** Missing rental period end time (documented, PlayReady: `rental.periodEndTime` with `rightsType=Rental`). */
+  MISSING_RENTAL_PERIOD_END_TIME: -2022,
   /** Content encryption key must be 32 hexadecimal digits long (documented). */
   CONTENT_KEY_LENGTH: -2027,
   /** Invalid cookie (documented). */
@@ -62,8 +74,14 @@ export const ExpressPlayErrorCode = {
   INVALID_KEK: -4024,
   /** PlayReady option is disabled for this service (documented; not answered since the PlayReady endpoint is emulated). */
   PLAYREADY_DISABLED: -5002,
+  /** Missing OPL value (documented, PlayReady: the five `*OPL` parameters are required). */
+  MISSING_OPL: -5006,
+  /** Missing security level value (documented, Widevine: `securityLevel` is required). */
+  MISSING_SECURITY_LEVEL: -7003,
   /** Invalid security level value (documented, Widevine). */
   INVALID_SECURITY_LEVEL: -7004,
+  /** Missing HDCP output control value (documented, Widevine: `hdcpOutputControl` is required). */
+  MISSING_HDCP_OUTPUT_CONTROL: -7006,
   /** Invalid license duration specified (documented, Widevine). */
   INVALID_LICENSE_DURATION: -7007,
   /** Widevine option disabled (documented; not answered since the Widevine endpoint is emulated). */

@@ -11,12 +11,16 @@
  * a real CDM's requests are not understood). A body of `08 04` at the Widevine URL is Widevine's
  * service certificate request, answered without a token as real license proxies do.
  *
- * Emulator choices (ExpressPlay does not document its license endpoints' failures): the token
- * only from the `ExpressPlayToken` query parameter; checks in the order method, body size,
+ * Emulator choices (ExpressPlay documents its license URLs' `ExpressPlayToken` parameter, not
+ * its license endpoints' failures or replies): the ClearKey endpoint (`/hms/ck/*`; ExpressPlay
+ * has no ClearKey service), `/hms/wv/certificate`, the token only from the `ExpressPlayToken`
+ * query parameter; checks in the order method, body size,
  * token (missing 401 -4010; given twice, not authentic or for another DRM 403 -4010; expired
  * 403 -4011), body (400 -4000), grant (every requested KID must be granted, else 403 -4012
- * naming the missing ones; no partial licenses; duplicates answered once). Error bodies: see
- * `errors.ts`.
+ * naming the missing ones; no partial licenses; duplicates answered once). The codes -4000,
+ * -4011 and -4012 are invented; -4010 is a documented token-API code whose use here is the
+ * emulator's. Error bodies (JSON `{errorCode, errorMessage}`; a SOAP Fault with the code in
+ * `detail/Exception/ErrorCode` for PlayReady), also emulator choices: see `errors.ts`.
  *
  * @module
  */

@@ -2,18 +2,33 @@
  * The ExpressPlay emulator's token API (`/hms/{wv,pr,ck}/token`): checks a token request and
  * answers a tokenized license URL, as the server-to-server ExpressPlay API does.
  *
- * Follows Adobe Primetime's "Widevine/PlayReady license token request / response" reference:
- * `GET` with query parameters or `POST` with a form body; `customerAuthenticator`, `kid`,
- * `contentKey`, `expirationTime` (RFC 3339 Zulu or `+seconds`, default and maximum 30 days),
- * `cookie` (≤ 32 characters), `errorFormat=html|json`, the Widevine and PlayReady ranges with
- * their codes; 200 `text/uri-list` with the license URL for Widevine, JSON
- * `{"licenseAcquisitionUrl","token"}` for PlayReady.
+ * Follows Adobe Primetime's "Widevine/PlayReady license token request / response" reference
+ * (`help/digital-rights-management/multi-drm-workflows/license-token-req-resp-ref/
+ * {widevine,playready}-license-token-request.md` in Adobe's primetime docs, e.g. the
+ * isabella232/primetime.en copy on GitHub): `GET` with query parameters or `POST` with a form
+ * body; `customerAuthenticator`, `kid`, `contentKey`, `expirationTime` (RFC 3339 Zulu or
+ * `+seconds`, default and maximum 30 days), `cookie` (≤ 32 characters), `errorFormat=html|json`,
+ * the Widevine and PlayReady ranges with their codes; 200 `text/uri-list` with the license URL
+ * for Widevine, JSON `{"licenseAcquisitionUrl","token"}` for PlayReady.
+ *
+ * Required DRM parameters, as the reference's "Required?" column marks them, each with the
+ * reference's code for missing / out of range:
+ * - Widevine `securityLevel` 1–5 (-7003 "Missing security level value" / -7004 "Invalid security
+ *   level value"); `hdcpOutputControl` 0–2 (-7006 "Missing HDCP output control value" / -2034
+ *   "Invalid Output Control, values out of specified range").
+ * - PlayReady `rightsType` `BuyToOwn|Rental` (-2020 "Missing rights type" / -2021 "Invalid rights
+ *   type"); `analogVideoOPL`, `compressedDigitalAudioOPL`, `compressedDigitalVideoOPL`,
+ *   `uncompressedDigitalAudioOPL`, `uncompressedDigitalVideoOPL`, each 0–999 (-5006 "Missing OPL
+ *   value" / -2034); `rental.periodEndTime` when `rightsType=Rental` (-2022 "Missing rental period
+ *   end time"; its value is not checked).
+ * - ClearKey (`/hms/ck/token`) is the emulator's own: none of these apply.
  *
  * Emulator choices, not documented by ExpressPlay:
  * - `/hms/ck/token` (ClearKey; ExpressPlay has no ClearKey service) answers like Widevine.
  * - Check order: method, body size, content type, `errorFormat`, `customerAuthenticator`,
- *   `kek`/`ek`, `kid`s, `contentKey`s, key storage, `expirationTime`, `cookie`, DRM options;
- *   the first failure wins. An unknown `errorFormat` is -3004 as an HTML page.
+ *   `kek`/`ek`, `kid`s, `contentKey`s, key storage, `expirationTime`, `cookie`, DRM options (in
+ *   the order listed above, each parameter missing then out of range; then `licenseDuration`);
+ *   the first failure wins. An empty value counts as missing. An unknown `errorFormat` is -3004 as an HTML page.
  * - A single-valued parameter given twice: the first wins (query before body). POST bodies other
  *   than form-urlencoded are 415.
  * - `kid`/`contentKey` pair by position; an empty or missing `contentKey` takes the key from key
@@ -23,7 +38,8 @@
  * - `expirationTime` `+N` needs 1 ≤ N ≤ 2592000; an RFC 3339 time must be a real UTC time after
  *   now, at most 30 days ahead; a `+` that arrived as a space is refused with a hint (-2002).
  * - `cookie` length counts code points; an empty cookie is absent. Range checks only where the
- *   reference gives ranges; presence is not enforced; other parameters are ignored.
+ *   reference gives ranges; presence only of the required parameters above; other parameters
+ *   (`licenseDuration` aside) are ignored.
  * - PlayReady success is `application/json` (the reference's table says `text/uri-list`, its
  *   sample is JSON); `text/uri-list` bodies carry one URL without a line break.
  *
@@ -46,13 +62,64 @@ import type { EmulatorDrm } from './types.js';
 const MAX_KIDS_PER_TOKEN = 128;
 const MAX_KID_NAME_LENGTH = 64;
 const MAX_COOKIE_LENGTH = 32;
-const PR_OPL_PARAMS = [
-  'analogVideoOPL',
-  'compressedDigitalAudioOPL',
-  'compressedDigitalVideoOPL',
-  'uncompressedDigitalAudioOPL',
-  'uncompressedDigitalVideoOPL',
-];
+const OUTPUT_CONTROL_RANGE = 'Invalid Output Control, values out of specified range';
+
+/** A DRM parameter the reference marks required: its documented range and its codes. */
+interface RequiredParam {
+  name: string;
+  pattern: RegExp;
+  missing: number;
+  missingMessage: string;
+  invalid: number;
+  invalidMessage: string;
+}
+
+const opl = (name: string): RequiredParam => ({
+  name,
+  pattern: /^\d{1,3}$/,
+  missing: ExpressPlayErrorCode.MISSING_OPL,
+  missingMessage: `Missing OPL value: ${name}`,
+  invalid: ExpressPlayErrorCode.INVALID_OUTPUT_CONTROL,
+  invalidMessage: `${OUTPUT_CONTROL_RANGE}: ${name} must be 0-999`,
+});
+
+/** Required parameters per DRM, in check order (Adobe Primetime token request reference). */
+const REQUIRED_PARAMS: Readonly<Record<EmulatorDrm, readonly RequiredParam[]>> = {
+  wv: [
+    {
+      name: 'securityLevel',
+      pattern: /^[1-5]$/,
+      missing: ExpressPlayErrorCode.MISSING_SECURITY_LEVEL,
+      missingMessage: 'Missing security level value',
+      invalid: ExpressPlayErrorCode.INVALID_SECURITY_LEVEL,
+      invalidMessage: 'Invalid security level value',
+    },
+    {
+      name: 'hdcpOutputControl',
+      pattern: /^[0-2]$/,
+      missing: ExpressPlayErrorCode.MISSING_HDCP_OUTPUT_CONTROL,
+      missingMessage: 'Missing HDCP output control value',
+      invalid: ExpressPlayErrorCode.INVALID_OUTPUT_CONTROL,
+      invalidMessage: `${OUTPUT_CONTROL_RANGE}: hdcpOutputControl must be 0, 1 or 2`,
+    },
+  ],
+  pr: [
+    {
+      name: 'rightsType',
+      pattern: /^(?:BuyToOwn|Rental)$/,
+      missing: ExpressPlayErrorCode.MISSING_RIGHTS_TYPE,
+      missingMessage: 'Missing rights type',
+      invalid: ExpressPlayErrorCode.INVALID_RIGHTS_TYPE,
+      invalidMessage: 'Invalid rights type',
+    },
+    opl('analogVideoOPL'),
+    opl('compressedDigitalAudioOPL'),
+    opl('compressedDigitalVideoOPL'),
+    opl('uncompressedDigitalAudioOPL'),
+    opl('uncompressedDigitalVideoOPL'),
+  ],
+  ck: [],
+};
 
 const bad = (code: number, message: string): ApiError => new ApiError(400, code, message);
 
@@ -119,20 +186,21 @@ function grantKeys(params: URLSearchParams, kids: readonly string[], storage: Re
   return granted;
 }
 
-/** The documented ranges of the DRM-specific options. */
+/** The DRM-specific options: the required ones present and in range, then the optional ranges. */
 function checkDrmOptions(params: URLSearchParams, drm: EmulatorDrm): void {
-  const checkRange = (name: string, pattern: RegExp, code: number, message: string): void => {
-    const value = params.get(name);
-    if (value !== null && !pattern.test(value)) throw bad(code, message);
-  };
-  const outputControl = 'Invalid Output Control, values out of specified range';
+  for (const required of REQUIRED_PARAMS[drm]) {
+    const value = params.get(required.name);
+    if (value === null || value === '') throw bad(required.missing, required.missingMessage);
+    if (!required.pattern.test(value)) throw bad(required.invalid, required.invalidMessage);
+  }
   if (drm === 'wv') {
-    checkRange('securityLevel', /^[1-5]$/, ExpressPlayErrorCode.INVALID_SECURITY_LEVEL, 'Invalid security level value');
-    checkRange('hdcpOutputControl', /^[0-2]$/, ExpressPlayErrorCode.INVALID_OUTPUT_CONTROL, outputControl);
-    checkRange('licenseDuration', /^\d{1,10}$/, ExpressPlayErrorCode.INVALID_LICENSE_DURATION, 'Invalid license duration specified');
-  } else if (drm === 'pr') {
-    checkRange('rightsType', /^(?:BuyToOwn|Rental)$/, ExpressPlayErrorCode.INVALID_RIGHTS_TYPE, 'Invalid rights type');
-    for (const name of PR_OPL_PARAMS) checkRange(name, /^\d{1,3}$/, ExpressPlayErrorCode.INVALID_OUTPUT_CONTROL, outputControl);
+    const duration = params.get('licenseDuration');
+    if (duration !== null && !/^\d{1,10}$/.test(duration)) {
+      throw bad(ExpressPlayErrorCode.INVALID_LICENSE_DURATION, 'Invalid license duration specified');
+    }
+  } else if (drm === 'pr' && params.get('rightsType') === 'Rental') {
+    const end = params.get('rental.periodEndTime');
+    if (end === null || end === '') throw bad(ExpressPlayErrorCode.MISSING_RENTAL_PERIOD_END_TIME, 'Missing rental period end time');
   }
 }
 
