@@ -43,6 +43,17 @@ export function checkReplySize(byteLength: number, exchange: Pick<Exchange, 'kin
   );
 }
 
+/** Shaka's 6015 explained: FairPlay was asked for a session without a server certificate. */
+function certificateRequiredError(keySystem: string | null): KeyflowError {
+  const ks = keySystem ?? 'com.apple.fps';
+  return new KeyflowError(
+    'INVALID_CONFIG',
+    `${ks} needs the service's server certificate before any license request: set drm.advanced['${ks}'].serverCertificateUri ` +
+      '(or serverCertificate), or use a preset that names its certificate URL (Shaka error 6015)',
+    { keySystem: ks },
+  );
+}
+
 /** Shaka errors keyflow explains when `load()` rejects with them. */
 const KEY_SYSTEM_UNAVAILABLE = 6001;
 const NO_LICENSE_SERVER_GIVEN = 6012;
@@ -143,6 +154,9 @@ export class FailureHandler {
         attachKeyflowError(error, keyflowError);
         this.ctx_.fail(keyflowError, exchange.secrets);
       }
+    } else if (error.code === ShakaErrorCode.SERVER_CERTIFICATE_REQUIRED) {
+      keyflowError = certificateRequiredError(lastKeySystem);
+      this.ctx_.fail(keyflowError, []);
     } else if (error.code === ShakaErrorCode.LICENSE_RESPONSE_REJECTED && lastKeySystem) {
       const reason = typeof error.data[0] === 'string' ? `: ${error.data[0]}` : '';
       keyflowError = new KeyflowError('LICENSE_REJECTED', `The CDM rejected the license${reason}`, { keySystem: lastKeySystem });

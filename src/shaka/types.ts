@@ -25,6 +25,7 @@ export const ShakaErrorCode = {
   OPERATION_ABORTED: 7001,
   LICENSE_REQUEST_FAILED: 6007,
   LICENSE_RESPONSE_REJECTED: 6008,
+  SERVER_CERTIFICATE_REQUIRED: 6015,
 } as const;
 
 /** `shaka.extern.DrmInfo`, the fields keyflow reads. */
