@@ -46,12 +46,8 @@ export function checkReplySize(byteLength: number, exchange: Pick<Exchange, 'kin
 /** Shaka's 6015 explained: FairPlay was asked for a session without a server certificate. */
 function certificateRequiredError(keySystem: string | null): KeyflowError {
   const ks = keySystem ?? 'com.apple.fps';
-  return new KeyflowError(
-    'INVALID_CONFIG',
-    `${ks} needs the service's server certificate before any license request: set drm.advanced['${ks}'].serverCertificateUri ` +
-      '(or serverCertificate), or use a preset that names its certificate URL (Shaka error 6015)',
-    { keySystem: ks },
-  );
+  const message = `${ks} needs a server certificate: set drm.advanced['${ks}'].serverCertificateUri (Shaka 6015)`;
+  return new KeyflowError('INVALID_CONFIG', message, { keySystem: ks });
 }
 
 /** Shaka errors keyflow explains when `load()` rejects with them. */
