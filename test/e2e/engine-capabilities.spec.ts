@@ -8,27 +8,10 @@ import type { KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import { at, CONTENT_KEYS } from '../helpers/env';
+import { proxyToken, SAMPLE, type ProxyRecord } from '../helpers/proxy';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
 
 const CK = 'org.w3.clearkey';
-const SAMPLE = 'keyflow-sample'; // the sample's content id at the proxy (demo/server.mjs)
-
-interface ProxyRecord {
-  path: string;
-  status: number;
-  errorCode?: string;
-  hadToken: boolean;
-  contentId?: string;
-  kids?: string[];
-  contentType?: string;
-  json?: Record<string, unknown>;
-}
-
-async function proxyToken(): Promise<string> {
-  const response = await fetch(at(`proxy/token?contentId=${SAMPLE}`));
-  if (!response.ok) throw new Error(`proxy token endpoint answered ${response.status}`);
-  return response.text();
-}
 
 describe('Engine capabilities, end to end (ClearKey CDM)', () => {
   let video: HTMLVideoElement;

@@ -9,23 +9,12 @@ import type { LicenseRequestEvent, LicenseResponseEvent } from '../../src/api/ev
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import { at, CONTENT_KEYS, waitFor } from '../helpers/env';
+import { proxyToken, SAMPLE, type ProxyRecord } from '../helpers/proxy';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
 import { shakaMajor } from '../helpers/shaka-version';
 
 const CK = 'org.w3.clearkey';
-const SAMPLE = 'keyflow-sample'; // the sample's content id at the proxy (demo/server.mjs)
 const BOTH_KIDS = [CONTENT_KEYS.audio.kid, CONTENT_KEYS.video.kid].sort();
-
-interface ProxyRecord {
-  path: string;
-  status: number;
-  errorCode?: string;
-  hadToken: boolean;
-  contentId?: string;
-  kids?: string[];
-  contentType?: string;
-  json?: unknown;
-}
 
 interface DashIfRecord {
   path: string;
@@ -40,13 +29,6 @@ interface DashIfRecord {
 
 async function log<T>(path: string): Promise<T[]> {
   return (await fetch(at(path))).json() as Promise<T[]>;
-}
-
-/** A token from the proxy's token endpoint (as the app's backend would mint it). */
-async function proxyToken(contentId = SAMPLE, ttl = 600): Promise<string> {
-  const response = await fetch(at(`proxy/token?contentId=${encodeURIComponent(contentId)}&ttl=${ttl}`));
-  if (!response.ok) throw new Error(`proxy token endpoint answered ${response.status}`);
-  return response.text();
 }
 
 /** A token from the DASH-IF authorization service: GET …/authorize?kids=<default_KIDs>. */
