@@ -73,17 +73,27 @@ function expressPlayServers({ region }: ExpressPlayOptions): LicenseServers {
 }
 
 /**
- * ExpressPlay's error codes and what they mean (others pass through as
- * `providerCode`, classified by HTTP status). PlayReady errors arrive as SOAP
- * Faults with HTTP 500, so the code, not the status, says what went wrong.
- * A 403 that says "expired" only in words is an expired token too.
+ * ExpressPlay's documented error codes and what they mean for playback. The
+ * codes and their meanings are the "Event Error Codes" of Intertrust's token
+ * API reference (Adobe Primetime `…/license-token-req-resp-ref/{widevine,
+ * playready,fairplay}-license-token-request.md`; site.expressplay.cn
+ * restapi): ExpressPlay documents them for the token API, and no source
+ * documents what its license endpoints answer, so keyflow maps only these and
+ * passes any other code through as `providerCode`, classified by HTTP status
+ * (a PlayReady SOAP `Client` fault as 400: see {@link readExpressPlayError}).
+ * No code means "expired": an expired token is an invalid one.
+ * - `-4010` "Invalid token" (Widevine and FairPlay tables) → `TOKEN_INVALID`
+ *   (keyflow fetches a new token once);
+ * - `-2019` insufficient tokens, `-2031` service account disabled, `-7011`
+ *   Widevine / `-5002` PlayReady / `-6009` FairPlay option disabled: the
+ *   account cannot issue this license, whoever asks → `NOT_ENTITLED`;
+ * - `-7008` / `-6004` failed to generate the Widevine / FairPlay license →
+ *   `LICENSE_SERVER_ERROR`.
  */
 const EXPRESSPLAY_ERROR_RULES: readonly ErrorRule[] = [
-  { providerCode: -4011, means: 'TOKEN_EXPIRED' },
   { providerCode: -4010, means: 'TOKEN_INVALID' },
-  { providerCode: -4012, means: 'NOT_ENTITLED' },
-  { providerCode: -4000, means: 'BAD_REQUEST' },
-  { status: 403, message: 'expired', means: 'TOKEN_EXPIRED' },
+  { providerCode: [-2019, -2031, -7011, -5002, -6009], means: 'NOT_ENTITLED' },
+  { providerCode: [-7008, -6004], means: 'LICENSE_SERVER_ERROR' },
 ];
 
 /** ExpressPlay's wire: the token in the `ExpressPlayToken` query parameter; the rest is Shaka's. */
@@ -185,6 +195,9 @@ function placeToken(token: ExpressPlayToken | null, request: DrmRequest): TokenP
  * Reads ExpressPlay's error code and message from a reply body: a SOAP Fault
  * (PlayReady: `ErrorCode` from the detail, else the PlayReady `StatusCode`
  * HRESULT as a string; `faultstring` as the message), JSON, or HTML.
+ * PlayReady license servers answer every fault with HTTP 500; a `Client`
+ * fault means the request must not be resent unchanged (SOAP 1.1 §4.4.1),
+ * so it is classified as a 400 when no documented code says more.
  */
 function readExpressPlayError({ bodyText }: ErrorReply): ProviderErrorFields {
   const fault = parseSoapFault(bodyText);
@@ -193,6 +206,7 @@ function readExpressPlayError({ bodyText }: ErrorReply): ProviderErrorFields {
     return {
       ...(code !== undefined ? { providerCode: code } : {}),
       ...(fault.faultString !== undefined ? { message: fault.faultString.slice(0, 200) } : {}),
+      ...(isClientFault(fault.faultCode) ? { classifyAsStatus: 400 } : {}),
     };
   }
   const json = parseJsonOrUndefined(bodyText);
@@ -208,6 +222,12 @@ function readExpressPlayError({ bodyText }: ErrorReply): ProviderErrorFields {
   }
   const match = /(-\d{4})\b/.exec(bodyText);
   return match ? { providerCode: Number(match[1]) } : {};
+}
+
+/** SOAP 1.1 `Client` (any prefix, or a `Client.*` subcode) or SOAP 1.2 `Sender`. */
+function isClientFault(faultCode: string | undefined): boolean {
+  const local = faultCode?.slice(faultCode.indexOf(':') + 1) ?? '';
+  return /^(Client|Sender)(\.|$)/.test(local);
 }
 
 function validateExpressPlay({ token, region }: ExpressPlayOptions): void {

@@ -128,15 +128,17 @@ describe('ExpressPlay flow, end to end (ClearKey CDM)', () => {
     expect(licenses.map((r) => r.status)).toEqual([403, 403]);
   });
 
-  it('an expired token (no refresh): no playback, TOKEN_EXPIRED on keyflow and in Shaka’s error', async () => {
+  it('an expired token (no refresh): no playback, TOKEN_INVALID (-4010: ExpressPlay documents no expired code) on keyflow and in Shaka’s error', async () => {
     const token = await mintToken({ drm: 'ck', expirationTime: '+1' });
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const log = useKeyflow(async () => token);
     keyflow!.configure({ refreshRejectedToken: false });
     const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
-    expect(keyflowError?.code).toBe('TOKEN_EXPIRED');
+    expect(keyflowError?.code).toBe('TOKEN_INVALID');
     expect(keyflowError?.httpStatus).toBe(403);
-    expect(log.errors.map((e) => e.code)).toEqual(['TOKEN_EXPIRED']);
+    expect(keyflowError?.providerCode).toBe(-4010);
+    expect(keyflowError?.message).toBe('ExpressPlay license server answered HTTP 403: Invalid token: the token has expired [-4010]');
+    expect(log.errors.map((e) => e.code)).toEqual(['TOKEN_INVALID']);
     expect(JSON.stringify(log.errors.map((e) => e.message))).not.toContain(token.split('=').pop()!.slice(0, 12));
   });
 

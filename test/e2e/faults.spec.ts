@@ -113,7 +113,7 @@ describe('fault injection (license server and token source)', () => {
   });
 
   it('401 "expired token", then a fresh token: plays after exactly one refresh', async () => {
-    await queueFaults({ status: 401, body: '{"errorCode":-4011,"errorMessage":"Expired token"}' });
+    await queueFaults({ status: 401, body: '{"errorCode":-4010,"errorMessage":"Invalid token: the token has expired"}' });
     let calls = 0;
     useKeyflow(() => {
       calls++;

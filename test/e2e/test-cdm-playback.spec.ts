@@ -187,14 +187,14 @@ describe('Widevine and PlayReady through the test CDM, end to end', () => {
     expect(pr.every((r) => r.status === 500 && (r as EmulatorRecord & { errorCode?: number }).errorCode === -4010)).toBe(true);
   });
 
-  it('PlayReady: a token for other keys is NOT_ENTITLED (-4012 in the fault detail)', async () => {
+  it('PlayReady: a token for other keys is a Client fault with the undocumented -4012: BAD_REQUEST, the code passed through', async () => {
     player.configure({ drm: { retryParameters: { maxAttempts: 1 } } });
     useKeyflow(PR, 'pr', () =>
       mintToken({ drm: 'pr', keys: [{ kid: '00112233445566778899aabbccddeeff', key: '00112233445566778899aabbccddeeff' }] }),
     );
     keyflow!.configure({ refreshRejectedToken: false }); // the first rejection is the error (no refresh and replay)
     await expectFault(await loadExpectingError(player, at('content/cenc/manifest.mpd')), {
-      code: 'NOT_ENTITLED',
+      code: 'BAD_REQUEST',
       providerCode: -4012,
       message: 'does not grant',
     });

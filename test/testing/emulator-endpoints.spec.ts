@@ -132,6 +132,14 @@ describe('ExpressPlay emulator: Widevine endpoints', () => {
         .toBe(code);
     }
   });
+
+  it('answers an expired token with 403 -4010 (ExpressPlay documents no expired-token code), the reason in words', async () => {
+    const url = await mintToken({ drm: 'wv', expirationTime: '+1' });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const { status, text } = await post(url, await signed(widevineRequest()));
+    expect(status).toBe(403);
+    expect(JSON.parse(text)).toEqual({ errorCode: -4010, errorMessage: 'Invalid token: the token has expired' });
+  });
 });
 
 describe('ExpressPlay emulator: PlayReady endpoint', () => {

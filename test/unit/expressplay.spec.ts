@@ -201,8 +201,24 @@ describe('ExpressPlay provider', () => {
       expect(error.message).toContain('Invalid token');
     });
 
-    it('maps an expired token to TOKEN_EXPIRED', () => {
-      expect(failure(403, '{"errorCode":-4011,"errorMessage":"Expired token"}').code).toBe('TOKEN_EXPIRED');
+    it('maps the documented codes: -2019/-2031/-7011/-5002/-6009 NOT_ENTITLED, -7008/-6004 LICENSE_SERVER_ERROR, whatever the status', () => {
+      for (const code of [-2019, -2031, -7011, -5002, -6009]) {
+        const error = failure(400, `{"errorCode":${code},"errorMessage":"m"}`);
+        expect([code, error.code]).toEqual([code, 'NOT_ENTITLED']);
+        expect(error.providerCode).toBe(code);
+      }
+      for (const code of [-7008, -6004]) expect([code, failure(400, `{"errorCode":${code}}`).code]).toEqual([code, 'LICENSE_SERVER_ERROR']);
+      expect(failure(401, '{"errorCode":-2019}').code).toBe('NOT_ENTITLED');
+    });
+
+    it('has no expired-token code (none is documented): an expired token is -4010; other codes pass through by status', () => {
+      const expired = failure(403, '{"errorCode":-4010,"errorMessage":"Invalid token: the token has expired"}');
+      expect(expired.code).toBe('TOKEN_INVALID');
+      const undocumented = failure(403, '{"errorCode":-4011,"errorMessage":"Expired token"}');
+      expect(undocumented.code).toBe('NOT_ENTITLED');
+      expect(undocumented.providerCode).toBe(-4011);
+      expect(failure(400, '{"errorCode":-4000}').providerCode).toBe(-4000);
+      expect(failure(500, '{"errorCode":-4012}').code).toBe('LICENSE_SERVER_ERROR');
     });
 
     it('maps a bare 401 to TOKEN_INVALID and 403 without a token code to NOT_ENTITLED', () => {

@@ -118,11 +118,23 @@ describe('ExpressPlay decodeFailure() with SOAP Faults', () => {
     expect(error.message).toBe('ExpressPlay license server answered HTTP 500: Invalid token [-4010]');
   });
 
-  it('maps -4011 to TOKEN_EXPIRED, -4012 to NOT_ENTITLED, -4000 to BAD_REQUEST despite HTTP 500', () => {
+  it('documented codes decide despite HTTP 500; an undocumented code in a Client fault is BAD_REQUEST (SOAP 1.1 §4.4.1)', () => {
     const withCode = (code: number) => EMULATOR_FAULT.replace('-4010', String(code));
-    expect(failure(500, withCode(-4011)).code).toBe('TOKEN_EXPIRED');
-    expect(failure(500, withCode(-4012)).code).toBe('NOT_ENTITLED');
+    expect(failure(500, withCode(-5002)).code).toBe('NOT_ENTITLED');
+    expect(failure(500, withCode(-2019)).code).toBe('NOT_ENTITLED');
+    const undocumented = failure(500, withCode(-4012));
+    expect(undocumented.code).toBe('BAD_REQUEST');
+    expect(undocumented.providerCode).toBe(-4012);
     expect(failure(500, withCode(-4000)).code).toBe('BAD_REQUEST');
+    const serverFault = withCode(-4012).replace(/soap:Client/g, 'soap:Server');
+    expect(serverFault).not.toBe(withCode(-4012));
+    expect(failure(500, serverFault).code).toBe('LICENSE_SERVER_ERROR');
+    const soap12Sender =
+      '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><env:Fault>' +
+      '<env:Code><env:Value>env:Sender</env:Value></env:Code><env:Reason><env:Text>no</env:Text></env:Reason></env:Fault></env:Body></env:Envelope>';
+    expect(failure(500, soap12Sender).code).toBe('BAD_REQUEST');
+    expect(failure(500, '<Fault><faultcode>Client.Authentication</faultcode></Fault>').code).toBe('BAD_REQUEST');
+    expect(failure(500, '<Fault><faultcode>ClientSide</faultcode></Fault>').code).toBe('LICENSE_SERVER_ERROR');
   });
 
   it('a fault without an ErrorCode: the PlayReady StatusCode is the providerCode, the status decides the code', () => {

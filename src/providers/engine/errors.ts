@@ -92,6 +92,13 @@ export interface ProviderErrorFields {
   providerCode?: string | number;
   /** The service's error message, cut to 200 characters. */
   message?: string;
+  /**
+   * The HTTP status the reply stands for when no rule matches, where the
+   * transport status says nothing: a SOAP 1.1 `Client` fault arrives with
+   * HTTP 500 but means "do not resend this unchanged" (SOAP 1.1 §4.4.1), so
+   * a reader gives 400 for it. Absent: the reply's own status.
+   */
+  classifyAsStatus?: number;
 }
 
 const MAX_MESSAGE = 200;
@@ -193,14 +200,16 @@ function ruleHolds(rule: ErrorRule, status: number, { providerCode, message }: P
  * else the default for the HTTP status.
  *
  * @param message the provider's error message, for rules with a `message` pattern
+ * @param fallbackStatus the status to classify by when no rule matches (see {@link ProviderErrorFields.classifyAsStatus})
  */
 export function classifyFailure(
   status: number,
   providerCode: string | number | undefined,
   rules: readonly ErrorRule[] = [],
   message?: string,
+  fallbackStatus: number = status,
 ): KeyflowErrorCode {
-  return rules.find((rule) => ruleHolds(rule, status, { providerCode, message }))?.means ?? codeForStatus(status);
+  return rules.find((rule) => ruleHolds(rule, status, { providerCode, message }))?.means ?? codeForStatus(fallbackStatus);
 }
 
 /**

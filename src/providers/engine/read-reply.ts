@@ -70,7 +70,9 @@ function replyError(
   reply: Reply,
   fields: ProviderErrorFields & { problem?: ProblemDetails },
 ): KeyflowError {
-  const code = classifyFailure(reply.status, fields.providerCode, wire.errors?.rules, fields.message);
+  const asStatus = fields.classifyAsStatus;
+  const fallbackStatus = Number.isInteger(asStatus) && asStatus! >= 100 && asStatus! <= 599 ? asStatus : reply.status;
+  const code = classifyFailure(reply.status, fields.providerCode, wire.errors?.rules, fields.message, fallbackStatus);
   return new KeyflowError(code, failureMessage(serverName(reply.kind, reader.label), reply.status, fields), {
     keySystem: reply.keySystem,
     httpStatus: reply.status,

@@ -14,8 +14,9 @@
  * - the JSON error shape `{"errorCode":<negative int>,"errorMessage":"<text>"}` (the documented
  *   one, `expressplay.com/developer/restapi/#json-errors`, was not available) and the HTML page;
  * - every license-endpoint error: which failure gets which status and code, -4010 there included,
- *   and the invented codes -4000 (unreadable license request), -4011 (expired token) and -4012
- *   (a requested KID not granted);
+ *   and the invented codes -4000 (unreadable license request) and -4012 (a requested KID not
+ *   granted); an expired token is -4010 like any other invalid one (no expired-token code is
+ *   documented);
  * - PlayReady license errors as SOAP 1.1 Faults with HTTP 500, as Microsoft's PlayReady license
  *   servers answer (`detail/Exception/StatusCode` a PlayReady server HRESULT, see
  *   `playready-license.ts`), with the ExpressPlay-style code in `detail/Exception/ErrorCode`;
@@ -88,8 +89,6 @@ export const ExpressPlayErrorCode = {
   WIDEVINE_DISABLED: -7011,
   /** Emulator choice: malformed license request body (ClearKey JSON, Widevine SignedMessage, PlayReady SOAP challenge). */
   INVALID_LICENSE_REQUEST: -4000,
-  /** Emulator choice: expired token at a license endpoint. */
-  EXPIRED_TOKEN: -4011,
   /** Emulator choice: the token does not grant every requested key ID. */
   KIDS_NOT_GRANTED: -4012,
   /** Emulator-only: unknown path. */

@@ -15,11 +15,11 @@
  * its license endpoints' failures or replies): the ClearKey endpoint (`/hms/ck/*`; ExpressPlay
  * has no ClearKey service), `/hms/wv/certificate`, the token only from the `ExpressPlayToken`
  * query parameter; checks in the order method, body size,
- * token (missing 401 -4010; given twice, not authentic or for another DRM 403 -4010; expired
- * 403 -4011), body (400 -4000), grant (every requested KID must be granted, else 403 -4012
- * naming the missing ones; no partial licenses; duplicates answered once). The codes -4000,
- * -4011 and -4012 are invented; -4010 is a documented token-API code whose use here is the
- * emulator's. Error bodies (JSON `{errorCode, errorMessage}`; a SOAP Fault with the code in
+ * token (missing 401 -4010; given twice, not authentic, for another DRM or expired 403 -4010,
+ * the reason in the message: ExpressPlay documents no separate expired-token code), body (400
+ * -4000), grant (every requested KID must be granted, else 403 -4012 naming the missing ones; no
+ * partial licenses; duplicates answered once). The codes -4000 and -4012 are invented; -4010 is
+ * a documented token-API code ("Invalid token") whose use here is the emulator's. Error bodies (JSON `{errorCode, errorMessage}`; a SOAP Fault with the code in
  * `detail/Exception/ErrorCode` for PlayReady), also emulator choices: see `errors.ts`.
  *
  * @module
@@ -132,7 +132,9 @@ function checkToken(tokens: readonly string[], drm: EmulatorDrm, settings: Emula
   const opened = openToken(present[0] ?? '', settings.secret);
   if (!opened.ok) return new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Invalid token');
   if (opened.payload.drm !== drm) return new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Token is not valid for this DRM');
-  if (opened.payload.exp < settings.clock()) return new ApiError(403, ExpressPlayErrorCode.EXPIRED_TOKEN, 'Expired token');
+  // ExpressPlay documents no expired-token code: an expired token is an invalid one (-4010), said in words.
+  if (opened.payload.exp < settings.clock())
+    return new ApiError(403, ExpressPlayErrorCode.INVALID_TOKEN, 'Invalid token: the token has expired');
   return opened.payload;
 }
 
