@@ -98,6 +98,7 @@ export const customProvider: Provider<CustomProviderOptions, CustomToken> = /* @
     'errors',
     'certificate',
     'tokenReuse',
+    'fairPlayContentId',
   ],
   defaultServers: {},
   wire: (options) => ({ ...options, serverTemplates: true }),

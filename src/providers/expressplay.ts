@@ -100,6 +100,8 @@ const EXPRESSPLAY_ERROR_RULES: readonly ErrorRule[] = [
 const EXPRESSPLAY_WIRE: WireSpec = {
   query: { ExpressPlayToken: '{token}' },
   errors: { rules: EXPRESSPLAY_ERROR_RULES },
+  // The content id is everything after skd:// (Shaka's expressplayInitDataTransform).
+  fairPlayContentId: 'after-scheme',
   keySystems: {
     // FairPlay: the raw SPC as application/octet-stream, the CKC read as Shaka's ExpressPlay
     // helpers read it (expressplayFairPlayRequest, commonFairPlayResponse in shaka-player

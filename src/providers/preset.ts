@@ -110,6 +110,12 @@ export interface Provider<Options, Token> {
    * certificate itself.
    */
   defaultCertificatesFor?(options: Options): Record<string, string>;
+  /**
+   * FairPlay: how these options read the content id the CDM is given (where
+   * it wants one: Safari's legacy WebKit keys) from the session's `skd://`
+   * URI; null to leave it to Shaka's default.
+   */
+  fairPlayContentIdOf?(options: Options): ((skdUri: string) => string | null) | null;
   /** `per-request` when this provider's tokens are single use (never reused or shared); `cached` by default. */
   tokenReuse?(options: Options): 'cached' | 'per-request';
   /** Whether this provider, so configured, shapes certificate requests too (and needs a token for them). */

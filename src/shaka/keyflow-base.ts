@@ -19,7 +19,6 @@ import { checkPlayer, markAttached, staticTokenSecrets, validateConfig } from '.
 import { ShakaRequestType, type ShakaNetworkingEngine, type ShakaPlayer, type ShakaRequestFilter, type ShakaResponseFilter } from './types';
 
 export type { AnyProvider, BaseConfig, InitDataDecoder } from './config-types';
-
 export { MAX_REPLY_BYTES } from './failures';
 
 /**
@@ -90,7 +89,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.filters_ = new LicenseFilters(context);
     this.secrets_.remember(staticTokenSecrets(normalized));
     for (const [type, listener] of this.playerListeners_) player.addEventListener(type, listener);
-    this.playerConfig_.applyServers(this.wantedServers_(), this.provider_.defaultCertificatesFor?.(this.config_));
+    this.playerConfig_.applyPreset(this.wantedServers_(), this.provider_, this.config_);
   }
 
   /**
@@ -116,7 +115,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.config_ = validateConfig(merged, this.provider_);
     this.secrets_.remember(staticTokenSecrets(this.config_));
     if ('token' in (update as object)) this.tokens_.cache.forget();
-    this.playerConfig_.applyServers(this.wantedServers_(), this.provider_.defaultCertificatesFor?.(this.config_));
+    this.playerConfig_.applyPreset(this.wantedServers_(), this.provider_, this.config_);
   }
 
   private createTelemetry_(): TelemetryCollector {
@@ -251,6 +250,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   ];
 
   /** The license URL per key system keyflow routes: provider defaults, then `servers`. */
+
   private wantedServers_(): Record<string, string> {
     const provider = this.provider_;
     return routedServers(provider.defaultServersFor?.(this.config_) ?? provider.defaultServers, this.config_.servers);

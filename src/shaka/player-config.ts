@@ -9,7 +9,9 @@
  *
  * @module
  */
+import type { Provider } from '../providers/preset';
 import { resolveUri } from '../util/url';
+import { ContentIdTransform, type ContentIdReader } from './fairplay-init-data';
 import type { ShakaPlayer } from './types';
 
 /** What keyflow reads of `drm.advanced[keySystem]`. */
@@ -32,10 +34,13 @@ export class PlayerConfig {
   private forceHttpSnapshot_ = false;
 
   private player_: ShakaPlayer | null;
+  /** keyflow's `drm.initDataTransform`, while the preset names a FairPlay content id. */
+  private readonly contentIds_: ContentIdTransform;
 
   /** @param player the player keyflow configures */
   constructor(player: ShakaPlayer) {
     this.player_ = player;
+    this.contentIds_ = new ContentIdTransform(player);
   }
 
   /** keyflow is destroyed: the player is let go (nothing is configured any more). */
@@ -48,15 +53,27 @@ export class PlayerConfig {
     this.serversSnapshot_ = null;
   }
 
+  /** {@link applyServers} with the preset's certificate URLs and FairPlay content id for `options`. */
+  applyPreset<Options>(wanted: Record<string, string>, preset: Provider<Options, unknown>, options: Options): void {
+    this.applyServers(wanted, preset.defaultCertificatesFor?.(options), preset.fairPlayContentIdOf?.(options));
+  }
+
   /**
    * Puts `wanted` (license URL per key system keyflow routes) into the
    * player's `drm.servers`, except where the app set an entry itself, and
-   * takes out the entries keyflow put there that are no longer wanted.
+   * takes out the entries keyflow put there that are no longer wanted; with
+   * the preset's certificate URLs and FairPlay content id (see
+   * `fairplay-init-data.ts`).
    */
-  applyServers(wanted: Record<string, string>, certificateUris: Record<string, string> = {}): void {
+  applyServers(
+    wanted: Record<string, string>,
+    certificateUris: Record<string, string> = {},
+    contentIdOf: ContentIdReader | null = null,
+  ): void {
     const player = this.player_;
     if (!player) return;
     this.applyCertificateUris_(certificateUris);
+    this.contentIds_.apply(contentIdOf);
     const current = player.getConfiguration().drm.servers;
     const update: Record<string, string | undefined> = {};
     const applied: Record<string, string> = {};
@@ -107,6 +124,7 @@ export class PlayerConfig {
     const player = this.player_;
     if (!player) return;
     this.applyCertificateUris_({});
+    this.contentIds_.apply(null);
     const current = player.getConfiguration().drm.servers;
     const update: Record<string, undefined> = {};
     for (const [keySystem, url] of Object.entries(this.appliedServers_)) {

@@ -132,4 +132,26 @@ describe('FairPlay on the wire', () => {
       expect(error.message).toMatch(/`format` must be "fairplay-ckc"/);
     });
   });
+
+  describe('fairPlayContentId (the content id the CDM is given)', () => {
+    const contentIdOf = (rule: CustomOptions['fairPlayContentId'], uri: string) =>
+      customProvider.fairPlayContentIdOf?.({ servers: { [FP]: 'https://l.test/fp' }, fairPlayContentId: rule })?.(uri);
+
+    it("reads the host, everything after skd://, or the part after the last ';' (Shaka's default, ExpressPlay, EZDRM helpers)", () => {
+      const uri = 'skd://fp.example.test/asset-42;ez-7f3a';
+      expect(contentIdOf('host', uri)).toBe('fp.example.test');
+      expect(contentIdOf('after-scheme', uri)).toBe('fp.example.test/asset-42;ez-7f3a');
+      expect(contentIdOf('after-semicolon', uri)).toBe('ez-7f3a');
+      expect(contentIdOf('after-semicolon', 'skd://fp.example.test/asset-42')).toBeNull();
+    });
+
+    it('is null without the option, and an unknown rule is INVALID_CONFIG', () => {
+      expect(customProvider.fairPlayContentIdOf?.({ servers: { [FP]: 'https://l.test/fp' } })).toBeNull();
+      const error = keyflowErrorOf(() =>
+        customProvider.validate({ servers: { [FP]: 'https://l.test/fp' }, fairPlayContentId: 'path' as never }),
+      );
+      expect(error.code).toBe('INVALID_CONFIG');
+      expect(error.message).toMatch(/`fairPlayContentId` must be 'host', 'after-scheme' or 'after-semicolon'/);
+    });
+  });
 });

@@ -14,6 +14,7 @@ import { readFailure, readLicense, type ReplyReader } from './read-reply';
 import { knownRequestFacts, shapeRequest } from './shape-request';
 import { wireOf, type PresetSpec, type WireSpec } from './spec';
 import { wireForKeySystem } from './key-system-wire';
+import { skdContentId } from './skd';
 
 /** Only presets with URL templates (`custom`) take the license URL from the token (`servers: '{token.url}'`). */
 function refuseTokenUrls(name: string, servers: Record<string, unknown> | undefined): void {
@@ -85,6 +86,10 @@ export function definePreset<Options, Token>(spec: PresetSpec<Options, Token>): 
     defaultCertificatesFor: (options) => guarded(() => spec.defaultCertificatesFor?.(options) ?? {}, hookFailed('defaultCertificatesFor')),
     handlesCertificates: (options) => wire(options).certificate !== undefined,
     tokenReuse: (options) => wire(options).tokenReuse ?? 'cached',
+    fairPlayContentIdOf: (options) => {
+      const rule = wire(options).fairPlayContentId;
+      return rule ? (skdUri) => skdContentId(skdUri, rule) : null;
+    },
     validate: (options) => {
       if (!wire(options).serverTemplates) refuseTokenUrls(name, (options as { servers?: Record<string, unknown> }).servers);
       spec.validate(options);

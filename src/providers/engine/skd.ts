@@ -78,3 +78,19 @@ export function skdValue(name: 'skdUri' | 'skdHost' | 'skdAssetId', uri: string 
   if (!value) throw missing(name === 'skdHost' ? 'the skd:// URI has no host' : "the skd:// URI has no part after a ';'");
   return value;
 }
+
+/**
+ * Which part of the `skd://` URI is the FairPlay content id the CDM is given
+ * (Shaka's FairPlay `initDataTransform` helpers, shaka-player
+ * lib/drm/fairplay.js): `'host'` (Shaka's default, `defaultGetContentId`;
+ * Apple's FPS sample), `'after-scheme'` (everything after `skd://`:
+ * `expressplayInitDataTransform`, Verimatrix, Mux), `'after-semicolon'` (the
+ * part after the last `;`: `ezdrmInitDataTransform`).
+ */
+export type FairPlayContentId = 'host' | 'after-scheme' | 'after-semicolon';
+
+/** The content id `rule` reads from `uri`, or null when the URI has no such part. */
+export function skdContentId(uri: string, rule: FairPlayContentId): string | null {
+  const value = rule === 'host' ? skdHost(uri) : rule === 'after-scheme' ? uri.slice('skd://'.length) : skdAssetId(uri);
+  return value || null;
+}

@@ -26,6 +26,7 @@ export interface WireSpecOptions {
   errors?: ErrorExtraction;
   certificate?: { auth?: boolean; unwrapResponse?: ResponseUnwrapping };
   tokenReuse?: unknown;
+  fairPlayContentId?: unknown;
 }
 
 function invalid(message: string): KeyflowError {
@@ -171,6 +172,15 @@ export function checkWireSpec(options: WireSpecOptions): void {
   }
   if (options.tokenReuse !== undefined && options.tokenReuse !== 'cached' && options.tokenReuse !== 'per-request') {
     throw invalid("`tokenReuse` must be 'cached' or 'per-request'");
+  }
+  const { fairPlayContentId } = options;
+  if (
+    fairPlayContentId !== undefined &&
+    fairPlayContentId !== 'host' &&
+    fairPlayContentId !== 'after-scheme' &&
+    fairPlayContentId !== 'after-semicolon'
+  ) {
+    throw invalid("`fairPlayContentId` must be 'host', 'after-scheme' or 'after-semicolon'");
   }
   used.push(...checkHeadersAndQuery(options), ...checkShapes(options), ...checkKeySystems(options.keySystems));
   if (token === undefined && used.some((name) => name === 'token' || name.startsWith('token.'))) {

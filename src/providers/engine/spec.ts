@@ -15,6 +15,7 @@ import type { DrmRequest } from '../preset';
 import type { ErrorExtraction, ErrorReply, ProviderErrorFields } from './errors';
 import type { JsonTemplate } from './template';
 import type { RequestWrapping, ResponseUnwrapping } from './wrap';
+import type { FairPlayContentId } from './skd';
 
 /** What a `contentId` function is told about the request. */
 export interface ContentIdContext {
@@ -109,6 +110,14 @@ export interface WireSpec {
    * request as it was, token included: it cannot be helped there).
    */
   tokenReuse?: 'cached' | 'per-request';
+  /**
+   * FairPlay: which part of the `skd://` URI is the content id the CDM is
+   * given, where the CDM wants one (Safari's legacy `WebKitMediaKeys`, which
+   * Shaka polyfills): keyflow then sets Shaka's `drm.initDataTransform` to
+   * build the init data as Shaka's FairPlay helpers do. Default: Shaka's own
+   * (the URI's host).
+   */
+  fairPlayContentId?: FairPlayContentId;
   /**
    * What differs per key system, by EME name; an entry also applies to the
    * key systems that extend its name (`com.microsoft.playready` to
