@@ -107,11 +107,13 @@ export type {
 } from './providers/engine/errors';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';
+export type { FairPlayContentId } from './providers/engine/skd';
 export type { JsonPath } from './providers/engine/json-path';
 export type { JsonTemplate } from './providers/engine/template';
 export { KeyflowError, findKeyflowError } from './api/errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './api/errors';
 export type { CommonOptions } from './api/config';
+export type { SessionContext, SessionHooks } from './api/session-hooks';
 export type { AnyProvider, InitDataDecoder, BaseConfig } from './shaka/keyflow-base';
 export type { CustomProviderOptions } from './providers/custom';
 export type { ClearKeyProviderOptions } from './providers/clearkey';

@@ -7,6 +7,7 @@ export { Keyflow } from './keyflow';
 export { KeyflowError, findKeyflowError } from './api/errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './api/errors';
 export type { CommonOptions } from './api/config';
+export type { SessionContext, SessionHooks } from './api/session-hooks';
 export type {
   KeyflowConfig,
   KeyflowConfigUpdate,

@@ -54,7 +54,13 @@ export type KeyflowErrorCode =
    * is `http:` on a host that is not loopback (set `allowInsecureHttp` to
    * allow it, e.g. on a closed test network).
    */
-  | 'INSECURE_TRANSPORT';
+  | 'INSECURE_TRANSPORT'
+  /**
+   * A session hook of the preset (or of the `custom` preset's `session`
+   * option) threw or rejected: `started`, `heartbeat` or `stopped`. `cause`
+   * holds what it threw; playback goes on.
+   */
+  | 'SESSION_FAILED';
 
 /** Everything a {@link KeyflowError} can carry besides its code and message. */
 export interface KeyflowErrorDetails {

@@ -1,4 +1,6 @@
+import { KeyflowError } from '../api/errors';
 import type { LicenseServers } from '../api/key-systems';
+import { sessionHooksProblem, type SessionHooks } from '../api/session-hooks';
 import type { TokenSource } from '../tokens/source';
 import type { Provider } from './preset';
 import { definePreset } from './engine/define-preset';
@@ -68,6 +70,12 @@ export interface CustomOptions extends Omit<WireSpec, 'tokenFormat' | 'serverTem
    * a token of its own, never reused or shared. Default `'cached'`.
    */
   tokenReuse?: 'cached' | 'per-request';
+  /**
+   * Calls the service wants around playback: `started` after the title's
+   * first license, `heartbeat` every `heartbeatMs`, `stopped` when it is
+   * unloaded (see docs/custom-engine.md). Default: none.
+   */
+  session?: SessionHooks;
 }
 
 /** What the `custom` preset reads: its options plus the `servers` URL templates. */
@@ -99,9 +107,15 @@ export const customProvider: Provider<CustomProviderOptions, CustomToken> = /* @
     'certificate',
     'tokenReuse',
     'fairPlayContentId',
+    'session',
   ],
   defaultServers: {},
   wire: (options) => ({ ...options, serverTemplates: true }),
-  validate: (options) => checkWireSpec(options),
+  validate: (options) => {
+    checkWireSpec(options);
+    const problem = options.session === undefined ? null : sessionHooksProblem(options.session);
+    if (problem) throw new KeyflowError('INVALID_CONFIG', `custom: \`session\` ${problem}`);
+  },
+  session: (options) => options.session,
   requestFacts: readRequestFacts,
 });

@@ -1,5 +1,6 @@
 import type { KeyflowError } from '../api/errors';
 import type { LicenseServers } from '../api/key-systems';
+import type { SessionHooks } from '../api/session-hooks';
 
 /** Which kind of DRM request a provider is asked to shape. */
 export type DrmRequestKind = 'license' | 'certificate';
@@ -116,6 +117,8 @@ export interface Provider<Options, Token> {
    * URI; null to leave it to Shaka's default.
    */
   fairPlayContentIdOf?(options: Options): ((skdUri: string) => string | null) | null;
+  /** The calls the service wants around playback (open, keep alive, close a session), for these options; null for none. */
+  sessionHooks?(options: Options): SessionHooks | null;
   /** `per-request` when this provider's tokens are single use (never reused or shared); `cached` by default. */
   tokenReuse?(options: Options): 'cached' | 'per-request';
   /** Whether this provider, so configured, shapes certificate requests too (and needs a token for them). */

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'eventemitter3';
 import { KeyflowError, redactKeyflowError } from '../api/errors';
-import type { ExpirationEvent, KeyflowEvents, KeyStatusEvent } from '../api/events';
+import type { KeyflowEvents } from '../api/events';
 import type { Provider } from '../providers/preset';
-import { TelemetryCollector } from '../telemetry/collector';
-import type { KeyflowStats, TimingEvent } from '../telemetry/stats';
+import type { TelemetryCollector } from '../telemetry/collector';
+import type { KeyflowStats } from '../telemetry/stats';
 import { TokenBroker } from '../tokens/broker';
 import { TokenCache } from '../tokens/cache';
 import type { TokenSource } from '../tokens/source';
@@ -15,6 +15,8 @@ import { PlayerConfig } from './player-config';
 import { LicenseFilters, type FilterContext } from './license-filters';
 import { LoadTracker, type LoadContext } from './load-tracker';
 import { SecretGuard } from './secret-guard';
+import { ServiceSession } from './service-session';
+import { createTelemetry } from './telemetry-glue';
 import { checkPlayer, markAttached, staticTokenSecrets, validateConfig } from './validate';
 import { ShakaRequestType, type ShakaNetworkingEngine, type ShakaPlayer, type ShakaRequestFilter, type ShakaResponseFilter } from './types';
 
@@ -49,6 +51,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private readonly playerConfig_: PlayerConfig;
   private readonly secrets_: SecretGuard<Exchange>;
   private readonly decodeInitData_: InitDataDecoder | null;
+  private readonly session_ = new ServiceSession((error) => this.fail_(error, []));
 
   /**
    * @param player a `shaka.Player` (4.9 or later), attached or not
@@ -68,7 +71,11 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.player_ = player;
     this.net_ = net;
     this.playerConfig_ = new PlayerConfig(player);
-    this.telemetry_ = this.createTelemetry_();
+    this.telemetry_ = createTelemetry(() => this.player_, {
+      timing: (event) => this.emit('timing', event),
+      keystatus: (event) => this.emit('keystatus', event),
+      expiration: (event) => this.emit('expiration', event),
+    });
     this.config_ = normalized;
     this.provider_ = provider;
     this.tokens_ = this.createTokens_(normalized);
@@ -118,20 +125,6 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.playerConfig_.applyPreset(this.wantedServers_(), this.provider_, this.config_);
   }
 
-  private createTelemetry_(): TelemetryCollector {
-    const readable = (): { getKeyStatuses?: () => Record<string, string>; getExpiration?: () => number } | null =>
-      this.player_ as { getKeyStatuses?: () => Record<string, string>; getExpiration?: () => number } | null;
-    const sink = {
-      timing: (event: TimingEvent) => this.emit('timing', event),
-      keystatus: (event: KeyStatusEvent) => this.emit('keystatus', event),
-      expiration: (event: ExpirationEvent) => this.emit('expiration', event),
-    };
-    return new TelemetryCollector(sink, {
-      keyStatuses: () => readable()?.getKeyStatuses?.() ?? {},
-      expiration: () => readable()?.getExpiration?.() ?? Infinity,
-    });
-  }
-
   private createTokens_(config: NormalizedConfig): TokenBroker {
     const cache = new TokenCache({ maxAgeMs: config.tokenMaxAgeMs, refreshMarginMs: config.tokenRefreshMarginMs, now: () => Date.now() });
     return new TokenBroker(cache, this.lifetime_.signal, {
@@ -177,6 +170,10 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       manifestOf: (isPreload) => this.loads_.manifestOf(isPreload),
       manifestChanged: () => this.filters_.newLoad(),
       wantsInitData: () => this.listenerCount('initdata') > 0,
+      licensed: (keySystem, manifestUri) => {
+        const isPreload = manifestUri !== null && manifestUri !== this.loads_.manifestOf(false);
+        if (!isPreload) this.session_.licensed(this.provider_.sessionHooks?.(this.config_) ?? null, keySystem, manifestUri);
+      },
       lastKeySystem: () => this.filters_.lastKeySystem,
       keySystemFacts: () => this.loads_.keySystemFacts(),
       fail: (error, secrets) => this.fail_(error, secrets),
@@ -205,6 +202,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       net.unregisterResponseFilter(this.responseFilter_);
     }
     this.secrets_.release();
+    this.session_.ended();
     const player = this.player_;
     if (player) {
       markAttached(player, null, this);
@@ -263,6 +261,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private readonly onUnloading_ = (): void => {
     // Requests of the content being unloaded are aborted (their download events come right away).
     this.secrets_.unloaded();
+    this.session_.ended();
     // Token fetches and Retry-After waits for the content being unloaded are not needed any more.
     this.tokens_.cache.abandonOthers(null);
     this.loadLifetime_.abort(new KeyflowError('ABORTED', 'Abandoned: the content was unloaded'));

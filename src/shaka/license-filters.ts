@@ -51,6 +51,8 @@ export interface FilterContext {
   manifestOf(isPreload: boolean): string | null;
   /** Whether the app listens for `initdata`. */
   wantsInitData(): boolean;
+  /** A license for `manifestUri` (resolved; null when unknown) was accepted (the service session may start). */
+  licensed(keySystem: string, manifestUri: string | null): void;
   /** Redacts, emits once (keyflow's `error` event) and returns the error. */
   fail(error: KeyflowError, secrets: readonly string[]): KeyflowError;
 }
@@ -287,5 +289,6 @@ export class LicenseFilters {
       durationMs: Math.max(0, performance.now() - exchange.sentAt),
       byteLength: license.byteLength,
     });
+    if (exchange.kind === 'license' && !exchange.isCertificateChallenge) this.ctx_.licensed(exchange.keySystem, exchange.manifestUri);
   };
 }

@@ -86,6 +86,7 @@ export function definePreset<Options, Token>(spec: PresetSpec<Options, Token>): 
     defaultCertificatesFor: (options) => guarded(() => spec.defaultCertificatesFor?.(options) ?? {}, hookFailed('defaultCertificatesFor')),
     handlesCertificates: (options) => wire(options).certificate !== undefined,
     tokenReuse: (options) => wire(options).tokenReuse ?? 'cached',
+    sessionHooks: (options) => guarded(() => spec.session?.(options) ?? null, hookFailed('session')),
     fairPlayContentIdOf: (options) => {
       const rule = wire(options).fairPlayContentId;
       return rule ? (skdUri) => skdContentId(skdUri, rule) : null;

@@ -11,6 +11,7 @@
  */
 
 import type { LicenseServers } from '../../api/key-systems';
+import type { SessionHooks } from '../../api/session-hooks';
 import type { DrmRequest } from '../preset';
 import type { ErrorExtraction, ErrorReply, ProviderErrorFields } from './errors';
 import type { JsonTemplate } from './template';
@@ -196,6 +197,12 @@ export interface PresetSpec<Options, Token> {
   requestFacts?(request: DrmRequest, challenge: Uint8Array): RequestFacts;
   /** Hook: reads the service's error code and message where a JSON path or header cannot (SOAP faults, HTML). */
   readError?(reply: ErrorReply): ProviderErrorFields;
+  /**
+   * The calls the service wants around playback (open a session once a title
+   * is licensed, heartbeats, close it), for these options. Most services
+   * need none.
+   */
+  session?(options: Options): SessionHooks | undefined;
 }
 
 /** The wire of `spec` for `options`. */
