@@ -7,6 +7,7 @@
 //   /hms/*, /playready/*     the ExpressPlay emulator (token API and license servers)
 //   /proxy/*                 a JSON-wrapping license proxy (src/testing/node/wrapping-proxy.ts)
 //   /dashif/*                a DASH-IF ClearKey license server + authorization service (src/testing/node/dashif-clearkey-server.ts)
+//   /vendor/<name>/*         the vendor emulators (src/testing/node/vendors/): license services as their docs describe them
 //   /examples/*              examples/ (script-tag and ESM apps), under a strict Content-Security-Policy
 //   /_csp-reports            the CSP violation reports those pages sent (GET lists, DELETE clears;
 //                            the newest 100 are kept, a report over 64 KiB is refused with 413)
@@ -82,11 +83,10 @@ export function loadContentKeys() {
  */
 export async function startDemoServer({ port = 8080, host = '127.0.0.1', publicHost = 'localhost' } = {}) {
   const built = path.join(ROOT, 'dist', 'testing', 'node.mjs');
-  const { createExpressPlayHandler, createFaultInjector, createWrappingProxyHandler, createDashIfClearKeyHandler } = await import(
-    pathToFileURL(built).href
-  ).catch(() => {
-    throw new Error('dist/ is missing: run `npm run build` first (npm start does it for you)');
-  });
+  const { createExpressPlayHandler, createFaultInjector, createWrappingProxyHandler, createDashIfClearKeyHandler, createVendorHandler } =
+    await import(pathToFileURL(built).href).catch(() => {
+      throw new Error('dist/ is missing: run `npm run build` first (npm start does it for you)');
+    });
   const keys = loadContentKeys();
   const server = http.createServer();
   // Created once the port is known: the token API answers with URLs on this server's public origin.
@@ -98,6 +98,7 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', publicH
   const contents = { [SAMPLE_CONTENT_ID]: keys.map(({ kid }) => kid), [`${SAMPLE_CONTENT_ID}-first-key`]: [keys[0].kid] };
   const proxy = createWrappingProxyHandler({ basePath: '/proxy', keys, contents });
   const dashif = createDashIfClearKeyHandler({ basePath: '/dashif', keys });
+  const vendors = createVendorHandler({ basePath: '/vendor', keys });
   const cors = { 'Access-Control-Allow-Origin': '*' };
   // The examples run under the policy a strict app has: scripts from the page's own origin only
   // (no inline script, no eval). Violations are reported to /_csp-reports, where tests read them.
@@ -114,7 +115,7 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', publicH
       // Tests queue license-server faults at /_faults (see src/testing/node/fault-injector.ts).
       if (await faults.handle(req, res)) return;
       if (emulator(req, res)) return;
-      if (proxy(req, res) || dashif(req, res)) return;
+      if (proxy(req, res) || dashif(req, res) || vendors(req, res)) return;
       if (pathname === '/_csp-reports') {
         const headers = { 'Access-Control-Allow-Methods': 'GET, POST, DELETE', ...cors };
         if (req.method === 'POST') {

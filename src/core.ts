@@ -82,6 +82,7 @@ export { expressPlayProvider as expressPlay, EXPRESSPLAY_DEFAULT_SERVERS, EXPRES
 export type { ExpressPlayOptions, ExpressPlayToken } from './providers/expressplay';
 export { customProvider } from './providers/custom';
 export { clearKeyProvider } from './providers/clearkey';
+export { axinomProvider as axinom, AXINOM_DEFAULT_SERVERS, type AxinomOptions } from './providers/axinom';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

@@ -37,6 +37,7 @@ export type { ExpressPlayToken, ExpressPlayOptions } from './providers/expresspl
 export { EXPRESSPLAY_DEFAULT_SERVERS, EXPRESSPLAY_TOKEN_PARAM } from './providers/expressplay';
 export type { CustomOptions, CustomToken, CustomCertificateOptions, ContentIdContext } from './providers/custom';
 export type { ClearKeyOptions } from './providers/clearkey';
+export type { AxinomOptions } from './providers/axinom';
 export { DASHIF_PROBLEM_TYPES } from './providers/clearkey';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';

@@ -4,7 +4,7 @@ import type { TokenSource } from '../tokens/source';
 import { getRawQueryParam, isHttpUrl, removeQueryParam } from '../util/url';
 import { parseJsonOrUndefined } from './engine/failures';
 import type { DrmRequest, Provider } from './preset';
-import { parseSoapFault } from './engine/soap-fault';
+import { isClientFault, parseSoapFault } from './engine/soap-fault';
 import { definePreset } from './engine/define-preset';
 import type { ErrorReply, ErrorRule, ProviderErrorFields } from './engine/errors';
 import type { TokenPlacement, WireSpec } from './engine/spec';
@@ -224,12 +224,6 @@ function readExpressPlayError({ bodyText }: ErrorReply): ProviderErrorFields {
   }
   const match = /(-\d{4})\b/.exec(bodyText);
   return match ? { providerCode: Number(match[1]) } : {};
-}
-
-/** SOAP 1.1 `Client` (any prefix, or a `Client.*` subcode) or SOAP 1.2 `Sender`. */
-function isClientFault(faultCode: string | undefined): boolean {
-  const local = faultCode?.slice(faultCode.indexOf(':') + 1) ?? '';
-  return /^(Client|Sender)(\.|$)/.test(local);
 }
 
 function validateExpressPlay({ token, region }: ExpressPlayOptions): void {

@@ -8,6 +8,7 @@
  */
 import type { CommonOptions } from '../api/config';
 import { KeyflowError } from '../api/errors';
+import { axinomProvider } from './axinom';
 import { clearKeyProvider } from './clearkey';
 import { customProvider } from './custom';
 import { expressPlayProvider } from './expressplay';
@@ -18,6 +19,7 @@ const PRESETS = {
   expressplay: expressPlayProvider,
   custom: customProvider,
   clearkey: clearKeyProvider,
+  axinom: axinomProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */

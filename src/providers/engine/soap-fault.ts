@@ -184,3 +184,13 @@ export function parseSoapFault(text: string): SoapFault | null {
   if (errorCode !== undefined && /^[+-]?\d{1,15}$/.test(errorCode)) result.errorCode = Number(errorCode);
   return result;
 }
+
+/**
+ * Whether a fault code says the request was at fault: SOAP 1.1 `Client` (any prefix, or a
+ * `Client.*` subcode) or SOAP 1.2 `Sender`. Such a request must not be resent unchanged (SOAP 1.1
+ * §4.4.1), whatever the HTTP status (PlayReady servers answer every fault with 500).
+ */
+export function isClientFault(faultCode: string | undefined): boolean {
+  const local = faultCode?.slice(faultCode.indexOf(':') + 1) ?? '';
+  return /^(Client|Sender)(\.|$)/.test(local);
+}

@@ -96,6 +96,18 @@ export {
 } from './dashif-clearkey-server.js';
 
 export { MAX_BODY_BYTES, type RunningServer } from './http-kit.js';
+export { createVendorHandler, type VendorHandler, type VendorHandlerOptions, type VendorRecord } from './vendors/handler.js';
+export { VENDOR_EMULATORS } from './vendors/emulators.js';
+export {
+  signJwt,
+  verifyJwt,
+  type VendorEmulator,
+  type VendorKit,
+  type VendorReply,
+  type VendorRequest,
+  type VendorDrm,
+  type LicenseAnswer,
+} from './vendors/kit.js';
 export type { EmulatorContentKey } from './key-store.js';
 
 export {

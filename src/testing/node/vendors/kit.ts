@@ -1,0 +1,217 @@
+/**
+ * What every vendor emulator shares, none of it vendor-specific: answering the test CDM's license
+ * challenges (Widevine SignedMessage, PlayReady SOAP AcquireLicense, W3C ClearKey JSON) with the
+ * content keys in clear, HS256 JWTs (RFC 7519 / RFC 7515, as several services sign their license
+ * tokens), and the request and reply shapes the emulators work with. Each emulator (one file per
+ * service in this folder) follows its service's documentation for URLs, headers, bodies, replies
+ * and errors, and never imports the preset it tests.
+ *
+ * What no vendor emulator can prove: the services' real token cryptography (their keys are not
+ * public), their real licenses (these carry keys in clear for the test CDM, see
+ * `src/testing/widevine-messages.ts` and `playready-messages.ts`), and anything their documentation
+ * does not say (each emulator's module comment lists its own choices).
+ *
+ * @module
+ */
+
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+import { buildClearKeyLicense, ClearKeyRequestError, parseClearKeyLicenseRequest } from '../clearkey.js';
+import { keyPairs } from '../key-store.js';
+import { EmulatedMessageError } from '../../message-error';
+import { buildPlayReadyLicenseResponse, playReadyChallengeKeyIds, readPlayReadyChallenge } from '../expressplay/playready-license.js';
+import {
+  buildWidevineLicense,
+  emulatorServiceCertificateResponse,
+  readWidevineChallenge,
+  widevineChallengeKeyIds,
+} from '../expressplay/widevine-license.js';
+
+/** The DRMs the emulators answer, as the test CDM speaks them (`fp` arrives with the FairPlay emulation). */
+export type VendorDrm = 'wv' | 'pr' | 'ck';
+
+/** A request to a vendor emulator, read. */
+export interface VendorRequest {
+  method: string;
+  /** The path below the emulator's own prefix (`/vendor/<name>/`), without leading or trailing `/`. */
+  path: string;
+  query: URLSearchParams;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** A vendor emulator's reply. */
+export interface VendorReply {
+  status: number;
+  /** Response headers (`Content-Type` included). */
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** For the request log: the service's error code, when the reply is an error. */
+  errorCode?: string | number;
+  /** For the request log: the DRM of a license request and the key IDs it asked for. */
+  drm?: VendorDrm;
+  kids?: string[];
+}
+
+/** One vendor emulator, mounted at `/vendor/<name>/`. */
+export interface VendorEmulator {
+  /** The path segment and the log's `vendor` field, e.g. `drmtoday`. */
+  name: string;
+  /** Answers one request (CORS, body cap and the log are the handler's). */
+  handle(request: VendorRequest, kit: VendorKit): VendorReply | Promise<VendorReply>;
+}
+
+/** What a challenge turned out to be. */
+export type LicenseAnswer =
+  | { ok: true; body: Uint8Array; contentType: string; kids: string[] }
+  | { ok: false; reason: 'unreadable' | 'not-granted'; message: string; kids: string[] };
+
+/** The shared parts an emulator is given. */
+export interface VendorKit {
+  /** The secret the emulators sign and check their tokens with (the "service's key"). */
+  readonly secret: string;
+  /** Milliseconds since the epoch (settable in tests). */
+  now(): number;
+  /**
+   * Answers a license challenge for `drm` with every requested key, or says why not (unreadable,
+   * or a key the store or `granted` lacks). A Widevine service-certificate request (`08 04`) is
+   * answered with the emulated certificate. `soapAction` is PlayReady's `SOAPAction` header.
+   */
+  license(drm: VendorDrm, body: Uint8Array, options?: { soapAction?: string; granted?: readonly string[] }): LicenseAnswer;
+  /** An HS256 JWT of `claims` signed with `secret` (default the kit's). */
+  signJwt(claims: Record<string, unknown>, secret?: string): string;
+  /** The claims of an HS256 JWT signed with `secret` (default the kit's), or why it is refused. */
+  verifyJwt(token: string, secret?: string): { ok: true; claims: Record<string, unknown> } | { ok: false; why: 'malformed' | 'signature' };
+}
+
+function base64url(bytes: Uint8Array | string): string {
+  return Buffer.from(typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes).toString('base64url');
+}
+
+function hs256(input: string, secret: string): Buffer {
+  return createHmac('sha256', secret).update(input).digest();
+}
+
+/** An HS256 JWT (RFC 7519) of `claims`. */
+export function signJwt(claims: Record<string, unknown>, secret: string): string {
+  const signingInput = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
+  return `${signingInput}.${base64url(hs256(signingInput, secret))}`;
+}
+
+/** The claims of an HS256 JWT, checked against `secret`. */
+export function verifyJwt(token: string, secret: string): ReturnType<VendorKit['verifyJwt']> {
+  const parts = token.split('.');
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return { ok: false, why: 'malformed' };
+  let header: unknown;
+  let claims: unknown;
+  try {
+    header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
+    claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, why: 'malformed' };
+  }
+  if ((header as { alg?: unknown })?.alg !== 'HS256' || !claims || typeof claims !== 'object' || Array.isArray(claims)) {
+    return { ok: false, why: 'malformed' };
+  }
+  const expected = hs256(`${parts[0]}.${parts[1]}`, secret);
+  const given = Buffer.from(parts[2]!, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: 'signature' };
+  return { ok: true, claims: claims as Record<string, unknown> };
+}
+
+function refusal(error: unknown, kids: string[] | undefined): LicenseAnswer {
+  if (error instanceof ClearKeyRequestError || error instanceof EmulatedMessageError) {
+    return { ok: false, reason: 'unreadable', message: error.message, kids: kids ?? [] };
+  }
+  throw error;
+}
+
+/** The keys for `kids`, or the refusal naming those the store (or the grant) lacks. */
+function grant(store: Map<string, Uint8Array>, kids: readonly string[], granted: readonly string[] | undefined) {
+  const missing = kids.filter((kid) => !store.has(kid) || (granted !== undefined && !granted.includes(kid)));
+  if (missing.length)
+    return { ok: false as const, reason: 'not-granted' as const, message: `keys not granted: ${missing.join(', ')}`, kids: [...kids] };
+  return { ok: true as const, pairs: keyPairs(store, kids) };
+}
+
+/** Answers a Widevine body: the service certificate for `08 04`, else a license. */
+function widevineAnswer(
+  store: Map<string, Uint8Array>,
+  body: Uint8Array,
+  granted: readonly string[] | undefined,
+  now: number,
+): LicenseAnswer {
+  let challenge;
+  try {
+    challenge = readWidevineChallenge(body);
+  } catch (error) {
+    return refusal(error, widevineChallengeKeyIds(body));
+  }
+  if (challenge.kind === 'certificate-request') {
+    return { ok: true, body: emulatorServiceCertificateResponse(), contentType: 'application/octet-stream', kids: [] };
+  }
+  const keys = grant(store, challenge.kids, granted);
+  if (!keys.ok) return keys;
+  return {
+    ok: true,
+    body: buildWidevineLicense(challenge.request, keys.pairs, now),
+    contentType: 'application/octet-stream',
+    kids: challenge.kids,
+  };
+}
+
+function playReadyAnswer(
+  store: Map<string, Uint8Array>,
+  body: Uint8Array,
+  soapAction: string | undefined,
+  granted?: readonly string[],
+): LicenseAnswer {
+  let challenge;
+  try {
+    challenge = readPlayReadyChallenge(body, soapAction);
+  } catch (error) {
+    return refusal(error, playReadyChallengeKeyIds(body));
+  }
+  const kids = challenge.header.keyIds;
+  const keys = grant(store, kids, granted);
+  if (!keys.ok) return keys;
+  const xml = buildPlayReadyLicenseResponse(
+    challenge,
+    keys.pairs.map(({ kid, key }) => ({ kid: Buffer.from(kid).toString('hex'), key })),
+  );
+  return { ok: true, body: new TextEncoder().encode(xml), contentType: 'text/xml; charset=utf-8', kids };
+}
+
+function clearKeyAnswer(store: Map<string, Uint8Array>, body: Uint8Array, granted?: readonly string[]): LicenseAnswer {
+  let request;
+  try {
+    request = parseClearKeyLicenseRequest(body);
+  } catch (error) {
+    return refusal(error, undefined);
+  }
+  const kids = request.kidBytes.map((kid) => Buffer.from(kid).toString('hex'));
+  const keys = grant(store, kids, granted);
+  if (!keys.ok) return keys;
+  const license = buildClearKeyLicense(keys.pairs, request.type);
+  return { ok: true, body: new TextEncoder().encode(JSON.stringify(license)), contentType: 'application/json', kids };
+}
+
+/**
+ * The kit for a key store.
+ *
+ * @param store content keys by KID (32 lower-case hex digits)
+ */
+export function createVendorKit(store: Map<string, Uint8Array>, secret: string, now: () => number = Date.now): VendorKit {
+  return {
+    secret,
+    now,
+    license(drm, body, { soapAction, granted } = {}) {
+      if (drm === 'wv') return widevineAnswer(store, body, granted, now());
+      if (drm === 'pr') return playReadyAnswer(store, body, soapAction, granted);
+      return clearKeyAnswer(store, body, granted);
+    },
+    signJwt: (claims, key = secret) => signJwt(claims, key),
+    verifyJwt: (token, key = secret) => verifyJwt(token, key),
+  };
+}

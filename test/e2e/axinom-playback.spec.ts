@@ -1,0 +1,86 @@
+// The axinom preset end to end: Shaka + keyflow + the Axinom emulator (src/testing/node/vendors/
+// axinom.ts), Widevine and PlayReady through the test CDM over the browser's real ClearKey CDM,
+// so decryption and playback are real. The app's backend is played by the emulator's _token.
+import type S from 'shaka-player';
+import type { KeyflowError } from '../../src/api/errors';
+import { Keyflow } from '../../src/keyflow';
+import type { ShakaPlayer } from '../../src/shaka/types';
+import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
+import { at, CONTENT_KEYS } from '../helpers/env';
+import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
+import { shaka } from '../helpers/shaka-global';
+import { clearVendorRequests, vendorRequests, vendorUrl } from '../helpers/vendors';
+
+const WV = 'com.widevine.alpha';
+const PR = 'com.microsoft.playready';
+const BOTH = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid];
+
+describe('axinom preset, end to end (test CDM)', () => {
+  let video: HTMLVideoElement;
+  let player: S.Player;
+  let dispose: () => Promise<void>;
+  let keyflow: Keyflow | null = null;
+  let cdm: TestCdm;
+  let errors: KeyflowError[];
+
+  beforeEach(async () => {
+    cdm = installTestCdm();
+    await resetShakaDrmCaches(shaka);
+    ({ video, player, dispose } = await createAttachedPlayer());
+    await clearVendorRequests();
+    errors = [];
+  });
+
+  afterEach(async () => {
+    keyflow?.destroy();
+    keyflow = null;
+    await dispose();
+    cdm.uninstall();
+    await resetShakaDrmCaches(shaka);
+  });
+
+  function useAxinom(keySystem: string, kids = BOTH, expiresInSeconds = 600): void {
+    player.configure({ drm: { preferredKeySystems: [keySystem], retryParameters: { maxAttempts: 1 } } });
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, {
+      provider: 'axinom',
+      // Your backend signs the License Service Message; here the emulator plays it.
+      token: async () => (await fetch(vendorUrl('axinom', `_token?kids=${kids.join(',')}&expiresInSeconds=${expiresInSeconds}`))).text(),
+      servers: { [WV]: vendorUrl('axinom', 'widevine/AcquireLicense'), [PR]: vendorUrl('axinom', 'playready/AcquireLicense') },
+    });
+    keyflow.on('error', (e) => errors.push(e));
+  }
+
+  for (const [name, keySystem, drm] of [
+    ['Widevine', WV, 'wv'],
+    ['PlayReady', PR, 'pr'],
+  ] as const) {
+    it(`${name}: plays, the message in X-AxDRM-Message`, async () => {
+      useAxinom(keySystem);
+      await player.load(at('content/cenc/manifest.mpd'));
+      await expectPlaysPast(video, 1);
+      expect(errors).toEqual([]);
+      const licenses = (await vendorRequests('axinom')).filter((r) => r.method === 'POST' && r.status === 200 && (r.kids?.length ?? 0) > 0);
+      expect(licenses.length).toBeGreaterThan(0);
+      expect(licenses.every((r) => r.drm === drm && r.headerNames.includes('x-axdrm-message'))).toBe(true);
+    });
+  }
+
+  it('Widevine: a message for other keys is NOT_ENTITLED, the reason from X-AxDRM-ErrorMessage', async () => {
+    useAxinom(WV, [CONTENT_KEYS.video.kid]);
+    const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    expect(keyflowError?.code).toBe('NOT_ENTITLED');
+    expect(keyflowError?.httpStatus).toBe(403);
+    expect(keyflowError?.message).toMatch(
+      /^Axinom license server answered HTTP 403: License denied: the entitlement message does not grant /,
+    );
+    expect(video.currentTime).toBe(0);
+  });
+
+  it('PlayReady: an expired message is HTTP 500 with a Client fault: BAD_REQUEST, not retried, the header’s reason', async () => {
+    useAxinom(PR, BOTH, -1);
+    const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    expect(keyflowError?.code).toBe('BAD_REQUEST');
+    expect(keyflowError?.httpStatus).toBe(500);
+    expect(keyflowError?.message).toBe('Axinom license server answered HTTP 500: The license service message has expired.');
+  });
+});
