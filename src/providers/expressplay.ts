@@ -85,14 +85,15 @@ function expressPlayServers({ region }: ExpressPlayOptions): LicenseServers {
  * - `-4010` "Invalid token" (Widevine and FairPlay tables) → `TOKEN_INVALID`
  *   (keyflow fetches a new token once);
  * - `-2019` insufficient tokens, `-2031` service account disabled, `-7011`
- *   Widevine / `-5002` PlayReady / `-6009` FairPlay option disabled: the
- *   account cannot issue this license, whoever asks → `NOT_ENTITLED`;
+ *   Widevine / `-5002` PlayReady / `-6009` FairPlay option disabled, `-6006`
+ *   service not authorized for FairPlay: the account cannot issue this
+ *   license, whoever asks → `NOT_ENTITLED`;
  * - `-7008` / `-6004` failed to generate the Widevine / FairPlay license →
  *   `LICENSE_SERVER_ERROR`.
  */
 const EXPRESSPLAY_ERROR_RULES: readonly ErrorRule[] = [
   { providerCode: -4010, means: 'TOKEN_INVALID' },
-  { providerCode: [-2019, -2031, -7011, -5002, -6009], means: 'NOT_ENTITLED' },
+  { providerCode: [-2019, -2031, -7011, -5002, -6009, -6006], means: 'NOT_ENTITLED' },
   { providerCode: [-7008, -6004], means: 'LICENSE_SERVER_ERROR' },
 ];
 

@@ -69,3 +69,4 @@ export {
   type SoapFaultInput,
 } from './playready-messages';
 export { parseSoapFault, type SoapFault } from '../providers/engine/soap-fault';
+export { encodeSpc, decodeSpc, encodeCkc, decodeCkc, SPC_MAGIC, CKC_MAGIC, type FairPlaySpc, type FairPlayCkc } from './fairplay-messages';

@@ -27,7 +27,7 @@ export async function waitFor(predicate: () => boolean, what: string, timeoutMs 
 
 /** Options of {@link mintToken}. */
 export interface MintOptions {
-  drm?: 'ck' | 'wv' | 'pr';
+  drm?: 'ck' | 'wv' | 'pr' | 'fp';
   keys?: Array<{ kid: string; key: string }>;
   expirationTime?: string;
   authenticator?: string;
@@ -40,11 +40,12 @@ export interface MintOptions {
 
 /**
  * Token API parameters the Adobe Primetime / ExpressPlay token request reference marks required
- * (Widevine `securityLevel`, `hdcpOutputControl`; PlayReady `rightsType` and the five `*OPL`),
+ * (Widevine `securityLevel`, `hdcpOutputControl`; PlayReady `rightsType` and the five `*OPL`; FairPlay `iv`),
  * with permissive values; ClearKey is the emulator's own and needs none.
  */
-export const REQUIRED_TOKEN_PARAMS: Readonly<Record<'ck' | 'wv' | 'pr', Readonly<Record<string, string>>>> = {
+export const REQUIRED_TOKEN_PARAMS: Readonly<Record<'ck' | 'wv' | 'pr' | 'fp', Readonly<Record<string, string>>>> = {
   ck: {},
+  fp: { iv: '0123456789abcdef0123456789abcdef' },
   wv: { securityLevel: '1', hdcpOutputControl: '0' },
   pr: {
     rightsType: 'BuyToOwn',

@@ -22,6 +22,7 @@ import {
   type WidevineLicenseRequest,
 } from '../../src/testing/widevine-messages';
 import { bytesToHex } from '../../src/pssh/bytes';
+import { decodeCkc, encodeSpc } from '../../src/testing/fairplay-messages';
 import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken, tokenRequest, type MintOptions } from '../helpers/env';
 import { ascii, hex } from '../pssh/helpers';
 import { WIDEVINE_DATA, XML_V43 } from '../pssh/vectors';
@@ -217,14 +218,15 @@ describe('ExpressPlay emulator: PlayReady endpoint', () => {
 
 describe('ExpressPlay emulator: token API required parameters', () => {
   /** The token API's answer to mintToken's request with `params` over the defaults (null: left out). */
-  async function answer(drm: 'wv' | 'pr', params: MintOptions['params']): Promise<{ status: number; type: string; text: string }> {
+  async function answer(drm: 'wv' | 'pr' | 'fp', params: MintOptions['params']): Promise<{ status: number; type: string; text: string }> {
     const { url, form } = tokenRequest({ drm, params });
     const response = await fetch(url, { method: 'POST', body: form });
     return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
   }
 
   // [drm, parameter, code when missing (and empty), an out-of-range value, code when out of range]
-  const REQUIRED: Array<['wv' | 'pr', string, number, string, number]> = [
+  const REQUIRED: Array<['wv' | 'pr' | 'fp', string, number, string, number]> = [
+    ['fp', 'iv', -6003, '0123', -6003], // "Invalid iv parameter specified" (FairPlay reference: iv required, 16 bytes hex; no separate missing code)
     ['wv', 'securityLevel', -7003, '0', -7004], // "Missing security level value" / "Invalid security level value" (1-5)
     ['wv', 'hdcpOutputControl', -7006, '3', -2034], // "Missing HDCP output control value" / "Invalid Output Control, values out of specified range" (0-2)
     ['pr', 'rightsType', -2020, 'rental', -2021], // "Missing rights type" / "Invalid rights type" (BuyToOwn, Rental)
@@ -262,5 +264,49 @@ describe('ExpressPlay emulator: token API required parameters', () => {
     const body = JSON.parse(pr.text) as { licenseAcquisitionUrl: unknown; token: unknown };
     expect(typeof body.licenseAcquisitionUrl).toBe('string');
     expect(typeof body.token).toBe('string');
+  });
+});
+
+describe('ExpressPlay emulator: FairPlay endpoint', () => {
+  const CERT_SHA256 = 'ab'.repeat(32);
+  const NONCE = '00112233445566778899aabbccddeeff';
+  const spc = (keyIds = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid]) =>
+    encodeSpc({ contentId: 'keyflow-sample', keyIds, nonce: NONCE, certificateSha256: CERT_SHA256 });
+  const octets = { 'Content-Type': 'application/octet-stream' };
+
+  beforeEach(clearEmulatorRequests);
+
+  it('mints a FairPlay license URL (text/uri-list) and answers the SPC with <ckc>base64</ckc>, nonce echoed, keys granted', async () => {
+    const url = await mintToken({ drm: 'fp' });
+    expect(url).toMatch(/\/hms\/fp\/rights\/\?ExpressPlayToken=\S+$/);
+    const answer = await post(url, spc(), octets);
+    expect(answer.status).toBe(200);
+    const match = /^<ckc>([A-Za-z0-9+/=]+)<\/ckc>$/.exec(answer.text);
+    expect(match).not.toBeNull();
+    const ckc = decodeCkc(Uint8Array.from(atob(match![1]!), (c) => c.charCodeAt(0)));
+    expect(ckc.nonce).toBe(NONCE);
+    expect(ckc.keys).toEqual([
+      { kid: CONTENT_KEYS.video.kid, key: CONTENT_KEYS.video.key },
+      { kid: CONTENT_KEYS.audio.kid, key: CONTENT_KEYS.audio.key },
+    ]);
+    const [record] = (await emulatorRequests()).filter((r) => r.kind === 'license' && r.method === 'POST');
+    expect(record).toEqual(jasmine.objectContaining({ drm: 'fp', status: 200 }));
+  });
+
+  it('refuses a Widevine token (403 -4010), an SPC that is not one (400 -4000) and keys the token lacks (403 -4012)', async () => {
+    const url = await mintToken({ drm: 'fp', keys: [CONTENT_KEYS.video] });
+    const wvToken = new URL(await mintToken({ drm: 'wv' })).search;
+    const cases: Array<[string, Promise<{ status: number; text: string }>, number, number]> = [
+      ['a Widevine token', post(`${url.split('?')[0]}${wvToken}`, spc([CONTENT_KEYS.video.kid]), octets), 403, -4010],
+      ['not an SPC', post(url, hex('00010203'), octets), 400, -4000],
+      ['other keys', post(url, spc(), octets), 403, -4012],
+    ];
+    for (const [what, answer, status, code] of cases) {
+      const got = await answer;
+      expect(got.status).withContext(what).toBe(status);
+      expect((JSON.parse(got.text) as { errorCode: number }).errorCode)
+        .withContext(what)
+        .toBe(code);
+    }
   });
 });

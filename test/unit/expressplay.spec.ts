@@ -201,8 +201,8 @@ describe('ExpressPlay provider', () => {
       expect(error.message).toContain('Invalid token');
     });
 
-    it('maps the documented codes: -2019/-2031/-7011/-5002/-6009 NOT_ENTITLED, -7008/-6004 LICENSE_SERVER_ERROR, whatever the status', () => {
-      for (const code of [-2019, -2031, -7011, -5002, -6009]) {
+    it('maps the documented codes: -2019/-2031/-7011/-5002/-6009/-6006 NOT_ENTITLED, -7008/-6004 LICENSE_SERVER_ERROR, whatever the status', () => {
+      for (const code of [-2019, -2031, -7011, -5002, -6009, -6006]) {
         const error = failure(400, `{"errorCode":${code},"errorMessage":"m"}`);
         expect([code, error.code]).toEqual([code, 'NOT_ENTITLED']);
         expect(error.providerCode).toBe(code);

@@ -29,7 +29,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { decodeBase64UrlStrict, isNormalizedHex16 } from './encoding.js';
 
 /** ExpressPlay DRM short names used in token API paths: Widevine, PlayReady, ClearKey (local extension). */
-export type TokenDrm = 'wv' | 'pr' | 'ck';
+export type TokenDrm = 'wv' | 'pr' | 'ck' | 'fp';
 
 /** One key granted by a token: key ID and content key, 32 lower-case hex digits each. */
 export interface TokenKeyEntry {
@@ -65,7 +65,7 @@ export const TOKEN_AAD = 'shaka-keyflow/expressplay-emulator/token/v1';
 const IV_LENGTH = 12;
 const TAG_LENGTH = 16;
 const MAX_COOKIE_LENGTH = 32;
-const DRMS: ReadonlySet<string> = new Set<TokenDrm>(['wv', 'pr', 'ck']);
+const DRMS: ReadonlySet<string> = new Set<TokenDrm>(['wv', 'pr', 'ck', 'fp']);
 const AAD = Buffer.from(TOKEN_AAD, 'utf8');
 
 /** Makes a fresh random sealing secret ({@link TOKEN_SECRET_LENGTH} bytes). */

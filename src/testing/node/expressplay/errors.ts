@@ -59,6 +59,8 @@ export const ExpressPlayErrorCode = {
   INVALID_OUTPUT_CONTROL: -2034,
   /** Invalid error format specified (documented). */
   INVALID_ERROR_FORMAT: -3004,
+  /** Invalid `iv` parameter specified (documented, FairPlay: `iv` is required; the emulator answers it for a missing `iv` too). */
+  INVALID_IV: -6003,
   /** Invalid token (documented as a code; its use by license endpoints is an emulator choice). */
   INVALID_TOKEN: -4010,
   /** Missing kid (documented). */

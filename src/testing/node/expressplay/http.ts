@@ -43,8 +43,10 @@ const FIXED_ROUTES: Record<string, Route> = {
   '/hms/wv/token': { kind: 'token', drm: 'wv' },
   '/hms/pr/token': { kind: 'token', drm: 'pr' },
   '/hms/ck/token': { kind: 'token', drm: 'ck' },
+  '/hms/fp/token': { kind: 'token', drm: 'fp' },
   '/hms/wv/rights': { kind: 'license', drm: 'wv' },
   '/hms/ck/rights': { kind: 'license', drm: 'ck' },
+  '/hms/fp/rights': { kind: 'license', drm: 'fp' },
   '/hms/wv/certificate': { kind: 'certificate', drm: 'wv' },
   '/_emulator/requests': { kind: 'introspection' },
 };

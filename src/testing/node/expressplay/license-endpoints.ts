@@ -1,7 +1,9 @@
 /**
  * The ExpressPlay emulator's license endpoints: ClearKey (`/hms/ck/rights/`), Widevine
- * (`/hms/wv/rights/`, and its service certificate at `/hms/wv/certificate`) and PlayReady
- * (`/playready/RightsManager.asmx`). Each checks the `ExpressPlayToken` query parameter, as
+ * (`/hms/wv/rights/`, and its service certificate at `/hms/wv/certificate`), PlayReady
+ * (`/playready/RightsManager.asmx`) and FairPlay (`/hms/fp/rights/`: the test tools' emulated SPC,
+ * `src/testing/fairplay-messages.ts`, answered with `<ckc>base64 CKC</ckc>` as Apple's key server
+ * examples answer; ExpressPlay does not document its CKC reply). Each checks the `ExpressPlayToken` query parameter, as
  * ExpressPlay's license URLs carry it, then answers the request with the granted keys.
  *
  * What the messages follow: the W3C EME ClearKey format (a real browser CDM's request, answered
@@ -32,6 +34,7 @@ import { buildClearKeyLicense, ClearKeyRequestError, parseClearKeyLicenseRequest
 import { bytesToHex, hexToBytes } from '../encoding.js';
 import { readBodyToEnd } from '../http-kit.js';
 import { openToken, type TokenPayload } from '../token-seal.js';
+import { decodeSpc, encodeCkc } from '../../fairplay-messages';
 import { EmulatedMessageError } from '../../message-error';
 import { isServiceCertificateRequest } from '../../widevine-messages';
 import { ApiError, ExpressPlayErrorCode, methodNotAllowed, sendJsonError, sendLicenseError, tooLarge } from './errors.js';
@@ -47,7 +50,7 @@ import {
   widevineChallengeKeyIds,
 } from './widevine-license.js';
 
-const DRM_NAMES: Record<EmulatorDrm, string> = { ck: 'ClearKey', wv: 'Widevine', pr: 'PlayReady' };
+const DRM_NAMES: Record<EmulatorDrm, string> = { ck: 'ClearKey', wv: 'Widevine', pr: 'PlayReady', fp: 'FairPlay' };
 
 /** A granted key: KID (hex and bytes) and content key. */
 interface LicenseKeyPair {
@@ -89,6 +92,18 @@ function readLicenseBody(drm: EmulatorDrm, body: Uint8Array, req: IncomingMessag
           challenge,
           keys.map(({ hex, key }) => ({ kid: hex, key })),
         ),
+      }),
+    };
+  }
+  if (drm === 'fp') {
+    const spc = decodeSpc(body);
+    return {
+      kids: spc.keyIds,
+      // ExpressPlay does not document its CKC reply; the emulator answers as Apple's key server
+      // examples do, <ckc>base64</ckc> (Shaka's commonFairPlayResponse reads it).
+      answer: (keys) => ({
+        contentType: 'text/plain; charset=utf-8',
+        body: `<ckc>${Buffer.from(encodeCkc({ nonce: spc.nonce, keys: keys.map(({ hex, key }) => ({ kid: hex, key: bytesToHex(key) })) })).toString('base64')}</ckc>`,
       }),
     };
   }

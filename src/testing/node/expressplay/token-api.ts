@@ -118,6 +118,16 @@ const REQUIRED_PARAMS: Readonly<Record<EmulatorDrm, readonly RequiredParam[]>> =
     opl('uncompressedDigitalAudioOPL'),
     opl('uncompressedDigitalVideoOPL'),
   ],
+  fp: [
+    {
+      name: 'iv',
+      pattern: /^[0-9a-fA-F]{32}$/,
+      missing: ExpressPlayErrorCode.INVALID_IV,
+      missingMessage: 'Invalid iv parameter specified: iv is required',
+      invalid: ExpressPlayErrorCode.INVALID_IV,
+      invalidMessage: 'Invalid iv parameter specified: 16 bytes in hex expected',
+    },
+  ],
   ck: [],
 };
 

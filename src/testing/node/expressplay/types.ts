@@ -49,7 +49,7 @@ export interface ExpressPlayEmulatorOptions {
 }
 
 /** The DRM an endpoint belongs to. */
-export type EmulatorDrm = 'wv' | 'pr' | 'ck';
+export type EmulatorDrm = 'wv' | 'pr' | 'ck' | 'fp';
 
 /**
  * What the emulator remembers about one handled request. Never holds token
