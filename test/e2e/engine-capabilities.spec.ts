@@ -1,4 +1,5 @@
-// The engine capabilities of issue 12 end to end: Shaka Player + keyflow (the custom preset) + the
+// The engine capabilities of issue 12 end to end (the license URL from the token, error rules by
+// message, token expiry, and below) and: Shaka Player + keyflow (the custom preset) + the
 // wrapping proxy's form route (src/testing/node/wrapping-proxy.ts at /proxy/form/license), real
 // encrypted DASH and the browser's real ClearKey CDM. One playback goes through a per-key-system
 // override (the spec's own JSON shape would be refused by this route), a form body, an encoded
@@ -7,7 +8,7 @@ import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
-import { at, CONTENT_KEYS } from '../helpers/env';
+import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken } from '../helpers/env';
 import { proxyToken, SAMPLE, type ProxyRecord } from '../helpers/proxy';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
 
@@ -22,6 +23,7 @@ describe('Engine capabilities, end to end (ClearKey CDM)', () => {
   beforeEach(async () => {
     ({ video, player, dispose } = await createAttachedPlayer());
     await fetch(at('proxy/_requests'), { method: 'DELETE' });
+    await clearEmulatorRequests();
   });
 
   afterEach(async () => {
@@ -87,5 +89,65 @@ describe('Engine capabilities, end to end (ClearKey CDM)', () => {
     const records = (await (await fetch(at('proxy/_requests'))).json()) as ProxyRecord[];
     expect(records.length).toBeGreaterThan(0);
     expect(records.map((r) => r.errorCode)).toEqual(records.map(() => 'AUTH_TOKEN_MISSING'));
+  });
+
+  it('the license URL from the token ({token.url}): the token API’s tokenized URL is used as it is', async () => {
+    const errors: KeyflowError[] = [];
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, {
+      provider: 'custom',
+      servers: { [CK]: '{token.url}' },
+      token: async () => ({ url: await mintToken({ drm: 'ck' }) }),
+    });
+    keyflow.on('error', (e) => errors.push(e));
+    await player.load(at('content/cenc/manifest.mpd'));
+    await expectPlaysPast(video, 1);
+    expect(errors).toEqual([]);
+    const licenses = (await emulatorRequests()).filter((r) => r.kind === 'license' && r.method === 'POST');
+    expect(licenses.map((r) => [r.status, r.hadToken])).toEqual([[200, true]]);
+  });
+
+  it('an error rule by message pattern: the emulator’s "token has expired" is TOKEN_EXPIRED, not its status’s NOT_ENTITLED', async () => {
+    const expired = await mintToken({ drm: 'ck', expirationTime: '+1' });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, {
+      provider: 'custom',
+      servers: { [CK]: '{token.url}' },
+      token: { url: expired },
+      errors: { code: 'errorCode', message: 'errorMessage', rules: [{ status: 403, message: 'has expired', means: 'TOKEN_EXPIRED' }] },
+    });
+    const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    expect(keyflowError?.code).toBe('TOKEN_EXPIRED');
+    expect(keyflowError?.providerCode).toBe(-4010);
+    expect(keyflowError?.message).toBe('License server answered HTTP 403: Invalid token: the token has expired [-4010]');
+  });
+
+  it('a token’s expiresAt is honoured: reused until then, a load after it fetches a new token', async () => {
+    const reasons: string[] = [];
+    let expiresAt = 0;
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, {
+      provider: 'expressplay',
+      token: async () => {
+        expiresAt = Date.now() + 6000;
+        return { token: await mintToken({ drm: 'ck' }), expiresAt };
+      },
+      servers: { [CK]: at('hms/ck/rights/') },
+      tokenRefreshMarginMs: 100,
+    });
+    keyflow.on('tokenrequest', (e) => reasons.push(e.reason));
+    await player.load(at('content/cenc/manifest.mpd'));
+    await expectPlaysPast(video, 1);
+    const fetchesBefore = reasons.length;
+    await player.unload();
+    await player.load(at('content/cenc/manifest.mpd'));
+    await expectPlaysPast(video, 1);
+    expect(Date.now()).toBeLessThan(expiresAt - 100); // the check below is only meaningful while it is valid
+    expect(reasons.length).toBe(fetchesBefore); // still valid: reused
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - Date.now()) + 50));
+    const fetchesThen = reasons.length;
+    await player.unload();
+    await player.load(at('content/cenc/manifest.mpd'));
+    await expectPlaysPast(video, 1);
+    // Past expiresAt, long before tokenMaxAgeMs (10 min): a new token for the new load.
+    expect(reasons.length).toBeGreaterThan(fetchesThen);
   });
 });
