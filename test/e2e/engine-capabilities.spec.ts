@@ -1,9 +1,9 @@
-// The engine capabilities of issue 12 end to end (the license URL from the token, error rules by
-// message, token expiry, and below) and: Shaka Player + keyflow (the custom preset) + the
-// wrapping proxy's form route (src/testing/node/wrapping-proxy.ts at /proxy/form/license), real
-// encrypted DASH and the browser's real ClearKey CDM. One playback goes through a per-key-system
-// override (the spec's own JSON shape would be refused by this route), a form body, an encoded
-// JSON header and a template transform.
+// The engine capabilities of issue 12 end to end: Shaka Player + keyflow, real encrypted DASH and
+// the browser's real ClearKey CDM. One playback goes through the wrapping proxy's form route
+// (src/testing/node/wrapping-proxy.ts at /proxy/form/license) with a per-key-system override (the
+// spec's own JSON shape would be refused by this route), a form body, an encoded JSON header and a
+// template transform; others through the ExpressPlay emulator: the license URL from the token, an
+// error rule by message pattern, and a token's expiresAt.
 import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
