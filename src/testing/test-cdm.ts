@@ -1,5 +1,5 @@
 /**
- * # The test CDM: Widevine and PlayReady message formats over the real ClearKey CDM
+ * # The test CDM: Widevine, PlayReady and FairPlay message formats over the real ClearKey CDM
  *
  * **A test tool with no protection at all.** It emulates the *message
  * formats* of the Widevine and PlayReady CDMs, nothing else: no device
@@ -9,9 +9,9 @@
  * cannot decrypt a real license anyway), and never read a test passing
  * with it as a statement about security.
  *
- * `installTestCdm()` makes `com.widevine.alpha`, `com.microsoft.playready`
- * and `com.microsoft.playready.recommendation` available through EME in a
- * browser that only has ClearKey (headless Chromium). It patches
+ * `installTestCdm()` makes `com.widevine.alpha`, `com.microsoft.playready`,
+ * `com.microsoft.playready.recommendation` and `com.apple.fps` available
+ * through EME in a browser that only has ClearKey (headless Chromium). It patches
  * `navigator.requestMediaKeySystemAccess` and
  * `navigator.mediaCapabilities.decodingInfo`: for an emulated key system they
  * ask the browser's **real `org.w3.clearkey` CDM** for an equivalent
@@ -33,9 +33,18 @@
  *     Widevine PSSH data it was given (see `widevine-messages.ts`);
  *   - PlayReady: the UTF-16LE `PlayReadyKeyMessage` wrapping a base64 SOAP
  *     `AcquireLicense` challenge with the WRMHEADER from the PSSH, plus the
- *     `Content-Type` and `SOAPAction` headers (see `playready-messages.ts`).
+ *     `Content-Type` and `SOAPAction` headers (see `playready-messages.ts`);
+ *   - FairPlay (cbcs only): a server certificate must have been given
+ *     (`setServerCertificate()`, any bytes: Apple's signature cannot be
+ *     checked), else `generateRequest()` rejects with InvalidStateError; then
+ *     the emulated SPC of `fairplay-messages.ts`: the key IDs of the init data
+ *     (`skd`: a 32-hex-digit URI host, Shaka's convention; `sinf`: the `tenc`
+ *     default KID; `cenc` PSSH boxes and `keyids`, which Chromium reports for
+ *     HLS fMP4 and Safari would not), the content id (`skd`: everything after
+ *     `skd://`; else empty), a nonce and the certificate's SHA-256.
  * - `update()` reads the emulated license (Widevine `SignedMessage` of type
- *   LICENSE; PlayReady `AcquireLicenseResponse`), turns its clear keys into a
+ *   LICENSE; PlayReady `AcquireLicenseResponse`; FairPlay the emulated CKC,
+ *   its nonce the SPC's), turns its clear keys into a
  *   ClearKey JWK set and passes that to the real session. So **decryption is
  *   real** (Chromium's ClearKey decryptor and the real media pipeline) and key
  *   statuses and `keystatuseschange` events come from the real session.
@@ -66,7 +75,9 @@
  * ## What it cannot prove
  *
  * Anything about real CDMs or real license servers: that a real server
- * accepts these requests (real ones are signed and encrypted), that your
+ * accepts these requests (real ones are signed and encrypted; FairPlay's SPC
+ * and CKC cryptography and Apple's certificate rules are not emulated, nor is
+ * Safari's legacy `WebKitMediaKeys` path), that your
  * content plays on devices (robustness, HDCP, output protection, device
  * revocation, VMP), license policies (durations, renewals, persistence),
  * or performance. Check those on real devices against the real service.
@@ -81,6 +92,7 @@
 import { bytesToHex, encodeBase64, encodeBase64Url, hexToBytes } from '../pssh/bytes';
 import { splitPsshBoxes } from '../pssh/box';
 import { decodeInitData } from '../pssh/init-data';
+import { decodeCkc, encodeSpc } from './fairplay-messages';
 import { parseKeyIdsInitData } from '../pssh/keyids';
 import { decodePlayReadyObject } from '../pssh/playready';
 import { decodeWidevinePsshData } from '../pssh/widevine';
@@ -113,7 +125,12 @@ import {
 } from './widevine-messages';
 
 /** The key systems the test CDM can emulate. */
-export const EMULATED_KEY_SYSTEMS = ['com.widevine.alpha', 'com.microsoft.playready', 'com.microsoft.playready.recommendation'] as const;
+export const EMULATED_KEY_SYSTEMS = [
+  'com.widevine.alpha',
+  'com.microsoft.playready',
+  'com.microsoft.playready.recommendation',
+  'com.apple.fps',
+] as const;
 
 /** One of {@link EMULATED_KEY_SYSTEMS}. */
 export type EmulatedKeySystem = (typeof EMULATED_KEY_SYSTEMS)[number];
@@ -159,7 +176,7 @@ export const TEST_CDM_CLIENT_IDENTIFICATION: WidevineClientIdentification = {
 };
 
 interface Profile {
-  system: 'widevine' | 'playready';
+  system: 'widevine' | 'playready' | 'fairplay';
   initDataTypes: readonly string[];
   robustness: readonly string[];
   encryptionSchemes: readonly string[];
@@ -181,10 +198,21 @@ const PLAYREADY: Profile = {
   encryptionSchemes: ['cenc', 'cbcs'],
 };
 
+const FAIRPLAY: Profile = {
+  system: 'fairplay',
+  // 'sinf' and 'skd' as Safari; 'cenc' and 'keyids' too, so the PSSH boxes Chromium reports for
+  // HLS fMP4 content can start a session (Safari would not be given them).
+  initDataTypes: ['sinf', 'skd', 'cenc', 'keyids'],
+  robustness: [''],
+  // FairPlay content is cbcs (Safari's MediaKeyEncryptionScheme has no cbcs-1-9).
+  encryptionSchemes: ['cbcs'],
+};
+
 const PROFILES: Record<EmulatedKeySystem, Profile> = {
   'com.widevine.alpha': WIDEVINE,
   'com.microsoft.playready': PLAYREADY,
   'com.microsoft.playready.recommendation': PLAYREADY,
+  'com.apple.fps': FAIRPLAY,
 };
 
 const CLEARKEY = 'org.w3.clearkey';
@@ -537,6 +565,8 @@ interface KeysState {
   privacyMode: boolean;
   /** Set by setServerCertificate(). */
   certificate: WidevineServiceCertificate | null;
+  /** FairPlay: the server certificate's bytes, set by setServerCertificate(). */
+  fairPlayCertificate: Uint8Array | null;
 }
 
 function createAccess(
@@ -560,7 +590,7 @@ function createAccess(
     },
     async createMediaKeys(): Promise<MediaKeys> {
       const mediaKeys = await real.createMediaKeys();
-      emulateMediaKeys(mediaKeys, { keySystem, profile, privacyMode, certificate: null });
+      emulateMediaKeys(mediaKeys, { keySystem, profile, privacyMode, certificate: null, fairPlayCertificate: null });
       return mediaKeys;
     },
   } as MediaKeySystemAccess;
@@ -575,12 +605,17 @@ function emulateMediaKeys(mediaKeys: MediaKeys, state: KeysState): void {
   define(mediaKeys, 'createSession', (sessionType?: MediaKeySessionType): MediaKeySession => {
     const session = realCreateSession(sessionType); // throws NotSupportedError for persistent-license, as in Chromium
     if (state.profile.system === 'widevine') emulateWidevineSession(session, state);
+    else if (state.profile.system === 'fairplay') emulateFairPlaySession(session, state);
     else emulatePlayReadySession(session);
     return session;
   });
   define(mediaKeys, 'setServerCertificate', async (certificate: BufferSource): Promise<boolean> => {
     const bytes = toBytes(certificate);
     if (bytes.length === 0) throw typeError('setServerCertificate', 'The serverCertificate parameter is empty.');
+    if (state.profile.system === 'fairplay') {
+      state.fairPlayCertificate = bytes.slice(); // any bytes: the emulation cannot check Apple's signature
+      return true;
+    }
     if (state.profile.system !== 'widevine') return false; // PlayReady: server certificates are not used
     try {
       state.certificate = decodeServiceCertificate(bytes);
@@ -905,5 +940,94 @@ function emulatePlayReadySession(session: MediaKeySession): void {
       throw typeError('update', 'Invalid response.', describe(error));
     }
     await core.realUpdate(jwkSet(keys));
+  });
+}
+
+// --- FairPlay --------------------------------------------------------------------------
+
+/** The default key ID in a `sinf` box (`schi/tenc`, ISO/IEC 23001-7), or null. */
+function sinfKeyId(initData: Uint8Array): string | null {
+  for (let i = 4; i + 28 <= initData.length; i++) {
+    // 'tenc' fourcc; its full box: version/flags (4), 2 reserved/pattern bytes, isProtected, IV size, KID (16).
+    if (initData[i] === 0x74 && initData[i + 1] === 0x65 && initData[i + 2] === 0x6e && initData[i + 3] === 0x63) {
+      return bytesToHex(initData.subarray(i + 12, i + 28));
+    }
+  }
+  return null;
+}
+
+/** The content id and key IDs a FairPlay session's init data gives. */
+function fairPlayContent(initDataType: string, initData: Uint8Array): { contentId: string; kids: string[] } {
+  if (initDataType === 'skd') {
+    const uri = decodeSkdText(initData);
+    // Shaka's convention: a 32-hex-digit host is the key ID (FairPlay.defaultGetKeyId).
+    const host = uri
+      .slice('skd://'.length)
+      .split(/[/?#;]/)[0]!
+      .replace(/-/g, '')
+      .toLowerCase();
+    return { contentId: uri.slice('skd://'.length), kids: /^[0-9a-f]{32}$/.test(host) ? [host] : [] };
+  }
+  if (initDataType === 'sinf') {
+    const kid = sinfKeyId(initData);
+    return { contentId: '', kids: kid ? [kid] : [] };
+  }
+  if (initDataType === 'keyids') return { contentId: '', kids: parseKeyIdsInitData(initData) };
+  const kids = decodeInitData('cenc', initData).systems.flatMap((system) => system.keyIds);
+  return { contentId: '', kids: [...new Set(kids)] };
+}
+
+/** The `skd://` URI of `skd` init data (UTF-8 or UTF-16LE text). */
+function decodeSkdText(initData: Uint8Array): string {
+  const utf16 = initData.length % 2 === 0 && initData.length > 1 && initData[1] === 0;
+  const text = new TextDecoder(utf16 ? 'utf-16le' : 'utf-8').decode(initData).replace(/\0+$/, '').trim();
+  if (!/^skd:\/\/\S+$/i.test(text)) throw new Error('skd init data is not an skd:// URI');
+  return text;
+}
+
+function emulateFairPlaySession(session: MediaKeySession, keys: KeysState): void {
+  const core = prepareSession(session);
+  let started = false;
+  let nonce = '';
+
+  define(session, 'generateRequest', async (initDataType: string, initData: BufferSource): Promise<void> => {
+    const bytes = toBytes(initData);
+    checkGenerateRequest(core, FAIRPLAY, started, initDataType, bytes);
+    const certificate = keys.fairPlayCertificate;
+    if (!certificate) {
+      // The emulation's choice, as FairPlay cannot make an SPC without the app's certificate.
+      throw invalidState('generateRequest', 'FairPlay needs the server certificate (setServerCertificate) before a license request.');
+    }
+    let parsed;
+    try {
+      parsed = fairPlayContent(initDataType, bytes);
+    } catch (error) {
+      throw typeError('generateRequest', 'Invalid initData.', describe(error));
+    }
+    if (parsed.kids.length === 0) {
+      throw notSupported(
+        "Failed to execute 'generateRequest' on 'MediaKeySession': the test CDM found no key IDs in the FairPlay init data.",
+      );
+    }
+    started = true;
+    nonce = bytesToHex(randomBytes(16));
+    await core.realGenerateRequest(parsed.kids);
+    const certificateSha256 = bytesToHex(await sha256(certificate));
+    core.dispatch('license-request', encodeSpc({ contentId: parsed.contentId, keyIds: parsed.kids, nonce, certificateSha256 }));
+  });
+
+  define(session, 'update', async (response: BufferSource): Promise<void> => {
+    core.checkCallable('update');
+    const bytes = toBytes(response);
+    if (bytes.length === 0) throw typeError('update', 'The response parameter is empty.');
+    let ckc;
+    try {
+      ckc = decodeCkc(bytes);
+    } catch (error) {
+      throw typeError('update', 'Invalid response.', describe(error));
+    }
+    if (ckc.nonce !== nonce)
+      throw typeError('update', 'Invalid response.', "the CKC is for another SPC (its nonce does not match this session's)");
+    await core.realUpdate(jwkSet(ckc.keys.map(({ kid, key }) => ({ keyId: hexToBytes(kid), key: hexToBytes(key) }))));
   });
 }

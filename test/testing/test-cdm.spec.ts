@@ -24,6 +24,7 @@ import {
   type WidevineLicenseRequest,
 } from '../../src/testing/widevine-messages';
 import { ProtobufWriter } from '../../src/testing/protobuf-writer';
+import { decodeSpc, encodeCkc } from '../../src/testing/fairplay-messages';
 import { isFirefox } from '../helpers/browser';
 import { ascii, concat, hex } from '../pssh/helpers';
 import {
@@ -40,6 +41,7 @@ import {
 const WV = 'com.widevine.alpha';
 const PR = 'com.microsoft.playready';
 const CK = 'org.w3.clearkey';
+const FP = 'com.apple.fps';
 const AVC = 'video/mp4; codecs="avc1.4d400c"';
 const toHex = (bytes: Uint8Array): string => bytesToHex(bytes);
 /** EME methods take ArrayBuffer-backed views. */
@@ -133,7 +135,7 @@ describe('test CDM (EME level)', () => {
       expect(navigator.requestMediaKeySystemAccess).not.toBe(rmksa);
       expect(navigator.mediaCapabilities.decodingInfo).not.toBe(decodingInfo);
       expect(again.installed).toBe(true);
-      expect(again.keySystems).toEqual([WV, PR, 'com.microsoft.playready.recommendation']);
+      expect(again.keySystems).toEqual([WV, PR, 'com.microsoft.playready.recommendation', FP]);
       again.uninstall();
       again.uninstall();
       expect(again.installed).toBe(false);
@@ -142,10 +144,10 @@ describe('test CDM (EME level)', () => {
       expect(Object.prototype.hasOwnProperty.call(navigator, 'requestMediaKeySystemAccess')).toBe(false);
     });
 
-    it('only one at a time; only the three emulated key systems', () => {
+    it('only one at a time; only the four emulated key systems', () => {
       expect(() => installTestCdm()).toThrowError(/already installed/);
       cdm!.uninstall();
-      expect(() => installTestCdm({ keySystems: ['com.apple.fps' as typeof WV] })).toThrowError(/cannot emulate com\.apple\.fps/);
+      expect(() => installTestCdm({ keySystems: ['com.example.drm' as typeof WV] })).toThrowError(/cannot emulate com\.example\.drm/);
       cdm = null;
     });
 
@@ -448,6 +450,97 @@ describe('test CDM (EME level)', () => {
       const session = (await mediaKeys(PR)).createSession();
       expect((await rejection(session.generateRequest('cenc', b(WIDEVINE_V0_BOX)))).name).toBe('NotSupportedError');
       expect((await rejection(session.generateRequest('webm', b(hex('01'))))).name).toBe('NotSupportedError');
+    });
+  });
+
+  describe('FairPlay session', () => {
+    const FP_CERT = ascii('keyflow test FairPlay certificate (not Apple-issued)');
+    const KEY = '00112233445566778899aabbccddeeff';
+
+    async function fairPlayKeys(withCertificate = true): Promise<MediaKeys> {
+      const access = await navigator.requestMediaKeySystemAccess(FP, [
+        {
+          initDataTypes: ['sinf', 'skd', 'cenc'],
+          videoCapabilities: [{ contentType: AVC, robustness: '', encryptionScheme: 'cbcs' } as MediaKeySystemMediaCapability],
+        },
+      ]);
+      expect(access.keySystem).toBe(FP);
+      const keys = await access.createMediaKeys();
+      if (withCertificate) expect(await keys.setServerCertificate(b(FP_CERT))).toBe(true);
+      return keys;
+    }
+
+    it('is offered for cbcs only, with the init data types Safari and Chromium give', async () => {
+      const cenc = await rejection(
+        navigator.requestMediaKeySystemAccess(FP, [
+          { videoCapabilities: [{ contentType: AVC, encryptionScheme: 'cenc' } as MediaKeySystemMediaCapability] },
+        ]),
+      );
+      expect(cenc.name).toBe('NotSupportedError');
+      expect((await fairPlayKeys(false)).createSession()).toBeDefined();
+    });
+
+    it('without a server certificate generateRequest() fails (InvalidStateError), as FairPlay cannot make an SPC', async () => {
+      const session = (await fairPlayKeys(false)).createSession();
+      const error = await rejection(session.generateRequest('cenc', b(COMMON_V1_BOX)));
+      expect(error.name).toBe('InvalidStateError');
+      expect(error.message).toContain('server certificate');
+    });
+
+    it('emits the emulated SPC: the init data’s key IDs, the skd content id, a nonce, the certificate’s SHA-256', async () => {
+      const session = (await fairPlayKeys()).createSession();
+      const first = messages(session).next();
+      await session.generateRequest('skd', b(ascii(`skd://${VIDEO_KID};asset-7`)));
+      const message = await first;
+      expect(message.type).toBe('license-request');
+      const spc = decodeSpc(message.bytes);
+      expect(spc.keyIds).toEqual([VIDEO_KID]);
+      expect(spc.contentId).toBe(`${VIDEO_KID};asset-7`);
+      expect(spc.nonce).toMatch(/^[0-9a-f]{32}$/);
+      expect(spc.certificateSha256).toBe(toHex(await sha256(FP_CERT)));
+    });
+
+    it('reads the key IDs of cenc (PSSH) and sinf (tenc default_KID) init data', async () => {
+      const fromCenc = (await fairPlayKeys()).createSession();
+      const cencMessage = messages(fromCenc).next();
+      await fromCenc.generateRequest('cenc', b(COMMON_V1_BOX));
+      expect(decodeSpc((await cencMessage).bytes).keyIds.sort()).toEqual([AUDIO_KID, VIDEO_KID].sort());
+      // sinf > frma, schm, schi > tenc (version 1, cbcs 1:9, protected, constant IV) with the video KID
+      const tenc = concat(hex('00000020'), ascii('tenc'), hex('01000000'), hex('00190108'), hex(VIDEO_KID));
+      const sinf = concat(hex('00000030'), ascii('sinf'), hex('00000028'), ascii('schi'), tenc);
+      const fromSinf = (await fairPlayKeys()).createSession();
+      const sinfMessage = messages(fromSinf).next();
+      await fromSinf.generateRequest('sinf', b(sinf));
+      expect(decodeSpc((await sinfMessage).bytes)).toEqual(jasmine.objectContaining({ keyIds: [VIDEO_KID], contentId: '' }));
+    });
+
+    it('update() with the CKC for its nonce makes the keys usable; another nonce or a non-CKC is TypeError', async () => {
+      const session = (await fairPlayKeys()).createSession();
+      const first = messages(session).next();
+      await session.generateRequest(
+        'keyids',
+        b(
+          ascii(
+            JSON.stringify({
+              kids: [
+                btoa(String.fromCharCode(...hex(VIDEO_KID)))
+                  .replace(/=+$/, '')
+                  .replace(/\+/g, '-')
+                  .replace(/\//g, '_'),
+              ],
+            }),
+          ),
+        ),
+      );
+      const spc = decodeSpc((await first).bytes);
+      const wrong = await rejection(session.update(b(encodeCkc({ nonce: 'ff'.repeat(16), keys: [{ kid: VIDEO_KID, key: KEY }] }))));
+      expect(wrong.name).toBe('TypeError');
+      expect(wrong.message).toContain('nonce');
+      expect((await rejection(session.update(b(ascii('<ckc>QUJD</ckc>'))))).name).toBe('TypeError');
+      await session.update(b(encodeCkc({ nonce: spc.nonce, keys: [{ kid: VIDEO_KID, key: KEY }] })));
+      const statuses: Record<string, string> = {};
+      session.keyStatuses.forEach((status, kid) => (statuses[bytesToHex(new Uint8Array(kid as ArrayBuffer))] = status));
+      expect(statuses).toEqual({ [VIDEO_KID]: 'usable' });
     });
   });
 });
