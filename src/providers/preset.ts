@@ -30,6 +30,12 @@ export interface DrmRequest {
   initDataType: string | null;
   /** Key IDs (lower-case hex) Shaka knows for the content, possibly empty. */
   keyIds: string[];
+  /**
+   * The key system URIs the manifest signalled for this key system, where
+   * Shaka reports them (HLS FairPlay: the `skd://` URI of the `#EXT-X-KEY`,
+   * which modern EME init data does not carry).
+   */
+  keySystemUris?: string[];
 }
 
 /** What a provider wants sent instead of the original request. */

@@ -172,6 +172,7 @@ export class LicenseFilters {
           initData: request.initData ?? null,
           initDataType: request.initDataType ?? null,
           keyIds: exchange.keyIds,
+          keySystemUris: [...(request.drmInfo?.keySystemUris ?? [])],
         },
         token,
         this.ctx_.config(),

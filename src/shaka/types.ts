@@ -36,6 +36,8 @@ export interface ShakaDrmInfo {
   licenseServerUri?: string;
   /** Default KIDs from the manifest, lower-case hex. */
   keyIds?: Set<string> | null;
+  /** The key system URIs the manifest signalled (HLS FairPlay: the `skd://` URI of `#EXT-X-KEY`). */
+  keySystemUris?: Set<string> | null;
   [key: string]: unknown;
 }
 

@@ -82,6 +82,20 @@ describe('FairPlay on the wire', () => {
       });
     }
 
+    it("modern EME (sinf / cenc init data): the URI comes from the manifest's key system URIs (Shaka's drmInfo.keySystemUris)", () => {
+      const sinf = {
+        ...request(new Uint8Array([0, 0, 0, 8, 0x73, 0x69, 0x6e, 0x66]), 'sinf'),
+        keySystemUris: ['https://other.test/', SKD],
+      };
+      const out = shape(OPTIONS, sinf);
+      expect(out.url).toBe('https://lic.test/fp?asset=asset-7&host=fps.ezdrm.test');
+      expect(out.headers['X-Skd']).toBe(SKD);
+      // init data that carries a URI wins over the manifest's
+      const both = shape(OPTIONS, { ...request(utf8('skd://from-init-data;x')), keySystemUris: [SKD] });
+      expect(both.headers['X-Skd']).toBe('skd://from-init-data;x');
+      expect(keyflowErrorOf(() => shape(OPTIONS, { ...sinf, keySystemUris: ['https://not-skd.test/'] })).code).toBe('INVALID_CONFIG');
+    });
+
     it('the host stops at /, ?, # or ;', () => {
       const out = shape({ servers: { [FP]: 'https://lic.test/{skdHost}' } }, request(utf8('skd://a1b2c3?x=1')));
       expect(out.url).toBe('https://lic.test/a1b2c3');

@@ -67,7 +67,12 @@ export function psshContentId(request: DrmRequest): string | null {
   return null;
 }
 
-/** The key IDs, Widevine content id and FairPlay `skd://` URI of a request, read from its challenge and init data (see {@link requestKeyIds}). */
+/**
+ * The key IDs, Widevine content id and FairPlay `skd://` URI of a request, read from its
+ * challenge and init data (see {@link requestKeyIds}); the `skd://` URI from the manifest's key
+ * system URIs when the init data has none (modern EME: `sinf` / `cenc` init data).
+ */
 export function readRequestFacts(request: DrmRequest, challenge: Uint8Array): RequestFacts {
-  return { keyIds: requestKeyIds(request, challenge), psshContentId: psshContentId(request), skdUri: skdUriOf(request.initData) };
+  const skdUri = skdUriOf(request.initData) ?? request.keySystemUris?.find((uri) => /^skd:\/\/\S+$/i.test(uri) && uri.length <= 4096) ?? null;
+  return { keyIds: requestKeyIds(request, challenge), psshContentId: psshContentId(request), skdUri };
 }
