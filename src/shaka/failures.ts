@@ -20,7 +20,7 @@ import { isShakaError, readFailedAttempt, type FailedAttempt } from './errors';
 import type { Exchange, ExchangeBook } from './exchanges';
 import { redactShakaErrorChain } from './scrub';
 import type { SecretGuard } from './secret-guard';
-import { ShakaErrorCode, type ShakaEvent } from './types';
+import { ShakaErrorCode, type ShakaEvent, type ShakaPlayer } from './types';
 
 /**
  * The largest reply body keyflow decodes (license, wrapped license, JSON or
@@ -43,11 +43,29 @@ export function checkReplySize(byteLength: number, exchange: Pick<Exchange, 'kin
   );
 }
 
-/** Shaka's 6015 explained: FairPlay was asked for a session without a server certificate. */
-function certificateRequiredError(keySystem: string | null): KeyflowError {
+/**
+ * FairPlay asked for a session without a server certificate, explained: Shaka's 6015 (its
+ * legacy-WebKit transform), or 6006 from a modern CDM that cannot make an SPC without one.
+ */
+function certificateRequiredError(keySystem: string | null, shakaCode: number): KeyflowError {
   const ks = keySystem ?? 'com.apple.fps';
-  const message = `${ks} needs a server certificate: set drm.advanced['${ks}'].serverCertificateUri (Shaka 6015)`;
+  const message = `${ks} needs a server certificate: set drm.advanced['${ks}'].serverCertificateUri (Shaka ${shakaCode})`;
   return new KeyflowError('INVALID_CONFIG', message, { keySystem: ks });
+}
+
+/** The FairPlay key system Shaka chose, when no server certificate is configured for it; else null. */
+function fairPlayWithoutCertificate(player: ShakaPlayer | null): string | null {
+  const keySystem = (player as { keySystem?: () => string } | null)?.keySystem?.() ?? '';
+  if (!player || !keySystem.startsWith('com.apple.fps')) return null;
+  const advanced = (player.getConfiguration() as { drm: { advanced?: Record<string, CertificateSettings | undefined> } }).drm.advanced;
+  const settings = advanced?.[keySystem];
+  return settings?.serverCertificateUri || settings?.serverCertificate?.byteLength ? null : keySystem;
+}
+
+/** What keyflow reads of `drm.advanced[keySystem]`. */
+interface CertificateSettings {
+  serverCertificateUri?: string;
+  serverCertificate?: Uint8Array;
 }
 
 /** Shaka errors keyflow explains when `load()` rejects with them. */
@@ -78,6 +96,19 @@ export class FailureHandler {
     private readonly ctx_: FailureContext,
     private readonly line_: ShakaLine,
   ) {}
+
+  /** The last missing-certificate error and when: every session of a load fails alike, one error is reported. */
+  private certificateError_: { error: KeyflowError; at: number } | null = null;
+
+  /** The missing-certificate error for `keySystem`, the one of a moment ago when there is one (one per load). */
+  private certificateError(keySystem: string | null, shakaCode: number): KeyflowError {
+    const previous = this.certificateError_;
+    if (previous && previous.error.keySystem === (keySystem ?? 'com.apple.fps') && performance.now() - previous.at < 2000)
+      return previous.error;
+    const error = certificateRequiredError(keySystem, shakaCode);
+    this.certificateError_ = { error, at: performance.now() };
+    return error;
+  }
 
   /**
    * Shaka 5 dispatches `retry` after every failed attempt and then runs the
@@ -151,7 +182,10 @@ export class FailureHandler {
         this.ctx_.fail(keyflowError, exchange.secrets);
       }
     } else if (error.code === ShakaErrorCode.SERVER_CERTIFICATE_REQUIRED) {
-      keyflowError = certificateRequiredError(lastKeySystem);
+      keyflowError = this.certificateError(lastKeySystem, error.code);
+      this.ctx_.fail(keyflowError, []);
+    } else if (error.code === ShakaErrorCode.FAILED_TO_GENERATE_LICENSE_REQUEST && fairPlayWithoutCertificate(this.ctx_.player())) {
+      keyflowError = this.certificateError(fairPlayWithoutCertificate(this.ctx_.player()), error.code);
       this.ctx_.fail(keyflowError, []);
     } else if (error.code === ShakaErrorCode.LICENSE_RESPONSE_REJECTED && lastKeySystem) {
       const reason = typeof error.data[0] === 'string' ? `: ${error.data[0]}` : '';

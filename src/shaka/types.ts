@@ -25,6 +25,8 @@ export const ShakaErrorCode = {
   OPERATION_ABORTED: 7001,
   LICENSE_REQUEST_FAILED: 6007,
   LICENSE_RESPONSE_REJECTED: 6008,
+  /** The CDM could not make a license request (`generateRequest()` failed). */
+  FAILED_TO_GENERATE_LICENSE_REQUEST: 6006,
   SERVER_CERTIFICATE_REQUIRED: 6015,
 } as const;
 

@@ -96,6 +96,7 @@ export interface EmulatorRecord {
   status: number;
   kids?: string[];
   hadToken: boolean;
+  contentType?: string;
 }
 
 /** The emulator's request log. */

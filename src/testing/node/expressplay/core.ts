@@ -104,7 +104,10 @@ function recorder(req: IncomingMessage, route: Route, pathname: string, settings
   const endpoint = route.kind === 'token' || route.kind === 'license' || route.kind === 'certificate' ? route : null;
   const kind: EmulatorRequestRecord['kind'] = endpoint ? endpoint.kind : 'other';
   const drm: EmulatorDrm | null = endpoint ? endpoint.drm : null;
-  return (status, extra) => log.push(Object.freeze({ time, method, path: pathname, drm, kind, status, hadToken: false, ...extra }));
+  const type = req.headers['content-type'];
+  const contentType = typeof type === 'string' ? { contentType: type.slice(0, 200) } : {};
+  return (status, extra) =>
+    log.push(Object.freeze({ time, method, path: pathname, drm, kind, status, hadToken: false, ...contentType, ...extra }));
 }
 
 /** Answers a request; any failure becomes a 500 (or a reset once the answer has started). */

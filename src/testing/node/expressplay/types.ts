@@ -78,6 +78,8 @@ export interface EmulatorRequestRecord {
   hadToken: boolean;
   /** The emulator's error code when the answer was an error (addition to the brief's shape). */
   errorCode?: number;
+  /** The request's `Content-Type`, when it had one. */
+  contentType?: string;
 }
 
 /** A running standalone emulator. */

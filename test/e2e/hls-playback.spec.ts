@@ -1,0 +1,112 @@
+// HLS end to end (issue 14): the content script's fMP4 HLS (cbcs, FairPlay + Widevine + PlayReady
+// EXT-X-KEYs) played by Shaka through keyflow and the ExpressPlay emulator, Widevine, PlayReady
+// and FairPlay through the test CDM over the browser's real ClearKey CDM, so decryption is real.
+// FairPlay: the SPC as application/octet-stream, the <ckc> reply unwrapped, the certificate from
+// drm.advanced; its absence and a wrong reply shape must fail. Media playlists must not count as
+// new loads (one token per playback).
+import type S from 'shaka-player';
+import type { KeyflowError } from '../../src/api/errors';
+import type { InitDataEvent, LicenseRequestEvent, TokenRequestEvent } from '../../src/api/events';
+import { Keyflow } from '../../src/keyflow';
+import type { ShakaPlayer } from '../../src/shaka/types';
+import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
+import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken } from '../helpers/env';
+import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
+import { shaka } from '../helpers/shaka-global';
+
+const WV = 'com.widevine.alpha';
+const PR = 'com.microsoft.playready';
+const FP = 'com.apple.fps';
+const HLS = 'content/hls/master.m3u8';
+const CERTIFICATE = 'content/hls/fairplay-test.cer';
+
+describe('HLS through the test CDM (ExpressPlay)', () => {
+  let video: HTMLVideoElement;
+  let player: S.Player;
+  let dispose: () => Promise<void>;
+  let keyflow: Keyflow | null = null;
+  let cdm: TestCdm;
+  let log: { errors: KeyflowError[]; tokens: TokenRequestEvent[]; requests: LicenseRequestEvent[]; initData: InitDataEvent[] };
+
+  beforeEach(async () => {
+    cdm = installTestCdm();
+    await resetShakaDrmCaches(shaka);
+    ({ video, player, dispose } = await createAttachedPlayer());
+    await clearEmulatorRequests();
+  });
+
+  afterEach(async () => {
+    keyflow?.destroy();
+    keyflow = null;
+    await dispose();
+    cdm.uninstall();
+    await resetShakaDrmCaches(shaka);
+  });
+
+  function useKeyflow(keySystem: string, drm: 'wv' | 'pr' | 'fp'): void {
+    player.configure({ drm: { preferredKeySystems: [keySystem], retryParameters: { maxAttempts: 1 } } });
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, {
+      provider: 'expressplay',
+      token: async () => {
+        const answer = await mintToken({ drm });
+        return drm === 'pr' ? (JSON.parse(answer) as { licenseAcquisitionUrl: string; token: string }) : answer;
+      },
+      servers: { [WV]: at('hms/wv/rights/'), [PR]: at('playready/RightsManager.asmx'), [FP]: at('hms/fp/rights/') },
+    });
+    log = { errors: [], tokens: [], requests: [], initData: [] };
+    keyflow.on('error', (e) => log.errors.push(e));
+    keyflow.on('tokenrequest', (e) => log.tokens.push(e));
+    keyflow.on('licenserequest', (e) => log.requests.push(e));
+    keyflow.on('initdata', (e) => log.initData.push(e));
+  }
+
+  const licensePosts = async (drm: string) =>
+    (await emulatorRequests()).filter((r) => r.kind === 'license' && r.method === 'POST' && r.drm === drm);
+
+  for (const [name, keySystem, drm] of [
+    ['Widevine', WV, 'wv'],
+    ['PlayReady', PR, 'pr'],
+  ] as const) {
+    it(`${name}: plays, one token for the whole playback (media playlists are not new loads)`, async () => {
+      useKeyflow(keySystem, drm);
+      await player.load(at(HLS));
+      await expectPlaysPast(video, 2);
+      expect(log.errors).toEqual([]);
+      expect(log.tokens.length).toBe(1);
+      expect((await licensePosts(drm)).every((r) => r.status === 200)).toBe(true);
+    });
+  }
+
+  it('FairPlay: plays; the SPC goes as octet-stream with the token, the <ckc> reply is unwrapped, the certificate from drm.advanced', async () => {
+    player.configure({ drm: { advanced: { [FP]: { serverCertificateUri: at(CERTIFICATE) } } } });
+    useKeyflow(FP, 'fp');
+    await player.load(at(HLS));
+    await expectPlaysPast(video, 2);
+    expect(log.errors).toEqual([]);
+    const posts = await licensePosts('fp');
+    expect(posts.length).toBeGreaterThan(0);
+    expect(posts.every((r) => r.status === 200 && r.hadToken && r.contentType === 'application/octet-stream')).toBe(true);
+    const statuses = player.getKeyStatuses();
+    expect(statuses[CONTENT_KEYS.video.kid]).toBe('usable');
+    expect(log.requests.every((r) => r.keySystem === FP)).toBe(true);
+  });
+
+  it('the initdata event decodes the HLS-signalled init data (PSSH boxes of the init segments)', async () => {
+    useKeyflow(WV, 'wv');
+    await player.load(at(HLS));
+    await expectPlaysPast(video, 1);
+    const systems = log.initData.flatMap((event) => event.systems);
+    const widevine = systems.find((system) => system.name === 'widevine');
+    expect(widevine?.keyIds.sort()).toEqual([CONTENT_KEYS.audio.kid, CONTENT_KEYS.video.kid].sort());
+  });
+
+  it('FairPlay without a certificate: no license request, INVALID_CONFIG naming serverCertificateUri', async () => {
+    useKeyflow(FP, 'fp');
+    const { keyflowError, shakaError } = await loadExpectingError(player, at(HLS));
+    expect(shakaError.code).toBe(6006); // the CDM cannot make an SPC without one
+    expect(keyflowError?.code).toBe('INVALID_CONFIG');
+    expect(log.errors.map((e) => e.code)).toEqual(['INVALID_CONFIG']);
+    expect(keyflowError?.message).toContain("drm.advanced['com.apple.fps'].serverCertificateUri");
+    expect(await licensePosts('fp')).toEqual([]);
+  });
+});
