@@ -73,6 +73,7 @@ export function psshContentId(request: DrmRequest): string | null {
  * system URIs when the init data has none (modern EME: `sinf` / `cenc` init data).
  */
 export function readRequestFacts(request: DrmRequest, challenge: Uint8Array): RequestFacts {
-  const skdUri = skdUriOf(request.initData) ?? request.keySystemUris?.find((uri) => /^skd:\/\/\S+$/i.test(uri) && uri.length <= 4096) ?? null;
+  const skdUri =
+    skdUriOf(request.initData) ?? request.keySystemUris?.find((uri) => /^skd:\/\/\S+$/i.test(uri) && uri.length <= 4096) ?? null;
   return { keyIds: requestKeyIds(request, challenge), psshContentId: psshContentId(request), skdUri };
 }
