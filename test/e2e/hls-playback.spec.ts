@@ -91,6 +91,15 @@ describe('HLS through the test CDM (ExpressPlay)', () => {
     expect(log.requests.every((r) => r.keySystem === FP)).toBe(true);
   });
 
+  it('with #EXT-X-SESSION-KEY in the multivariant playlist: Widevine plays, one token', async () => {
+    useKeyflow(WV, 'wv');
+    await player.load(at('content/hls/master-session-keys.m3u8'));
+    await expectPlaysPast(video, 1);
+    expect(log.errors).toEqual([]);
+    expect(log.tokens.length).toBe(1);
+    expect((await licensePosts('wv')).length).toBeGreaterThan(0);
+  });
+
   it('the initdata event decodes the HLS-signalled init data (PSSH boxes of the init segments)', async () => {
     useKeyflow(WV, 'wv');
     await player.load(at(HLS));
