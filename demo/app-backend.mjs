@@ -8,18 +8,21 @@ const TOKEN_PATHS = {
   'com.widevine.alpha': '/hms/wv/token',
   'com.microsoft.playready': '/hms/pr/token',
   'com.microsoft.playready.recommendation': '/hms/pr/token',
+  'com.apple.fps': '/hms/fp/token',
 };
 
 /**
  * The DRM parameters the ExpressPlay token API reference marks required (Adobe Primetime
  * "Widevine/PlayReady license token request / response"): Widevine `securityLevel` (1 =
  * SW_SECURE_CRYPTO) and `hdcpOutputControl` (0 = HDCP_NONE); PlayReady `rightsType` and the five
- * output protection levels. A real backend picks values from its content policy. The ClearKey
+ * output protection levels; FairPlay `iv`. A real backend picks values from its content policy. The ClearKey
  * endpoint is the emulator's own and takes none.
  */
 const DRM_PARAMS = {
   '/hms/ck/token': {},
   '/hms/wv/token': { securityLevel: '1', hdcpOutputControl: '0' },
+  // FairPlay: `iv` is required, the content's IV (content/README.md).
+  '/hms/fp/token': { iv: '0123456789abcdef0123456789abcdef' },
   '/hms/pr/token': {
     rightsType: 'BuyToOwn',
     analogVideoOPL: '0',

@@ -7,7 +7,7 @@
 //   /hms/*, /playready/*     the ExpressPlay emulator (token API and license servers)
 //   /proxy/*                 a JSON-wrapping license proxy (src/testing/node/wrapping-proxy.ts)
 //   /dashif/*                a DASH-IF ClearKey license server + authorization service (src/testing/node/dashif-clearkey-server.ts)
-//   /vendor/<name>/*         the vendor emulators (src/testing/node/vendors/): license services as their docs describe them
+//   /vendors/<name>/*        the vendor emulators (src/testing/node/vendors/): license services as their docs describe them
 //   /examples/*              examples/ (script-tag and ESM apps), under a strict Content-Security-Policy
 //   /_csp-reports            the CSP violation reports those pages sent (GET lists, DELETE clears;
 //                            the newest 100 are kept, a report over 64 KiB is refused with 413)
@@ -98,7 +98,7 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', publicH
   const contents = { [SAMPLE_CONTENT_ID]: keys.map(({ kid }) => kid), [`${SAMPLE_CONTENT_ID}-first-key`]: [keys[0].kid] };
   const proxy = createWrappingProxyHandler({ basePath: '/proxy', keys, contents });
   const dashif = createDashIfClearKeyHandler({ basePath: '/dashif', keys });
-  const vendors = createVendorHandler({ basePath: '/vendor', keys });
+  const vendors = createVendorHandler({ basePath: '/vendors', keys });
   const cors = { 'Access-Control-Allow-Origin': '*' };
   // The examples run under the policy a strict app has: scripts from the page's own origin only
   // (no inline script, no eval). Violations are reported to /_csp-reports, where tests read them.

@@ -10,7 +10,7 @@
   const keySystemSelect = document.getElementById('keysystem');
   const state = { phase: 'starting', events: [], log: [], error: null, currentTime: 0, decodedFrames: 0, keySystem: null };
   /** Key systems the browser lacks, played through keyflow's test CDM (emulated messages over the real ClearKey CDM). */
-  const EMULATED = ['com.widevine.alpha', 'com.microsoft.playready'];
+  const EMULATED = ['com.widevine.alpha', 'com.microsoft.playready', 'com.apple.fps'];
   let testCdm = null;
 
   /** Tells an embedding page (the project's own browser test) how the demo is doing. */
@@ -63,6 +63,10 @@
     // ClearKey has no ExpressPlay production URL: point it at the local emulator.
     // Widevine and PlayReady: the token API answers with the emulator's license URLs itself.
     servers: { 'org.w3.clearkey': new URL('hms/ck/rights/', location.href).href },
+  });
+  // FairPlay: the certificate is the app's own (ExpressPlay's docs); the sample's stand-in.
+  player.configure({
+    drm: { advanced: { 'com.apple.fps': { serverCertificateUri: new URL('content/hls/fairplay-test.cer', location.href).href } } },
   });
   keyflow.on('licenserequest', (e) => logEvent('licenserequest', e));
   keyflow.on('licenseresponse', (e) => logEvent('licenseresponse', e));
@@ -172,7 +176,7 @@
   }
 
   async function load() {
-    const manifest = 'content/' + schemeSelect.value + '/manifest.mpd';
+    const manifest = schemeSelect.value === 'hls' ? 'content/hls/master.m3u8' : 'content/' + schemeSelect.value + '/manifest.mpd';
     const keySystem = keySystemSelect.value;
     state.phase = 'loading';
     state.error = null;

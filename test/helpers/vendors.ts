@@ -16,17 +16,17 @@ export type { VendorRecord };
 
 /** The URL of a path on one vendor emulator. */
 export function vendorUrl(vendor: string, path: string): string {
-  return at(`vendor/${vendor}/${path}`);
+  return at(`vendors/${vendor}/${path}`);
 }
 
 /** The vendor emulators' log (one vendor's when given), oldest first. */
 export async function vendorRequests(vendor?: string): Promise<VendorRecord[]> {
-  return (await (await fetch(at(`vendor/_requests${vendor ? `?vendor=${vendor}` : ''}`))).json()) as VendorRecord[];
+  return (await (await fetch(at(`vendors/_requests${vendor ? `?vendor=${vendor}` : ''}`))).json()) as VendorRecord[];
 }
 
 /** Empties the vendor emulators' log. */
 export async function clearVendorRequests(): Promise<void> {
-  await fetch(at('vendor/_requests'), { method: 'DELETE' });
+  await fetch(at('vendors/_requests'), { method: 'DELETE' });
 }
 
 /** A request's answer, read whole. */

@@ -1,6 +1,6 @@
 /**
  * An emulation of Axinom DRM's License Service, for the `axinom` preset's tests and the demo.
- * Mounted at `/vendor/axinom/`: `POST <drm>/AcquireLicense` with `<drm>` one of `widevine`,
+ * Mounted at `/vendors/axinom/`: `POST <drm>/AcquireLicense` with `<drm>` one of `widevine`,
  * `playready` (each a host of its own at Axinom: `drm-<drm>-licensing.axprod.net`), and
  * `GET _token` (what your backend would sign).
  *

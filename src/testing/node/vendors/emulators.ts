@@ -1,5 +1,5 @@
 /**
- * The vendor emulators the demo server and the tests mount under `/vendor/<name>/`: one line
+ * The vendor emulators the demo server and the tests mount under `/vendors/<name>/`: one line
  * per service. Each emulator's module comment says which documentation each of its behaviours
  * follows and what it chose where the documentation is silent.
  *

@@ -20,7 +20,7 @@ export type { VendorRecord } from './record.js';
 
 /** Options of {@link createVendorHandler}. */
 export interface VendorHandlerOptions {
-  /** Where the emulators are mounted, e.g. `/vendor`. */
+  /** Where the emulators are mounted. Default `/vendors` (not `/vendor`: the demo serves Shaka from `/vendor/shaka-player/`). */
   basePath?: string;
   /** The content keys the emulators license. */
   keys: readonly EmulatorContentKey[];
@@ -53,7 +53,7 @@ function send(res: ServerResponse, reply: VendorReply): void {
 
 /** The vendor emulators' handler, for the demo server and tests. */
 export function createVendorHandler(options: VendorHandlerOptions): VendorHandler & { records(): VendorRecord[] } {
-  const basePath = normalizeBasePath(options.basePath ?? '/vendor');
+  const basePath = normalizeBasePath(options.basePath ?? '/vendors');
   const kit = createVendorKit(keyStore(options.keys), options.secret ?? 'shaka-keyflow vendor emulators: test secret', options.now);
   const emulators = new Map((options.emulators ?? VENDOR_EMULATORS).map((emulator) => [emulator.name, emulator]));
   const log = createRequestLog<VendorRecord>();

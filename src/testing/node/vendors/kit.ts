@@ -33,7 +33,7 @@ export type VendorDrm = 'wv' | 'pr' | 'ck';
 /** A request to a vendor emulator, read. */
 export interface VendorRequest {
   method: string;
-  /** The path below the emulator's own prefix (`/vendor/<name>/`), without leading or trailing `/`. */
+  /** The path below the emulator's own prefix (`/vendors/<name>/`), without leading or trailing `/`. */
   path: string;
   query: URLSearchParams;
   /** Lower-case header names. */
@@ -54,7 +54,7 @@ export interface VendorReply {
   kids?: string[];
 }
 
-/** One vendor emulator, mounted at `/vendor/<name>/`. */
+/** One vendor emulator, mounted at `/vendors/<name>/`. */
 export interface VendorEmulator {
   /** The path segment and the log's `vendor` field, e.g. `drmtoday`. */
   name: string;
