@@ -83,6 +83,13 @@ export type { ExpressPlayOptions, ExpressPlayToken } from './providers/expresspl
 export { customProvider } from './providers/custom';
 export { clearKeyProvider } from './providers/clearkey';
 export { axinomProvider as axinom, AXINOM_DEFAULT_SERVERS, type AxinomOptions } from './providers/axinom';
+export {
+  drmTodayProvider as drmToday,
+  DRMTODAY_DEFAULT_SERVERS,
+  type DrmTodayOptions,
+  type DrmTodayToken,
+  type DrmTodayCustomData,
+} from './providers/drmtoday';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

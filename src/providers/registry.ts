@@ -11,6 +11,7 @@ import { KeyflowError } from '../api/errors';
 import { axinomProvider } from './axinom';
 import { clearKeyProvider } from './clearkey';
 import { customProvider } from './custom';
+import { drmTodayProvider } from './drmtoday';
 import { expressPlayProvider } from './expressplay';
 import type { Provider } from './preset';
 
@@ -20,6 +21,7 @@ const PRESETS = {
   custom: customProvider,
   clearkey: clearKeyProvider,
   axinom: axinomProvider,
+  drmtoday: drmTodayProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */
