@@ -90,6 +90,12 @@ export {
   type DrmTodayToken,
   type DrmTodayCustomData,
 } from './providers/drmtoday';
+export {
+  doveRunnerProvider as doveRunner,
+  DOVERUNNER_DEFAULT_SERVERS,
+  type DoveRunnerOptions,
+  type DoveRunnerHeaderName,
+} from './providers/doverunner';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

@@ -11,6 +11,7 @@ import { KeyflowError } from '../api/errors';
 import { axinomProvider } from './axinom';
 import { clearKeyProvider } from './clearkey';
 import { customProvider } from './custom';
+import { doveRunnerProvider } from './doverunner';
 import { drmTodayProvider } from './drmtoday';
 import { expressPlayProvider } from './expressplay';
 import type { Provider } from './preset';
@@ -22,6 +23,9 @@ const PRESETS = {
   clearkey: clearKeyProvider,
   axinom: axinomProvider,
   drmtoday: drmTodayProvider,
+  doverunner: doveRunnerProvider,
+  /** DoveRunner's former name: the same preset. */
+  pallycon: doveRunnerProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */
