@@ -96,6 +96,12 @@ export {
   type DoveRunnerOptions,
   type DoveRunnerHeaderName,
 } from './providers/doverunner';
+export {
+  titaniumProvider as titanium,
+  type TitaniumOptions,
+  type TitaniumToken,
+  type TitaniumDeviceRegistration,
+} from './providers/titanium';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

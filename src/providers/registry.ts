@@ -14,6 +14,7 @@ import { customProvider } from './custom';
 import { doveRunnerProvider } from './doverunner';
 import { drmTodayProvider } from './drmtoday';
 import { expressPlayProvider } from './expressplay';
+import { titaniumProvider } from './titanium';
 import type { Provider } from './preset';
 
 /** Every built-in preset, by the `provider` value that selects it. */
@@ -26,6 +27,7 @@ const PRESETS = {
   doverunner: doveRunnerProvider,
   /** DoveRunner's former name: the same preset. */
   pallycon: doveRunnerProvider,
+  titanium: titaniumProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */
