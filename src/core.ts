@@ -102,6 +102,7 @@ export {
   type TitaniumToken,
   type TitaniumDeviceRegistration,
 } from './providers/titanium';
+export { drmCloudProvider as drmCloud, type DrmCloudOptions } from './providers/drmcloud';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

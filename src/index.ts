@@ -41,6 +41,7 @@ export type { AxinomOptions } from './providers/axinom';
 export type { DrmTodayOptions, DrmTodayToken, DrmTodayCustomData } from './providers/drmtoday';
 export type { DoveRunnerOptions, DoveRunnerHeaderName } from './providers/doverunner';
 export type { TitaniumOptions, TitaniumToken, TitaniumDeviceRegistration } from './providers/titanium';
+export type { DrmCloudOptions } from './providers/drmcloud';
 export { DASHIF_PROBLEM_TYPES } from './providers/clearkey';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';

@@ -12,6 +12,7 @@ import { axinomProvider } from './axinom';
 import { clearKeyProvider } from './clearkey';
 import { customProvider } from './custom';
 import { doveRunnerProvider } from './doverunner';
+import { drmCloudProvider } from './drmcloud';
 import { drmTodayProvider } from './drmtoday';
 import { expressPlayProvider } from './expressplay';
 import { titaniumProvider } from './titanium';
@@ -28,6 +29,7 @@ const PRESETS = {
   /** DoveRunner's former name: the same preset. */
   pallycon: doveRunnerProvider,
   titanium: titaniumProvider,
+  drmcloud: drmCloudProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */
