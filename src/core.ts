@@ -83,6 +83,26 @@ export type { ExpressPlayOptions, ExpressPlayToken } from './providers/expresspl
 export { customProvider } from './providers/custom';
 export { clearKeyProvider } from './providers/clearkey';
 export { axinomProvider as axinom, AXINOM_DEFAULT_SERVERS, type AxinomOptions } from './providers/axinom';
+export {
+  drmTodayProvider as drmToday,
+  DRMTODAY_DEFAULT_SERVERS,
+  type DrmTodayOptions,
+  type DrmTodayToken,
+  type DrmTodayCustomData,
+} from './providers/drmtoday';
+export {
+  doveRunnerProvider as doveRunner,
+  DOVERUNNER_DEFAULT_SERVERS,
+  type DoveRunnerOptions,
+  type DoveRunnerHeaderName,
+} from './providers/doverunner';
+export {
+  titaniumProvider as titanium,
+  type TitaniumOptions,
+  type TitaniumToken,
+  type TitaniumDeviceRegistration,
+} from './providers/titanium';
+export { drmCloudProvider as drmCloud, type DrmCloudOptions } from './providers/drmcloud';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

@@ -11,7 +11,11 @@ import { KeyflowError } from '../api/errors';
 import { axinomProvider } from './axinom';
 import { clearKeyProvider } from './clearkey';
 import { customProvider } from './custom';
+import { doveRunnerProvider } from './doverunner';
+import { drmCloudProvider } from './drmcloud';
+import { drmTodayProvider } from './drmtoday';
 import { expressPlayProvider } from './expressplay';
+import { titaniumProvider } from './titanium';
 import type { Provider } from './preset';
 
 /** Every built-in preset, by the `provider` value that selects it. */
@@ -20,6 +24,12 @@ const PRESETS = {
   custom: customProvider,
   clearkey: clearKeyProvider,
   axinom: axinomProvider,
+  drmtoday: drmTodayProvider,
+  doverunner: doveRunnerProvider,
+  /** DoveRunner's former name: the same preset. */
+  pallycon: doveRunnerProvider,
+  titanium: titaniumProvider,
+  drmcloud: drmCloudProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */

@@ -7,7 +7,17 @@
  */
 
 import { axinomEmulator } from './axinom.js';
+import { doveRunnerEmulator } from './doverunner.js';
+import { drmCloudEmulator } from './drmcloud.js';
+import { drmTodayEmulator } from './drmtoday.js';
+import { titaniumEmulator } from './titanium.js';
 import type { VendorEmulator } from './kit.js';
 
 /** Every vendor emulator, by the order they were added. */
-export const VENDOR_EMULATORS: readonly VendorEmulator[] = [axinomEmulator];
+export const VENDOR_EMULATORS: readonly VendorEmulator[] = [
+  axinomEmulator,
+  drmTodayEmulator,
+  doveRunnerEmulator,
+  titaniumEmulator,
+  drmCloudEmulator,
+];

@@ -1,0 +1,92 @@
+// The doverunner preset end to end: Shaka + keyflow + the DoveRunner emulator (src/testing/node/
+// vendors/doverunner.ts), Widevine and PlayReady through the test CDM over the browser's real
+// ClearKey CDM, so decryption and playback are real. The app's backend is played by the emulator's
+// _token; errors arrive inside HTTP 200 replies, as DoveRunner sends them.
+import type S from 'shaka-player';
+import type { KeyflowError } from '../../src/api/errors';
+import { Keyflow } from '../../src/keyflow';
+import type { ShakaPlayer } from '../../src/shaka/types';
+import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
+import { at, CONTENT_KEYS } from '../helpers/env';
+import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
+import { shaka } from '../helpers/shaka-global';
+import { clearVendorRequests, vendorRequests, vendorUrl } from '../helpers/vendors';
+
+const WV = 'com.widevine.alpha';
+const PR = 'com.microsoft.playready';
+const BOTH = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid];
+const DRM_TYPE: Record<string, string> = { [WV]: 'Widevine', [PR]: 'PlayReady' };
+
+describe('doverunner preset, end to end (test CDM)', () => {
+  let video: HTMLVideoElement;
+  let player: S.Player;
+  let dispose: () => Promise<void>;
+  let keyflow: Keyflow | null = null;
+  let cdm: TestCdm;
+  let errors: KeyflowError[];
+
+  beforeEach(async () => {
+    cdm = installTestCdm();
+    await resetShakaDrmCaches(shaka);
+    ({ video, player, dispose } = await createAttachedPlayer());
+    await clearVendorRequests();
+    errors = [];
+  });
+
+  afterEach(async () => {
+    keyflow?.destroy();
+    keyflow = null;
+    await dispose();
+    cdm.uninstall();
+    await resetShakaDrmCaches(shaka);
+  });
+
+  function useDoveRunner(provider: 'doverunner' | 'pallycon', keySystem: string, kids = BOTH, ageSeconds = 0): void {
+    player.configure({ drm: { preferredKeySystems: [keySystem], retryParameters: { maxAttempts: 1 } } });
+    const url = vendorUrl('doverunner', 'ri/licenseManager.do');
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, {
+      provider,
+      // Your backend builds the license token for the DRM asked; here the emulator plays it.
+      token: async ({ keySystem: ks }) =>
+        (await fetch(vendorUrl('doverunner', `_token?kids=${kids.join(',')}&drm=${DRM_TYPE[ks]}&ageSeconds=${ageSeconds}`))).text(),
+      servers: { [WV]: url, [PR]: url },
+    });
+    keyflow.on('error', (e) => errors.push(e));
+  }
+
+  for (const [name, provider, keySystem, drm] of [
+    ['Widevine', 'doverunner', WV, 'wv'],
+    ['PlayReady (as pallycon)', 'pallycon', PR, 'pr'],
+  ] as const) {
+    it(`${name}: plays, the token in pallycon-customdata-v2`, async () => {
+      useDoveRunner(provider, keySystem);
+      await player.load(at('content/cenc/manifest.mpd'));
+      await expectPlaysPast(video, 1);
+      expect(errors).toEqual([]);
+      const licenses = (await vendorRequests('doverunner')).filter(
+        (r) => r.status === 200 && (r.kids?.length ?? 0) > 0 && r.errorCode === undefined,
+      );
+      expect(licenses.length).toBeGreaterThan(0);
+      expect(licenses.every((r) => r.drm === drm && r.headerNames.includes('pallycon-customdata-v2'))).toBe(true);
+    });
+  }
+
+  it('Widevine: a token for other content is NOT_ENTITLED (7012 in a 200 reply)', async () => {
+    useDoveRunner('doverunner', WV, [CONTENT_KEYS.video.kid]);
+    const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    expect(keyflowError?.code).toBe('NOT_ENTITLED');
+    expect(keyflowError?.httpStatus).toBe(200);
+    expect(keyflowError?.providerCode).toBe(7012);
+    expect(keyflowError?.message).toBe("DoveRunner license server answered HTTP 200: Does not match with token's CID. [7012]");
+    expect(video.currentTime).toBe(0);
+  });
+
+  it('PlayReady: an expired token (7011 in a 200 reply) is TOKEN_EXPIRED', async () => {
+    useDoveRunner('doverunner', PR, BOTH, 601);
+    const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    expect(keyflowError?.code).toBe('TOKEN_EXPIRED');
+    expect(keyflowError?.providerCode).toBe(7011);
+    const refused = (await vendorRequests('doverunner')).filter((r) => r.errorCode === 7011);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+  });
+});
