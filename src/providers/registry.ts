@@ -12,6 +12,7 @@ import { axinomProvider } from './axinom';
 import { clearKeyProvider } from './clearkey';
 import { customProvider } from './custom';
 import { expressPlayProvider } from './expressplay';
+import { irdetoProvider } from './irdeto';
 import type { Provider } from './preset';
 
 /** Every built-in preset, by the `provider` value that selects it. */
@@ -20,6 +21,7 @@ const PRESETS = {
   custom: customProvider,
   clearkey: clearKeyProvider,
   axinom: axinomProvider,
+  irdeto: irdetoProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */
