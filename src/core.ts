@@ -84,6 +84,7 @@ export { customProvider } from './providers/custom';
 export { clearKeyProvider } from './providers/clearkey';
 export { axinomProvider as axinom, AXINOM_DEFAULT_SERVERS, type AxinomOptions } from './providers/axinom';
 export { irdetoProvider as irdeto, type IrdetoOptions } from './providers/irdeto';
+export { nagraProvider as nagra, type NagraOptions } from './providers/nagra';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

@@ -39,6 +39,7 @@ export type { CustomOptions, CustomToken, CustomCertificateOptions, ContentIdCon
 export type { ClearKeyOptions } from './providers/clearkey';
 export type { AxinomOptions } from './providers/axinom';
 export type { IrdetoOptions } from './providers/irdeto';
+export type { NagraOptions } from './providers/nagra';
 export { DASHIF_PROBLEM_TYPES } from './providers/clearkey';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';

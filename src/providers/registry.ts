@@ -13,6 +13,7 @@ import { clearKeyProvider } from './clearkey';
 import { customProvider } from './custom';
 import { expressPlayProvider } from './expressplay';
 import { irdetoProvider } from './irdeto';
+import { nagraProvider } from './nagra';
 import type { Provider } from './preset';
 
 /** Every built-in preset, by the `provider` value that selects it. */
@@ -22,6 +23,7 @@ const PRESETS = {
   clearkey: clearKeyProvider,
   axinom: axinomProvider,
   irdeto: irdetoProvider,
+  nagra: nagraProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */

@@ -8,7 +8,8 @@
 
 import { axinomEmulator } from './axinom.js';
 import { irdetoEmulator } from './irdeto.js';
+import { nagraEmulator } from './nagra.js';
 import type { VendorEmulator } from './kit.js';
 
 /** Every vendor emulator, by the order they were added. */
-export const VENDOR_EMULATORS: readonly VendorEmulator[] = [axinomEmulator, irdetoEmulator];
+export const VENDOR_EMULATORS: readonly VendorEmulator[] = [axinomEmulator, irdetoEmulator, nagraEmulator];
