@@ -85,6 +85,7 @@ export { clearKeyProvider } from './providers/clearkey';
 export { axinomProvider as axinom, AXINOM_DEFAULT_SERVERS, type AxinomOptions } from './providers/axinom';
 export { irdetoProvider as irdeto, type IrdetoOptions } from './providers/irdeto';
 export { nagraProvider as nagra, type NagraOptions } from './providers/nagra';
+export { comcastProvider as comcast, COMCAST_DEFAULT_SERVERS, type ComcastOptions } from './providers/comcast';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

@@ -10,6 +10,7 @@ import type { CommonOptions } from '../api/config';
 import { KeyflowError } from '../api/errors';
 import { axinomProvider } from './axinom';
 import { clearKeyProvider } from './clearkey';
+import { comcastProvider } from './comcast';
 import { customProvider } from './custom';
 import { expressPlayProvider } from './expressplay';
 import { irdetoProvider } from './irdeto';
@@ -24,6 +25,7 @@ const PRESETS = {
   axinom: axinomProvider,
   irdeto: irdetoProvider,
   nagra: nagraProvider,
+  comcast: comcastProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */

@@ -7,9 +7,10 @@
  */
 
 import { axinomEmulator } from './axinom.js';
+import { comcastEmulator } from './comcast.js';
 import { irdetoEmulator } from './irdeto.js';
 import { nagraEmulator } from './nagra.js';
 import type { VendorEmulator } from './kit.js';
 
 /** Every vendor emulator, by the order they were added. */
-export const VENDOR_EMULATORS: readonly VendorEmulator[] = [axinomEmulator, irdetoEmulator, nagraEmulator];
+export const VENDOR_EMULATORS: readonly VendorEmulator[] = [axinomEmulator, irdetoEmulator, nagraEmulator, comcastEmulator];
