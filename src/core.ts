@@ -86,6 +86,7 @@ export { axinomProvider as axinom, AXINOM_DEFAULT_SERVERS, type AxinomOptions } 
 export { irdetoProvider as irdeto, type IrdetoOptions } from './providers/irdeto';
 export { nagraProvider as nagra, type NagraOptions } from './providers/nagra';
 export { comcastProvider as comcast, COMCAST_DEFAULT_SERVERS, type ComcastOptions } from './providers/comcast';
+export { muxProvider as mux, type MuxOptions } from './providers/mux';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

@@ -41,6 +41,7 @@ export type { AxinomOptions } from './providers/axinom';
 export type { IrdetoOptions } from './providers/irdeto';
 export type { NagraOptions } from './providers/nagra';
 export type { ComcastOptions } from './providers/comcast';
+export type { MuxOptions } from './providers/mux';
 export { DASHIF_PROBLEM_TYPES } from './providers/clearkey';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';

@@ -14,6 +14,7 @@ import { comcastProvider } from './comcast';
 import { customProvider } from './custom';
 import { expressPlayProvider } from './expressplay';
 import { irdetoProvider } from './irdeto';
+import { muxProvider } from './mux';
 import { nagraProvider } from './nagra';
 import type { Provider } from './preset';
 
@@ -26,6 +27,7 @@ const PRESETS = {
   irdeto: irdetoProvider,
   nagra: nagraProvider,
   comcast: comcastProvider,
+  mux: muxProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */

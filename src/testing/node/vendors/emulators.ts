@@ -9,8 +9,9 @@
 import { axinomEmulator } from './axinom.js';
 import { comcastEmulator } from './comcast.js';
 import { irdetoEmulator } from './irdeto.js';
+import { muxEmulator } from './mux.js';
 import { nagraEmulator } from './nagra.js';
 import type { VendorEmulator } from './kit.js';
 
 /** Every vendor emulator, by the order they were added. */
-export const VENDOR_EMULATORS: readonly VendorEmulator[] = [axinomEmulator, irdetoEmulator, nagraEmulator, comcastEmulator];
+export const VENDOR_EMULATORS: readonly VendorEmulator[] = [axinomEmulator, irdetoEmulator, nagraEmulator, comcastEmulator, muxEmulator];
