@@ -103,6 +103,10 @@ export {
   type TitaniumDeviceRegistration,
 } from './providers/titanium';
 export { drmCloudProvider as drmCloud, type DrmCloudOptions } from './providers/drmcloud';
+export { irdetoProvider as irdeto, type IrdetoOptions } from './providers/irdeto';
+export { nagraProvider as nagra, type NagraOptions } from './providers/nagra';
+export { comcastProvider as comcast, COMCAST_DEFAULT_SERVERS, type ComcastOptions } from './providers/comcast';
+export { muxProvider as mux, type MuxOptions } from './providers/mux';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

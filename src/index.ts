@@ -42,6 +42,10 @@ export type { DrmTodayOptions, DrmTodayToken, DrmTodayCustomData } from './provi
 export type { DoveRunnerOptions, DoveRunnerHeaderName } from './providers/doverunner';
 export type { TitaniumOptions, TitaniumToken, TitaniumDeviceRegistration } from './providers/titanium';
 export type { DrmCloudOptions } from './providers/drmcloud';
+export type { IrdetoOptions } from './providers/irdeto';
+export type { NagraOptions } from './providers/nagra';
+export type { ComcastOptions } from './providers/comcast';
+export type { MuxOptions } from './providers/mux';
 export { DASHIF_PROBLEM_TYPES } from './providers/clearkey';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';

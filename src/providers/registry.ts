@@ -10,12 +10,16 @@ import type { CommonOptions } from '../api/config';
 import { KeyflowError } from '../api/errors';
 import { axinomProvider } from './axinom';
 import { clearKeyProvider } from './clearkey';
+import { comcastProvider } from './comcast';
 import { customProvider } from './custom';
 import { doveRunnerProvider } from './doverunner';
 import { drmCloudProvider } from './drmcloud';
 import { drmTodayProvider } from './drmtoday';
 import { expressPlayProvider } from './expressplay';
 import { titaniumProvider } from './titanium';
+import { irdetoProvider } from './irdeto';
+import { muxProvider } from './mux';
+import { nagraProvider } from './nagra';
 import type { Provider } from './preset';
 
 /** Every built-in preset, by the `provider` value that selects it. */
@@ -30,6 +34,10 @@ const PRESETS = {
   pallycon: doveRunnerProvider,
   titanium: titaniumProvider,
   drmcloud: drmCloudProvider,
+  irdeto: irdetoProvider,
+  nagra: nagraProvider,
+  comcast: comcastProvider,
+  mux: muxProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */

@@ -7,9 +7,13 @@
  */
 
 import { axinomEmulator } from './axinom.js';
+import { comcastEmulator } from './comcast.js';
 import { doveRunnerEmulator } from './doverunner.js';
 import { drmCloudEmulator } from './drmcloud.js';
 import { drmTodayEmulator } from './drmtoday.js';
+import { irdetoEmulator } from './irdeto.js';
+import { muxEmulator } from './mux.js';
+import { nagraEmulator } from './nagra.js';
 import { titaniumEmulator } from './titanium.js';
 import type { VendorEmulator } from './kit.js';
 
@@ -20,4 +24,8 @@ export const VENDOR_EMULATORS: readonly VendorEmulator[] = [
   doveRunnerEmulator,
   titaniumEmulator,
   drmCloudEmulator,
+  irdetoEmulator,
+  nagraEmulator,
+  comcastEmulator,
+  muxEmulator,
 ];

@@ -1,0 +1,77 @@
+// The mux preset end to end: Shaka + keyflow + the Mux emulator (src/testing/node/vendors/mux.ts),
+// Widevine and PlayReady through the test CDM over the browser's real ClearKey CDM, so decryption
+// and playback are real. The app's backend is played by the emulator's _token.
+import type S from 'shaka-player';
+import type { KeyflowError } from '../../src/api/errors';
+import { Keyflow } from '../../src/keyflow';
+import type { ShakaPlayer } from '../../src/shaka/types';
+import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
+import { at } from '../helpers/env';
+import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
+import { shaka } from '../helpers/shaka-global';
+import { clearVendorRequests, vendorRequests, vendorUrl } from '../helpers/vendors';
+
+const WV = 'com.widevine.alpha';
+const PR = 'com.microsoft.playready';
+const ID = 'keyflowPlayback01';
+
+describe('mux preset, end to end (test CDM)', () => {
+  let video: HTMLVideoElement;
+  let player: S.Player;
+  let dispose: () => Promise<void>;
+  let keyflow: Keyflow | null = null;
+  let cdm: TestCdm;
+  let errors: KeyflowError[];
+
+  beforeEach(async () => {
+    cdm = installTestCdm();
+    await resetShakaDrmCaches(shaka);
+    ({ video, player, dispose } = await createAttachedPlayer());
+    await clearVendorRequests();
+    errors = [];
+  });
+
+  afterEach(async () => {
+    keyflow?.destroy();
+    keyflow = null;
+    await dispose();
+    cdm.uninstall();
+    await resetShakaDrmCaches(shaka);
+  });
+
+  function useMux(keySystem: string, tokenFor = ID): void {
+    player.configure({ drm: { preferredKeySystems: [keySystem], retryParameters: { maxAttempts: 1 } } });
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, {
+      provider: 'mux',
+      playbackId: ID,
+      // Your backend signs the DRM license token; here the emulator plays it.
+      token: async () => (await fetch(vendorUrl('mux', `_token?playbackId=${tokenFor}`))).text(),
+      servers: { [WV]: vendorUrl('mux', `license/widevine/${ID}`), [PR]: vendorUrl('mux', `license/playready/${ID}`) },
+    });
+    keyflow.on('error', (e) => errors.push(e));
+  }
+
+  for (const [name, keySystem, drm] of [
+    ['Widevine', WV, 'wv'],
+    ['PlayReady', PR, 'pr'],
+  ] as const) {
+    it(`${name}: plays, the DRM license token in the query`, async () => {
+      useMux(keySystem);
+      await player.load(at('content/cenc/manifest.mpd'));
+      await expectPlaysPast(video, 1);
+      expect(errors).toEqual([]);
+      const licenses = (await vendorRequests('mux')).filter((r) => r.method === 'POST' && r.status === 200 && (r.kids?.length ?? 0) > 0);
+      expect(licenses.length).toBeGreaterThan(0);
+      expect(licenses.every((r) => r.drm === drm && r.queryNames.join() === 'token')).toBe(true);
+    });
+  }
+
+  it('Widevine: a token for another playback ID is NOT_ENTITLED (HTTP 403), typed, no playback', async () => {
+    useMux(WV, 'otherPlayback');
+    const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    expect(keyflowError?.code).toBe('NOT_ENTITLED');
+    expect(keyflowError?.httpStatus).toBe(403);
+    expect(keyflowError?.message).toBe('Mux license server answered HTTP 403');
+    expect(video.currentTime).toBe(0);
+  });
+});
