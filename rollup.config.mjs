@@ -21,7 +21,66 @@ const banner = '/*! shaka-keyflow | Apache-2.0 */';
 // keyflow's private members end in `_` (this.ctx_, this.player_): their names are shortened in
 // every browser build, which a bundler's minifier cannot do (they are properties). A size
 // choice: the ESM files stay formatted and mapped, with short private names.
-const privateNames = { properties: { regex: /_$/ } };
+// Internal members whose names do not end in `_` (the record fields and methods the glue's parts
+// call on each other) are listed here: never part of the public API, Shaka's objects or JSON.
+const INTERNAL_MEMBERS = [
+  'abandonOthers',
+  'applyServers',
+  'canRefreshToken',
+  'carriesSecrets',
+  'certificateFetched',
+  'certificateKeySystem',
+  'certificateSeen',
+  'configuredCertificateKeySystem',
+  'exchangeOf',
+  'expirationChanged',
+  'failedAttempt',
+  'fetchStarting',
+  'forError',
+  'forResponse',
+  'forcesHttp',
+  'forgetSnapshot',
+  'hasExpired',
+  'hasTokenSource',
+  'isCertificateChallenge',
+  'keepCertificate',
+  'keyStatusesChanged',
+  'keySystemFacts',
+  'knownSecrets',
+  'lastKeySystem',
+  'licenseDelivered',
+  'licenseUrlFor',
+  'loadFailed',
+  'loadSignal',
+  'loadStarted',
+  'manifestAnswered',
+  'manifestChanged',
+  'manifestOf',
+  'manifestRequested',
+  'needsNewToken',
+  'newLoad',
+  'notBefore',
+  'pendingError',
+  'perAttemptFilters',
+  'playerError',
+  'playerServers',
+  'prefetches',
+  'recoverFromTokenRejection',
+  'remember',
+  'requestSent',
+  'sentTo',
+  'sentUrl',
+  'sessionUpdated',
+  'singleUse',
+  'tokenAttempt',
+  'tokenFor',
+  'tokenReady',
+  'tokenRefreshed',
+  'tokenRequested',
+  'wantedServers',
+  'wantsInitData',
+];
+const privateNames = { properties: { regex: new RegExp(`_$|^(${INTERNAL_MEMBERS.join('|')})$`) } };
 const shortPrivateNames = () =>
   terser({ compress: false, mangle: privateNames, format: { beautify: true, comments: /^!/, preserve_annotations: true } });
 const browserTs = () =>

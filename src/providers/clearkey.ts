@@ -2,7 +2,8 @@ import { KeyflowError } from '../api/errors';
 import { KeySystem, type LicenseServers } from '../api/key-systems';
 import type { TokenSource } from '../tokens/source';
 import type { Provider } from './preset';
-import { definePreset } from './engine/define-preset';
+import { presetWith } from './engine/define-preset';
+import { TOKEN_ONLY_PARTS } from './engine/parts';
 import type { ErrorRule, ErrorRuleCode } from './engine/errors';
 import type { WireSpec } from './engine/spec';
 
@@ -110,11 +111,14 @@ function validateClearKey(options: ClearKeyProviderOptions): void {
  *
  * There is no default license URL: set `servers['org.w3.clearkey']`.
  */
-export const clearKeyProvider: Provider<ClearKeyProviderOptions, string> = /* @__PURE__ */ definePreset<ClearKeyProviderOptions, string>({
-  name: 'clearkey',
-  label: 'ClearKey',
-  optionNames: ['token', 'problemTypes'],
-  defaultServers: {},
-  wire: clearKeyWire,
-  validate: validateClearKey,
-});
+export const clearKeyProvider: Provider<ClearKeyProviderOptions, string> = /* @__PURE__ */ presetWith<ClearKeyProviderOptions, string>(
+  {
+    name: 'clearkey',
+    label: 'ClearKey',
+    optionNames: ['token', 'problemTypes'],
+    defaultServers: {},
+    wire: clearKeyWire,
+    validate: validateClearKey,
+  },
+  TOKEN_ONLY_PARTS,
+);

@@ -5,7 +5,8 @@ import { getRawQueryParam, isHttpUrl, removeQueryParam } from '../util/url';
 import { parseJsonOrUndefined } from './engine/failures';
 import type { DrmRequest, Provider } from './preset';
 import { isClientFault, parseSoapFault } from './engine/soap-fault';
-import { definePreset } from './engine/define-preset';
+import { presetWith } from './engine/define-preset';
+import { TOKEN_ONLY_PARTS } from './engine/parts';
 import type { ErrorReply, ErrorRule, ProviderErrorFields } from './engine/errors';
 import type { TokenPlacement, WireSpec } from './engine/spec';
 
@@ -253,17 +254,20 @@ function validateExpressPlay({ token, region }: ExpressPlayOptions): void {
  * A spec over the engine, with two hooks: the token API may answer a license
  * URL, and PlayReady errors come as SOAP Faults.
  */
-export const expressPlayProvider: Provider<ExpressPlayOptions, ExpressPlayToken> = /* @__PURE__ */ definePreset<
+export const expressPlayProvider: Provider<ExpressPlayOptions, ExpressPlayToken> = /* @__PURE__ */ presetWith<
   ExpressPlayOptions,
   ExpressPlayToken
->({
-  name: 'expressplay',
-  label: 'ExpressPlay',
-  optionNames: ['token', 'region'],
-  defaultServers: EXPRESSPLAY_DEFAULT_SERVERS,
-  defaultServersFor: expressPlayServers,
-  wire: EXPRESSPLAY_WIRE,
-  validate: validateExpressPlay,
-  placeToken,
-  readError: readExpressPlayError,
-});
+>(
+  {
+    name: 'expressplay',
+    label: 'ExpressPlay',
+    optionNames: ['token', 'region'],
+    defaultServers: EXPRESSPLAY_DEFAULT_SERVERS,
+    defaultServersFor: expressPlayServers,
+    wire: EXPRESSPLAY_WIRE,
+    validate: validateExpressPlay,
+    placeToken,
+    readError: readExpressPlayError,
+  },
+  TOKEN_ONLY_PARTS,
+);

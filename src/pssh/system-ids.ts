@@ -44,18 +44,22 @@ export const SYSTEM_IDS = {
   PRIMETIME: 'f239e769efa348509c16a903c6932efb',
 } as const;
 
-const NAMES_BY_ID: ReadonlyMap<string, SystemName> = new Map<string, SystemName>([
-  [SYSTEM_IDS.WIDEVINE, 'widevine'],
-  [SYSTEM_IDS.PLAYREADY, 'playready'],
-  [SYSTEM_IDS.PLAYREADY_BYTE_SWAPPED, 'playready'],
-  [SYSTEM_IDS.COMMON, 'common'],
-  [SYSTEM_IDS.CLEARKEY, 'clearkey'],
-  [SYSTEM_IDS.FAIRPLAY, 'fairplay'],
-  [SYSTEM_IDS.FAIRPLAY_SHAKA_PACKAGER, 'fairplay'],
-  [SYSTEM_IDS.MARLIN, 'marlin'],
-  [SYSTEM_IDS.MARLIN_PSSH, 'marlin'],
-  [SYSTEM_IDS.PRIMETIME, 'primetime'],
-]);
+// Built on first use: a top-level `new Map([[SYSTEM_IDS.X, ...]])` is a statement an app's bundler
+// cannot drop from dist/core.mjs (property reads may have effects), so every core bundle carried it.
+let namesById: ReadonlyMap<string, SystemName> | undefined;
+const namesByIdMap = (): ReadonlyMap<string, SystemName> =>
+  (namesById ??= new Map<string, SystemName>([
+    [SYSTEM_IDS.WIDEVINE, 'widevine'],
+    [SYSTEM_IDS.PLAYREADY, 'playready'],
+    [SYSTEM_IDS.PLAYREADY_BYTE_SWAPPED, 'playready'],
+    [SYSTEM_IDS.COMMON, 'common'],
+    [SYSTEM_IDS.CLEARKEY, 'clearkey'],
+    [SYSTEM_IDS.FAIRPLAY, 'fairplay'],
+    [SYSTEM_IDS.FAIRPLAY_SHAKA_PACKAGER, 'fairplay'],
+    [SYSTEM_IDS.MARLIN, 'marlin'],
+    [SYSTEM_IDS.MARLIN_PSSH, 'marlin'],
+    [SYSTEM_IDS.PRIMETIME, 'primetime'],
+  ]));
 
 /**
  * Name of the protection system with this ID, `'unknown'` if it is not in
@@ -72,5 +76,5 @@ export function systemNameOf(systemId: string): SystemName {
     if (e instanceof PsshDecodeError) return 'unknown';
     throw e;
   }
-  return NAMES_BY_ID.get(hex) ?? 'unknown';
+  return namesByIdMap().get(hex) ?? 'unknown';
 }

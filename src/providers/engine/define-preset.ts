@@ -15,6 +15,12 @@ import { knownRequestFacts, shapeRequest } from './shape-request';
 import { wireOf, type PresetSpec, type WireSpec } from './spec';
 import { wireForKeySystem } from './key-system-wire';
 import { skdContentId } from './skd';
+import type { EngineParts } from './parts';
+import { expandJson, expandText } from './template';
+import { recallChallenge, unwrapLicense, wrapChallenge } from './wrap';
+
+/** Every part of the engine: what {@link definePreset} gives a preset. */
+const ALL_PARTS: EngineParts = { expandText, expandJson, wrapChallenge, recallChallenge, unwrapLicense };
 
 /** Only presets with URL templates (`custom`) take the license URL from the token (`servers: '{token.url}'`). */
 function refuseTokenUrls(name: string, servers: Record<string, unknown> | undefined): void {
@@ -52,12 +58,21 @@ function guarded<T>(run: () => T, recover: (error: unknown) => T): T {
  * ```
  */
 export function definePreset<Options, Token>(spec: PresetSpec<Options, Token>): Provider<Options, Token> {
+  return presetWith(spec, ALL_PARTS);
+}
+
+/**
+ * {@link definePreset} with only the engine parts the spec's wire uses (a
+ * built-in preset's fixed wire), so a bundler can leave the others out.
+ */
+export function presetWith<Options, Token>(spec: PresetSpec<Options, Token>, parts: EngineParts): Provider<Options, Token> {
   const { name, label, optionNames, defaultServers } = spec;
   const { readError } = spec;
   const reader: ReplyReader = {
     name,
     ...(label !== undefined ? { label } : {}),
     unwrapOption: optionNames.includes('unwrapResponse'),
+    unwrapLicense: parts.unwrapLicense,
     // A hook that throws reads nothing: the failure is then typed by its HTTP status.
     ...(readError
       ? {
@@ -97,7 +112,7 @@ export function definePreset<Options, Token>(spec: PresetSpec<Options, Token>): 
     },
     rewriteRequest(request, token, options) {
       const placement = spec.placeToken ? spec.placeToken(token, request) : { url: request.url, token };
-      return shapeRequest(request, wireFor(options, request.keySystem), placement, name, spec.requestFacts ?? knownRequestFacts);
+      return shapeRequest(request, wireFor(options, request.keySystem), placement, name, spec.requestFacts ?? knownRequestFacts, parts);
     },
     unwrapResponse: (response, options) => readLicense(response, wireFor(options, response.keySystem), reader),
     decodeFailure: (failure, options) => readFailure(failure, wireFor(options, failure.keySystem), reader),

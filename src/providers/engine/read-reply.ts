@@ -23,7 +23,7 @@ import {
   type ProviderErrorFields,
 } from './errors';
 import type { WireSpec } from './spec';
-import { unwrapLicense } from './wrap';
+import type { EngineParts } from './parts';
 import { utf8Text } from './encoding';
 import { parseJsonOrUndefined } from './failures';
 
@@ -37,6 +37,8 @@ export interface ReplyReader {
   unwrapOption: boolean;
   /** Reads the service's error fields where the wire's paths cannot. */
   readError?: (reply: ErrorReply) => ProviderErrorFields;
+  /** The engine's unwrapping ({@link EngineParts}). */
+  unwrapLicense: EngineParts['unwrapLicense'];
 }
 
 /** "License server", "Certificate server", "ExpressPlay license server". */
@@ -91,9 +93,9 @@ function malformed(response: DrmResponse, reader: ReplyReader, what: string): Ke
 }
 
 /** Whether the wire unwraps a license out of this reply (then it is a license, whatever else it holds). */
-function unwrapsToLicense(response: DrmResponse, wire: WireSpec): boolean {
+function unwrapsToLicense(response: DrmResponse, wire: WireSpec, reader: ReplyReader): boolean {
   const unwrapping = response.kind === 'certificate' ? wire.certificate?.unwrapResponse : wire.unwrapResponse;
-  return !!unwrapping && unwrapLicense(response.body, unwrapping, response.secrets ?? []).ok;
+  return !!unwrapping && reader.unwrapLicense(response.body, unwrapping, response.secrets ?? []).ok;
 }
 
 /**
@@ -126,7 +128,7 @@ function takeLicense(response: DrmResponse, wire: WireSpec, reader: ReplyReader)
     return response.body;
   }
   const secrets = response.secrets ?? [];
-  const result = unwrapLicense(response.body, unwrapping, secrets);
+  const result = reader.unwrapLicense(response.body, unwrapping, secrets);
   if (result.ok) return result.license;
   if (wire.errors && result.json !== undefined) {
     // A 2xx reply carrying the server's own error instead of a license.
@@ -145,7 +147,7 @@ function takeLicense(response: DrmResponse, wire: WireSpec, reader: ReplyReader)
  * problem records).
  */
 export function readLicense(response: DrmResponse, wire: WireSpec, reader: ReplyReader): Uint8Array {
-  if (wire.errors?.inSuccessReplies && !unwrapsToLicense(response, wire)) throwSignalledError(response, wire, reader);
+  if (wire.errors?.inSuccessReplies && !unwrapsToLicense(response, wire, reader)) throwSignalledError(response, wire, reader);
   const license = takeLicense(response, wire, reader);
   if (response.kind === 'certificate' || response.keySystem !== KeySystem.CLEARKEY) return license;
   const problem = clearKeyLicenseProblem(license);

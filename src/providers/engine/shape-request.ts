@@ -15,10 +15,11 @@ import { TOKEN_URL } from '../../api/config';
 import type { DrmRequest, RewrittenDrmRequest } from '../preset';
 import { isHeaderValue, withHeader } from './headers';
 import type { ContentIdContext, EncodedJsonValue, RequestFacts, TokenPlacement, WireSpec } from './spec';
-import { expandJson, expandText, type JsonTemplate, type TemplateValues } from './template';
+import type { JsonTemplate, TemplateValues } from './template';
 import { tokenString } from './token-string';
 import { encodeBytes, utf8Bytes } from './encoding';
-import { recallChallenge, wrapChallenge, wrappedContentType } from './wrap';
+import { wrappedContentType } from './wrap';
+import type { EngineParts } from './parts';
 
 function checkHeaderValues(rewritten: Record<string, string>, secrets: readonly string[], keySystem: string, name: string): void {
   for (const [header, value] of Object.entries(rewritten)) {
@@ -71,7 +72,7 @@ export const knownRequestFacts: RequestFactsReader = (request) => ({
 });
 
 /** Expands templates for one request, collecting the secrets placed. */
-function createExpander(values: TemplateValues, placed: readonly string[]) {
+function createExpander(values: TemplateValues, placed: readonly string[], { expandText, expandJson }: EngineParts) {
   const secrets: string[] = [...placed];
   const text = (template: string, where: string, escape?: (text: string) => string): string => {
     const expanded = expandText(template, values, where, escape);
@@ -154,22 +155,24 @@ function templateValues(request: DrmRequest, facts: RequestFacts, wire: WireSpec
  * @param placement where the token goes (the license URL and the token the templates read)
  * @param name the preset's name, for configuration errors
  * @param readFacts where the key IDs and content id come from
+ * @param parts the engine's templates and wrapping
  */
 export function shapeRequest(
   request: DrmRequest,
   wire: WireSpec,
   placement: TokenPlacement,
   name: string,
-  readFacts: RequestFactsReader = knownRequestFacts,
+  readFacts: RequestFactsReader,
+  parts: EngineParts,
 ): RewrittenDrmRequest {
   const { keySystem, kind } = request;
   const certificate = kind === 'certificate';
   if (certificate && !wire.certificate) return { url: request.url, headers: request.headers, body: request.body, secrets: [] };
   checkTokenFormat(wire, placement.token, keySystem);
   const wrapping = certificate ? undefined : wire.wrapRequest;
-  const challenge = wrapping ? recallChallenge(request.body, wrapping, request.attempt) : request.body;
+  const challenge = wrapping ? parts.recallChallenge(request.body, wrapping, request.attempt) : request.body;
   const values = templateValues(request, readFacts(request, challenge), wire, placement.token, name);
-  const out = createExpander(values, placement.secrets ?? []);
+  const out = createExpander(values, placement.secrets ?? [], parts);
   const urlEscape = placement.urlEncoded ? undefined : encodeURIComponent;
 
   let url = wire.serverTemplates ? licenseUrl(placement.url, keySystem, out, urlEscape) : placement.url;
@@ -177,7 +180,7 @@ export function shapeRequest(
   let body = request.body;
   if (wrapping) {
     const fields = wrapping.fields ? wrappedFields(wrapping.fields, wrapping.format === 'form', out) : undefined;
-    body = wrapChallenge(challenge, wrapping, fields);
+    body = parts.wrapChallenge(challenge, wrapping, fields);
     headers = withHeader(headers, 'Content-Type', wrappedContentType(wrapping));
   }
   if (!certificate || wire.certificate?.auth !== false) {
