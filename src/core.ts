@@ -83,6 +83,7 @@ export type { ExpressPlayOptions, ExpressPlayToken } from './providers/expresspl
 export { customProvider } from './providers/custom';
 export { clearKeyProvider } from './providers/clearkey';
 export { axinomProvider as axinom, AXINOM_DEFAULT_SERVERS, type AxinomOptions } from './providers/axinom';
+export { ezdrmProvider as ezdrm, EZDRM_DEFAULT_SERVERS, type EzdrmOptions, type EzdrmToken } from './providers/ezdrm';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

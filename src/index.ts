@@ -38,6 +38,7 @@ export { EXPRESSPLAY_DEFAULT_SERVERS, EXPRESSPLAY_TOKEN_PARAM } from './provider
 export type { CustomOptions, CustomToken, CustomCertificateOptions, ContentIdContext } from './providers/custom';
 export type { ClearKeyOptions } from './providers/clearkey';
 export type { AxinomOptions } from './providers/axinom';
+export type { EzdrmOptions, EzdrmToken } from './providers/ezdrm';
 export { DASHIF_PROBLEM_TYPES } from './providers/clearkey';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';

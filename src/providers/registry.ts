@@ -9,6 +9,7 @@
 import type { CommonOptions } from '../api/config';
 import { KeyflowError } from '../api/errors';
 import { axinomProvider } from './axinom';
+import { ezdrmProvider } from './ezdrm';
 import { clearKeyProvider } from './clearkey';
 import { customProvider } from './custom';
 import { expressPlayProvider } from './expressplay';
@@ -20,6 +21,7 @@ const PRESETS = {
   custom: customProvider,
   clearkey: clearKeyProvider,
   axinom: axinomProvider,
+  ezdrm: ezdrmProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */
