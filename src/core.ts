@@ -84,6 +84,7 @@ export { customProvider } from './providers/custom';
 export { clearKeyProvider } from './providers/clearkey';
 export { axinomProvider as axinom, AXINOM_DEFAULT_SERVERS, type AxinomOptions } from './providers/axinom';
 export { ezdrmProvider as ezdrm, EZDRM_DEFAULT_SERVERS, type EzdrmOptions, type EzdrmToken } from './providers/ezdrm';
+export { keyosProvider as keyos, KEYOS_DEFAULT_SERVERS, KEYOS_AUTH_HEADER, type KeyosOptions } from './providers/keyos';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

@@ -39,6 +39,7 @@ export type { CustomOptions, CustomToken, CustomCertificateOptions, ContentIdCon
 export type { ClearKeyOptions } from './providers/clearkey';
 export type { AxinomOptions } from './providers/axinom';
 export type { EzdrmOptions, EzdrmToken } from './providers/ezdrm';
+export type { KeyosOptions } from './providers/keyos';
 export { DASHIF_PROBLEM_TYPES } from './providers/clearkey';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';

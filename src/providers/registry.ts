@@ -10,6 +10,7 @@ import type { CommonOptions } from '../api/config';
 import { KeyflowError } from '../api/errors';
 import { axinomProvider } from './axinom';
 import { ezdrmProvider } from './ezdrm';
+import { keyosProvider } from './keyos';
 import { clearKeyProvider } from './clearkey';
 import { customProvider } from './custom';
 import { expressPlayProvider } from './expressplay';
@@ -22,6 +23,7 @@ const PRESETS = {
   clearkey: clearKeyProvider,
   axinom: axinomProvider,
   ezdrm: ezdrmProvider,
+  keyos: keyosProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */

@@ -8,7 +8,8 @@
 
 import { axinomEmulator } from './axinom.js';
 import { ezdrmEmulator } from './ezdrm.js';
+import { keyosEmulator } from './keyos.js';
 import type { VendorEmulator } from './kit.js';
 
 /** Every vendor emulator, by the order they were added. */
-export const VENDOR_EMULATORS: readonly VendorEmulator[] = [axinomEmulator, ezdrmEmulator];
+export const VENDOR_EMULATORS: readonly VendorEmulator[] = [axinomEmulator, ezdrmEmulator, keyosEmulator];
