@@ -85,6 +85,7 @@ export { clearKeyProvider } from './providers/clearkey';
 export { axinomProvider as axinom, AXINOM_DEFAULT_SERVERS, type AxinomOptions } from './providers/axinom';
 export { ezdrmProvider as ezdrm, EZDRM_DEFAULT_SERVERS, type EzdrmOptions, type EzdrmToken } from './providers/ezdrm';
 export { keyosProvider as keyos, KEYOS_DEFAULT_SERVERS, KEYOS_AUTH_HEADER, type KeyosOptions } from './providers/keyos';
+export { vudrmProvider as vudrm, VUDRM_DEFAULT_SERVERS, type VudrmOptions } from './providers/vudrm';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

@@ -40,6 +40,7 @@ export type { ClearKeyOptions } from './providers/clearkey';
 export type { AxinomOptions } from './providers/axinom';
 export type { EzdrmOptions, EzdrmToken } from './providers/ezdrm';
 export type { KeyosOptions } from './providers/keyos';
+export type { VudrmOptions } from './providers/vudrm';
 export { DASHIF_PROBLEM_TYPES } from './providers/clearkey';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';

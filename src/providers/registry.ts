@@ -11,6 +11,7 @@ import { KeyflowError } from '../api/errors';
 import { axinomProvider } from './axinom';
 import { ezdrmProvider } from './ezdrm';
 import { keyosProvider } from './keyos';
+import { vudrmProvider } from './vudrm';
 import { clearKeyProvider } from './clearkey';
 import { customProvider } from './custom';
 import { expressPlayProvider } from './expressplay';
@@ -24,6 +25,7 @@ const PRESETS = {
   axinom: axinomProvider,
   ezdrm: ezdrmProvider,
   keyos: keyosProvider,
+  vudrm: vudrmProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */
