@@ -86,6 +86,7 @@ export { axinomProvider as axinom, AXINOM_DEFAULT_SERVERS, type AxinomOptions } 
 export { ezdrmProvider as ezdrm, EZDRM_DEFAULT_SERVERS, type EzdrmOptions, type EzdrmToken } from './providers/ezdrm';
 export { keyosProvider as keyos, KEYOS_DEFAULT_SERVERS, KEYOS_AUTH_HEADER, type KeyosOptions } from './providers/keyos';
 export { vudrmProvider as vudrm, VUDRM_DEFAULT_SERVERS, type VudrmOptions } from './providers/vudrm';
+export { verimatrixProvider as verimatrix, VERIMATRIX_DEFAULT_SERVERS, type VerimatrixOptions } from './providers/verimatrix';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

@@ -41,6 +41,7 @@ export type { AxinomOptions } from './providers/axinom';
 export type { EzdrmOptions, EzdrmToken } from './providers/ezdrm';
 export type { KeyosOptions } from './providers/keyos';
 export type { VudrmOptions } from './providers/vudrm';
+export type { VerimatrixOptions } from './providers/verimatrix';
 export { DASHIF_PROBLEM_TYPES } from './providers/clearkey';
 export type { RequestWrapping, ResponseUnwrapping, ChallengeEncoding } from './providers/engine/wrap';
 export type { WireEncoding } from './providers/engine/encoding';

@@ -11,6 +11,7 @@ import { KeyflowError } from '../api/errors';
 import { axinomProvider } from './axinom';
 import { ezdrmProvider } from './ezdrm';
 import { keyosProvider } from './keyos';
+import { verimatrixProvider } from './verimatrix';
 import { vudrmProvider } from './vudrm';
 import { clearKeyProvider } from './clearkey';
 import { customProvider } from './custom';
@@ -26,6 +27,7 @@ const PRESETS = {
   ezdrm: ezdrmProvider,
   keyos: keyosProvider,
   vudrm: vudrmProvider,
+  verimatrix: verimatrixProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */

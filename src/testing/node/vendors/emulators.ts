@@ -9,8 +9,15 @@
 import { axinomEmulator } from './axinom.js';
 import { ezdrmEmulator } from './ezdrm.js';
 import { keyosEmulator } from './keyos.js';
+import { verimatrixEmulator } from './verimatrix.js';
 import { vudrmEmulator } from './vudrm.js';
 import type { VendorEmulator } from './kit.js';
 
 /** Every vendor emulator, by the order they were added. */
-export const VENDOR_EMULATORS: readonly VendorEmulator[] = [axinomEmulator, ezdrmEmulator, keyosEmulator, vudrmEmulator];
+export const VENDOR_EMULATORS: readonly VendorEmulator[] = [
+  axinomEmulator,
+  ezdrmEmulator,
+  keyosEmulator,
+  vudrmEmulator,
+  verimatrixEmulator,
+];
