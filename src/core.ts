@@ -107,6 +107,10 @@ export { irdetoProvider as irdeto, type IrdetoOptions } from './providers/irdeto
 export { nagraProvider as nagra, type NagraOptions } from './providers/nagra';
 export { comcastProvider as comcast, COMCAST_DEFAULT_SERVERS, type ComcastOptions } from './providers/comcast';
 export { muxProvider as mux, type MuxOptions } from './providers/mux';
+export { ezdrmProvider as ezdrm, EZDRM_DEFAULT_SERVERS, type EzdrmOptions, type EzdrmToken } from './providers/ezdrm';
+export { keyosProvider as keyos, KEYOS_DEFAULT_SERVERS, KEYOS_AUTH_HEADER, type KeyosOptions } from './providers/keyos';
+export { vudrmProvider as vudrm, VUDRM_DEFAULT_SERVERS, type VudrmOptions } from './providers/vudrm';
+export { verimatrixProvider as verimatrix, VERIMATRIX_DEFAULT_SERVERS, type VerimatrixOptions } from './providers/verimatrix';
 export { definePreset } from './providers/engine/define-preset';
 export type {
   PresetSpec,

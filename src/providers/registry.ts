@@ -9,6 +9,10 @@
 import type { CommonOptions } from '../api/config';
 import { KeyflowError } from '../api/errors';
 import { axinomProvider } from './axinom';
+import { ezdrmProvider } from './ezdrm';
+import { keyosProvider } from './keyos';
+import { verimatrixProvider } from './verimatrix';
+import { vudrmProvider } from './vudrm';
 import { clearKeyProvider } from './clearkey';
 import { comcastProvider } from './comcast';
 import { customProvider } from './custom';
@@ -38,6 +42,10 @@ const PRESETS = {
   nagra: nagraProvider,
   comcast: comcastProvider,
   mux: muxProvider,
+  ezdrm: ezdrmProvider,
+  keyos: keyosProvider,
+  vudrm: vudrmProvider,
+  verimatrix: verimatrixProvider,
 } as const;
 
 /** The built-in presets by name, as types: what {@link KeyflowConfig} is derived from. */

@@ -15,6 +15,10 @@ import { irdetoEmulator } from './irdeto.js';
 import { muxEmulator } from './mux.js';
 import { nagraEmulator } from './nagra.js';
 import { titaniumEmulator } from './titanium.js';
+import { ezdrmEmulator } from './ezdrm.js';
+import { keyosEmulator } from './keyos.js';
+import { verimatrixEmulator } from './verimatrix.js';
+import { vudrmEmulator } from './vudrm.js';
 import type { VendorEmulator } from './kit.js';
 
 /** Every vendor emulator, by the order they were added. */
@@ -28,4 +32,8 @@ export const VENDOR_EMULATORS: readonly VendorEmulator[] = [
   nagraEmulator,
   comcastEmulator,
   muxEmulator,
+  ezdrmEmulator,
+  keyosEmulator,
+  vudrmEmulator,
+  verimatrixEmulator,
 ];

@@ -1,0 +1,88 @@
+/**
+ * An emulation of Vualto's VUDRM (JW Player Studio DRM) license servers, for the `vudrm` preset's
+ * tests and the demo. Mounted at `/vendors/vudrm/`: `POST proxy` (Widevine,
+ * `widevine-license.vudrm.tech` at Vualto), `POST rightsmanager.asmx` (PlayReady,
+ * `playready-license.vudrm.tech`), and `GET _token` (what the VUDRM token API would answer your
+ * backend).
+ *
+ * What follows Vualto's documentation (Vualto/vudrm-public-docs):
+ * - `PlayerIntegrations/shaka.md`: the license URLs, the token in the `X-VUDRM-TOKEN` header of
+ *   the license request, the challenge as the body and the license as the reply;
+ * - `VUDRM-token.md`: the token is `client|generation time (yyyy-MM-ddThh:mm:ssZ)|encrypted
+ *   policy|signed hash`, has a limited lifetime, and is "designed to be single use".
+ *
+ * Emulator choices (not documented): the lifetime is 300 s; a token is refused once used; the
+ * policy is base64 JSON (VUDRM encrypts it) and the signed hash is HMAC-SHA1 hex of the first
+ * three parts with the kit's test secret (the sample's hash has 40 hex digits); the client name
+ * is `keyflow-test`; the policy does not name keys, so every key of the store is granted. A
+ * missing, forged, expired or reused token is 403 with a plain-text reason; an unreadable
+ * challenge is 400; PlayReady answers refusals with 500 and a SOAP `Client` fault. FairPlay is not
+ * emulated (no FairPlay test CDM). Licenses are the test CDM's (keys in clear): see `kit.ts`.
+ *
+ * @module
+ */
+
+import { createHmac } from 'node:crypto';
+
+import { buildSoapFault, PlayReadyServerStatus } from '../../playready-messages';
+import type { VendorDrm, VendorEmulator, VendorKit, VendorReply, VendorRequest } from './kit.js';
+
+const CLIENT = 'keyflow-test';
+const LIFETIME_MS = 300_000;
+/** Tokens seen, so a second use is refused (cleared when it grows past a test run's needs). */
+const usedTokens = new Set<string>();
+
+function refuse(drm: VendorDrm, status: 400 | 403, reason: string, kids?: string[]): VendorReply {
+  const extra = kids ? { kids } : {};
+  if (drm !== 'pr') return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: reason, drm, ...extra };
+  const statusCode = status === 400 ? PlayReadyServerStatus.INVALID_MESSAGE : PlayReadyServerStatus.SERVICE_SPECIFIC;
+  const body = buildSoapFault({ faultCode: 'soap:Client', faultString: reason, statusCode });
+  return { status: 500, headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body, drm, ...extra };
+}
+
+function hash(signed: string, secret: string): string {
+  return createHmac('sha1', secret).update(signed).digest('hex');
+}
+
+/** Why a VUDRM token is refused, or null when it may be used (it is then marked used). */
+function tokenProblem(token: string | undefined, kit: VendorKit): string | null {
+  if (!token) return 'No VUDRM token';
+  const parts = token.split('|');
+  if (parts.length !== 4 || parts[0] !== CLIENT) return 'Malformed VUDRM token';
+  if (parts[3] !== hash(parts.slice(0, 3).join('|'), kit.secret)) return 'Invalid VUDRM token signature';
+  const generated = Date.parse(parts[1]!);
+  if (!Number.isFinite(generated) || kit.now() - generated > LIFETIME_MS) return 'VUDRM token expired';
+  if (usedTokens.has(token)) return 'VUDRM token already used';
+  if (usedTokens.size > 10_000) usedTokens.clear();
+  usedTokens.add(token);
+  return null;
+}
+
+function license(request: VendorRequest, drm: VendorDrm, kit: VendorKit): VendorReply {
+  if (request.method !== 'POST') return { status: 405, headers: { Allow: 'POST, OPTIONS' } };
+  const problem = tokenProblem(request.headers['x-vudrm-token']?.trim(), kit);
+  if (problem) return refuse(drm, 403, problem);
+  const answer = kit.license(drm, request.body, request.headers.soapaction ? { soapAction: request.headers.soapaction } : {});
+  if (!answer.ok) return refuse(drm, answer.reason === 'unreadable' ? 400 : 403, answer.message, answer.kids);
+  return { status: 200, headers: { 'Content-Type': answer.contentType }, body: answer.body, drm, kids: answer.kids };
+}
+
+/** `GET _token?ageSeconds=<n>`: a VUDRM token generated `n` seconds ago (default now). */
+function token(request: VendorRequest, kit: VendorKit): VendorReply {
+  const age = Number(request.query.get('ageSeconds') ?? 0);
+  const time = new Date(kit.now() - age * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const policy = Buffer.from(JSON.stringify({ content_id: 'keyflow-sample', nonce: Math.random() })).toString('base64');
+  const signed = `${CLIENT}|${time}|${policy}`;
+  return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: `${signed}|${hash(signed, kit.secret)}` };
+}
+
+/** The VUDRM license servers emulator. */
+export const vudrmEmulator: VendorEmulator = {
+  name: 'vudrm',
+  handle(request, kit) {
+    if (request.path === '_token') return token(request, kit);
+    if (request.path === 'proxy') return license(request, 'wv', kit);
+    if (request.path === 'rightsmanager.asmx') return license(request, 'pr', kit);
+    return { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'Not found' };
+  },
+};

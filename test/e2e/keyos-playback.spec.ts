@@ -1,0 +1,86 @@
+// The keyos preset end to end: Shaka + keyflow + the KeyOS emulator (src/testing/node/vendors/
+// keyos.ts), Widevine and PlayReady through the test CDM over the browser's real ClearKey CDM,
+// so decryption and playback are real. The app's backend (generating the Authentication XML) is
+// played by the emulator's _token.
+import type S from 'shaka-player';
+import type { KeyflowError } from '../../src/api/errors';
+import { Keyflow } from '../../src/keyflow';
+import type { ShakaPlayer } from '../../src/shaka/types';
+import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
+import { at, CONTENT_KEYS } from '../helpers/env';
+import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
+import { shaka } from '../helpers/shaka-global';
+import { clearVendorRequests, vendorRequests, vendorUrl } from '../helpers/vendors';
+
+const WV = 'com.widevine.alpha';
+const PR = 'com.microsoft.playready';
+const BOTH = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid];
+
+describe('keyos preset, end to end (test CDM)', () => {
+  let video: HTMLVideoElement;
+  let player: S.Player;
+  let dispose: () => Promise<void>;
+  let keyflow: Keyflow | null = null;
+  let cdm: TestCdm;
+  let errors: KeyflowError[];
+
+  beforeEach(async () => {
+    cdm = installTestCdm();
+    await resetShakaDrmCaches(shaka);
+    ({ video, player, dispose } = await createAttachedPlayer());
+    await clearVendorRequests();
+    errors = [];
+  });
+
+  afterEach(async () => {
+    keyflow?.destroy();
+    keyflow = null;
+    await dispose();
+    cdm.uninstall();
+    await resetShakaDrmCaches(shaka);
+  });
+
+  function useKeyos(keySystem: string, expiresInSeconds = 600, header?: string): void {
+    player.configure({ drm: { preferredKeySystems: [keySystem], retryParameters: { maxAttempts: 1 } } });
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, {
+      provider: 'keyos',
+      ...(header ? { header } : {}),
+      // Your backend generates and signs the Authentication XML; here the emulator plays it.
+      token: async () => (await fetch(vendorUrl('keyos', `_token?kids=${BOTH.join(',')}&expiresInSeconds=${expiresInSeconds}`))).text(),
+      servers: { [WV]: vendorUrl('keyos', 'wv'), [PR]: vendorUrl('keyos', 'pr/core/rightsmanager.asmx') },
+    });
+    keyflow.on('error', (e) => errors.push(e));
+  }
+
+  for (const [name, keySystem, drm, header] of [
+    ['Widevine', WV, 'wv', 'x-keyos-authorization'],
+    ['PlayReady', PR, 'pr', 'customdata'],
+  ] as const) {
+    it(`${name}: plays, the Authentication XML in ${header}`, async () => {
+      useKeyos(keySystem, 600, header === 'customdata' ? header : undefined);
+      await player.load(at('content/cenc/manifest.mpd'));
+      await expectPlaysPast(video, 1);
+      expect(errors).toEqual([]);
+      const licenses = (await vendorRequests('keyos')).filter((r) => r.method === 'POST' && r.status === 200 && (r.kids?.length ?? 0) > 0);
+      expect(licenses.length).toBeGreaterThan(0);
+      expect(licenses.every((r) => r.drm === drm && r.headerNames.includes(header))).toBe(true);
+    });
+  }
+
+  it('Widevine: an expired Authentication XML is refused with 403: NOT_ENTITLED', async () => {
+    useKeyos(WV, -1);
+    const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    expect(keyflowError?.code).toBe('NOT_ENTITLED');
+    expect(keyflowError?.httpStatus).toBe(403);
+    expect(keyflowError?.message).toMatch(/^KeyOS license server answered HTTP 403/);
+    expect(video.currentTime).toBe(0);
+  });
+
+  it('PlayReady: an expired Authentication XML is a SOAP Client fault: BAD_REQUEST with its faultstring', async () => {
+    useKeyos(PR, -1);
+    const { keyflowError } = await loadExpectingError(player, at('content/cenc/manifest.mpd'));
+    expect(keyflowError?.code).toBe('BAD_REQUEST');
+    expect(keyflowError?.httpStatus).toBe(500);
+    expect(keyflowError?.message).toBe('KeyOS license server answered HTTP 500: The Authentication XML has expired');
+  });
+});
