@@ -99,6 +99,8 @@ export { MAX_BODY_BYTES, type RunningServer } from './http-kit.js';
 export { createVendorHandler, type VendorHandler, type VendorHandlerOptions, type VendorRecord } from './vendors/handler.js';
 export { VENDOR_EMULATORS } from './vendors/emulators.js';
 export {
+  FAIRPLAY_TEST_CERTIFICATE,
+  fairPlayCertificateSha256,
   signJwt,
   verifyJwt,
   type VendorEmulator,

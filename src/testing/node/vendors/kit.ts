@@ -14,10 +14,11 @@
  * @module
  */
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 import { buildClearKeyLicense, ClearKeyRequestError, parseClearKeyLicenseRequest } from '../clearkey.js';
 import { keyPairs } from '../key-store.js';
+import { decodeSpc, encodeCkc } from '../../fairplay-messages';
 import { EmulatedMessageError } from '../../message-error';
 import { buildPlayReadyLicenseResponse, playReadyChallengeKeyIds, readPlayReadyChallenge } from '../expressplay/playready-license.js';
 import {
@@ -27,8 +28,8 @@ import {
   widevineChallengeKeyIds,
 } from '../expressplay/widevine-license.js';
 
-/** The DRMs the emulators answer, as the test CDM speaks them (`fp` arrives with the FairPlay emulation). */
-export type VendorDrm = 'wv' | 'pr' | 'ck';
+/** The DRMs the emulators answer, as the test CDM speaks them. */
+export type VendorDrm = 'wv' | 'pr' | 'ck' | 'fp';
 
 /** A request to a vendor emulator, read. */
 export interface VendorRequest {
@@ -75,7 +76,9 @@ export interface VendorKit {
   now(): number;
   /**
    * Answers a license challenge for `drm` with every requested key, or says why not (unreadable,
-   * or a key the store or `granted` lacks). A Widevine service-certificate request (`08 04`) is
+   * or a key the store or `granted` lacks). FairPlay (`fp`): the emulated SPC in, the raw emulated
+   * CKC out (`src/testing/fairplay-messages.ts`), to be wrapped as the service documents. A
+   * Widevine service-certificate request (`08 04`) is
    * answered with the emulated certificate. `soapAction` is PlayReady's `SOAPAction` header.
    */
   license(drm: VendorDrm, body: Uint8Array, options?: { soapAction?: string; granted?: readonly string[] }): LicenseAnswer;
@@ -183,6 +186,37 @@ function playReadyAnswer(
   return { ok: true, body: new TextEncoder().encode(xml), contentType: 'text/xml; charset=utf-8', kids };
 }
 
+/** Answers an emulated FairPlay SPC with the raw emulated CKC (emulators wrap it as their service documents). */
+function fairPlayAnswer(store: Map<string, Uint8Array>, body: Uint8Array, granted?: readonly string[]): LicenseAnswer {
+  let spc;
+  try {
+    spc = decodeSpc(body);
+  } catch (error) {
+    return refusal(error, undefined);
+  }
+  const keys = grant(store, spc.keyIds, granted);
+  if (!keys.ok) return keys;
+  const ckc = encodeCkc({
+    nonce: spc.nonce,
+    keys: keys.pairs.map(({ kid, key }) => ({ kid: Buffer.from(kid).toString('hex'), key: Buffer.from(key).toString('hex') })),
+  });
+  return { ok: true, body: ckc, contentType: 'application/octet-stream', kids: spc.keyIds };
+}
+
+/**
+ * The FairPlay application certificate the emulators serve at their certificate endpoints (any
+ * bytes: the test CDM cannot check Apple's signature); an emulator may check that an SPC was made
+ * with it (`certificateSha256`, see {@link fairPlayCertificateSha256}).
+ */
+export const FAIRPLAY_TEST_CERTIFICATE: Uint8Array = new TextEncoder().encode(
+  'shaka-keyflow vendor emulators: test FairPlay application certificate, not issued by Apple\n',
+);
+
+/** The SHA-256 (hex) of {@link FAIRPLAY_TEST_CERTIFICATE}, as an emulated SPC names its certificate. */
+export function fairPlayCertificateSha256(): string {
+  return createHash('sha256').update(FAIRPLAY_TEST_CERTIFICATE).digest('hex');
+}
+
 function clearKeyAnswer(store: Map<string, Uint8Array>, body: Uint8Array, granted?: readonly string[]): LicenseAnswer {
   let request;
   try {
@@ -209,6 +243,7 @@ export function createVendorKit(store: Map<string, Uint8Array>, secret: string, 
     license(drm, body, { soapAction, granted } = {}) {
       if (drm === 'wv') return widevineAnswer(store, body, granted, now());
       if (drm === 'pr') return playReadyAnswer(store, body, soapAction, granted);
+      if (drm === 'fp') return fairPlayAnswer(store, body, granted);
       return clearKeyAnswer(store, body, granted);
     },
     signJwt: (claims, key = secret) => signJwt(claims, key),

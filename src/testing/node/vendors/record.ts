@@ -5,7 +5,7 @@
  */
 
 /** A DRM as the emulators log it. */
-type LoggedDrm = 'wv' | 'pr' | 'ck';
+type LoggedDrm = 'wv' | 'pr' | 'ck' | 'fp';
 
 /** One logged exchange with a vendor emulator. */
 export interface VendorRecord {
