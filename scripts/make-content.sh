@@ -9,6 +9,8 @@
 # Output:
 #   content/cenc/manifest.mpd + video/ audio/   (protection_scheme cenc)
 #   content/cbcs/manifest.mpd + video/ audio/   (protection_scheme cbcs)
+#   content/cenc-content-id/manifest.mpd + video/ audio/ (cenc, one Widevine PSSH with a content id
+#     and no key IDs)
 #   content/hls/master.m3u8 + video.m3u8 audio.m3u8 + video/ audio/  (fMP4 HLS, cbcs; FairPlay,
 #     Widevine and PlayReady EXT-X-KEYs), hls/master-session-keys.m3u8 (EXT-X-SESSION-KEY),
 #     hls/fairplay-test.cer (a stand-in FairPlay application certificate)
@@ -110,6 +112,33 @@ for scheme in cenc cbcs; do
   fi
 done
 
+# --- 2a. DASH with a content-id-only Widevine PSSH --------------------------
+# What several packagers write: the Widevine PSSH names a content id and no key IDs (the license
+# server resolves the keys). Packager's --pssh writes exactly this box (PSSH v0, Widevine system
+# ID, WidevinePsshData { provider: "keyflow", content_id: "keyflow-sample" }) into the MPD and the
+# init segments; the MPD keeps cenc:default_KID. No other system's PSSH.
+WV_CONTENT_ID_PSSH="000000397073736800000000edef8ba979d64acea3c827dcd51d21ed000000191a076b6579666c6f77220e6b6579666c6f772d73616d706c65"
+dir="$OUT/cenc-content-id"
+rm -rf "$dir"
+mkdir -p "$dir/video" "$dir/audio"
+cmd=("$PACKAGER"
+  "in=$TMP/source.mp4,stream=video,init_segment=$dir/video/init.mp4,segment_template=$dir/video/seg-\$Number\$.m4s,drm_label=VIDEO"
+  "in=$TMP/source.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/seg-\$Number\$.m4s,drm_label=AUDIO"
+  --enable_raw_key_encryption
+  --keys "$KEYS"
+  --iv "$IV"
+  --protection_scheme cenc
+  --pssh "$WV_CONTENT_ID_PSSH"
+  --clear_lead 0
+  --segment_duration 2
+  --generate_static_live_mpd
+  --use_fake_clock_for_muxer
+  --mpd_output "$dir/manifest.mpd"
+)
+echo "== packaging cenc with a content-id-only Widevine PSSH:"
+show_cmd "${cmd[@]}"
+"${cmd[@]}" >"$TMP/packager-cenc-content-id.log" 2>&1 || { cat "$TMP/packager-cenc-content-id.log" >&2; exit 1; }
+
 # --- 2b. HLS (fMP4, cbcs) for FairPlay, Widevine and PlayReady --------------
 # The same keys and IV. `--protection_systems` leaves CommonSystem out: in HLS the packager writes
 # it as KEYFORMAT="identity" with the skd:// URI as a key URL, which players would try to fetch.
@@ -204,6 +233,13 @@ Notes on the PSSH data (same in the MPD and in the init segments):
   **only that track's KID**, so it differs between the AdaptationSets:
   WRMHEADER v4.0.0.0 with `AESCTR` + CHECKSUM for `cenc`, v4.3.0.0 with
   `ALGID="AESCBC"` (no checksum) for `cbcs`. No LA_URL is set.
+
+## Widevine content id without key IDs (`cenc-content-id/`)
+
+The `cenc` encryption again, but signalled as several packagers do it: one Widevine PSSH
+(`WidevinePsshData { provider: "keyflow", content_id: "keyflow-sample" }`, no key IDs) in the MPD
+and the init segments, and no other system; the MPD keeps `cenc:default_KID`. The license server
+resolves the keys from the content id (the test tools: from the token).
 
 ## HLS (`hls/`)
 
@@ -330,6 +366,15 @@ for scheme in cenc cbcs; do
     decodes_cleanly "$dec/out.mp4" "$t" || fail "decrypted $scheme/$t does not decode cleanly"
     echo "== verified $scheme/$t: decrypts to the source's samples (md5 $got) and decodes cleanly"
   done
+done
+
+# The content-id-only variant: exactly the Widevine box given, in the MPD and the init segments.
+cid_mpd="$OUT/cenc-content-id/manifest.mpd"
+[ "$(grep -c 'urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed' "$cid_mpd")" = 2 ] || fail "$cid_mpd lacks its Widevine ContentProtection"
+if grep -q 'urn:uuid:9a04f079\|urn:uuid:1077efec' "$cid_mpd"; then fail "$cid_mpd has other systems"; fi
+for t in video audio; do
+  [ "$(pssh_systems "$OUT/cenc-content-id/$t/init.mp4")" = "Widevine(edef8ba9)" ] || fail "cenc-content-id/$t/init.mp4: not the Widevine box alone"
+  od -An -v -tx1 "$OUT/cenc-content-id/$t/init.mp4" | tr -d ' \n' | grep -q "$WV_CONTENT_ID_PSSH" || fail "cenc-content-id/$t/init.mp4 lacks the content-id PSSH"
 done
 
 # HLS: the tags each key system needs, the session keys, and the media decrypting to the source.

@@ -634,6 +634,10 @@ function emulateMediaKeys(mediaKeys: MediaKeys, state: KeysState): void {
 interface SessionCore {
   session: MediaKeySession;
   realGenerateRequest(kidsHex: readonly string[]): Promise<void>;
+  /** Starts the session without the real one: its key IDs come with the license (a content-id-only request). */
+  deferRealSession(): void;
+  /** Whether the real session is still to be started (see deferRealSession). */
+  deferred(): boolean;
   realUpdate(jwk: Uint8Array): Promise<void>;
   /** Dispatches an emulated `message` event now. */
   dispatch(messageType: MediaKeyMessageType, message: Uint8Array): void;
@@ -649,6 +653,7 @@ function prepareSession(session: MediaKeySession): SessionCore {
   const realUpdate = session.update.bind(session);
   const realClose = session.close.bind(session);
   let generated = false;
+  let realStarted = false;
   let closed = false;
   let expiration = NaN;
 
@@ -680,7 +685,12 @@ function prepareSession(session: MediaKeySession): SessionCore {
     async realGenerateRequest(kidsHex) {
       await realGenerateRequest('keyids', freshBuffer(keyIdsInitData(kidsHex)));
       generated = true;
+      realStarted = true;
     },
+    deferRealSession() {
+      generated = true;
+    },
+    deferred: () => generated && !realStarted,
     realUpdate: (jwk) => realUpdate(freshBuffer(jwk)),
     dispatch(messageType, message) {
       if (closed) return;
@@ -752,6 +762,15 @@ function widevineContent(initDataType: string, initData: Uint8Array): WidevineCo
   return { contentId: { kind: 'init-data', initDataType: 1, initData: initData.slice() }, kids: [...new Set(kids)] };
 }
 
+/** Whether Widevine init data names a content id (`WidevinePsshData.content_id`). */
+function hasWidevineContentId(content: WidevineContent): boolean {
+  if (content.contentId.kind !== 'widevine-pssh-data') return false;
+  return content.contentId.psshData.some((data) => {
+    const decoded = decodeWidevinePsshData(data);
+    return (decoded.contentId?.length ?? 0) > 0 || !!decoded.contentIdText;
+  });
+}
+
 function emulateWidevineSession(session: MediaKeySession, keys: KeysState): void {
   const core = prepareSession(session);
   let started = false;
@@ -794,15 +813,15 @@ function emulateWidevineSession(session: MediaKeySession, keys: KeysState): void
     } catch (error) {
       throw typeError('generateRequest', 'Invalid initData.', describe(error));
     }
-    if (parsed.kids.length === 0) {
-      throw notSupported(
-        "Failed to execute 'generateRequest' on 'MediaKeySession': the test CDM needs key IDs in the init data (a content_id-only Widevine PSSH is not emulated).",
-      );
+    if (parsed.kids.length === 0 && !hasWidevineContentId(parsed)) {
+      throw notSupported("Failed to execute 'generateRequest' on 'MediaKeySession': the test CDM found neither key IDs nor a content id in the init data.");
     }
     started = true;
     content = parsed;
     requestId = randomBytes(16);
-    await core.realGenerateRequest(parsed.kids);
+    // A content id without key IDs: the license server resolves the keys, the real session starts with the license's.
+    if (parsed.kids.length === 0) core.deferRealSession();
+    else await core.realGenerateRequest(parsed.kids);
     if (keys.privacyMode && !keys.certificate) {
       awaitingCertificate = true;
       core.dispatch('license-request', WIDEVINE_SERVICE_CERTIFICATE_REQUEST);
@@ -853,6 +872,7 @@ function emulateWidevineSession(session: MediaKeySession, keys: KeysState): void
     }
     const contentKeys = license.keys.filter((key) => key.type === KEY_TYPE_CONTENT && key.keyId.length > 0 && key.key.length === 16);
     if (contentKeys.length === 0) throw typeError('update', 'Invalid response.', 'the license has no content keys');
+    if (core.deferred()) await core.realGenerateRequest(contentKeys.map((key) => bytesToHex(key.keyId)));
     await core.realUpdate(jwkSet(contentKeys));
     const duration = license.policy.licenseDurationSeconds;
     core.setExpiration(duration > 0 ? (license.licenseStartTime + duration) * 1000 : NaN);

@@ -440,25 +440,41 @@ export function decodeLicenseRequest(bytes: Uint8Array): WidevineLicenseRequest 
  * 16-byte KIDs), without duplicates, in order: the `key_ids` of each
  * WidevinePsshData, every KID of `cenc` init data, or the WebM key ID.
  *
- * @throws EmulatedMessageError `MALFORMED` (undecodable PSSH data), `UNSUPPORTED` (no key IDs, e.g. a content_id-only PSSH)
+ * @throws EmulatedMessageError `MALFORMED` (undecodable PSSH data), `UNSUPPORTED` (no key IDs, e.g. a content_id-only PSSH:
+ * see {@link licenseRequestContent})
  */
 export function licenseRequestKeyIds(request: WidevineLicenseRequest): string[] {
+  const { keyIds } = licenseRequestContent(request);
+  if (keyIds.length === 0) {
+    throw new EmulatedMessageError('UNSUPPORTED', 'the license request names no key IDs (content_id-only PSSH data is not emulated)');
+  }
+  return keyIds;
+}
+
+/**
+ * The key IDs (possibly none) and the Widevine content id (hex, or null) a license request
+ * names: a license server resolves a content-id-only request's keys itself.
+ *
+ * @throws EmulatedMessageError `MALFORMED` (undecodable PSSH data)
+ */
+export function licenseRequestContent(request: WidevineLicenseRequest): { keyIds: string[]; contentId: string | null } {
   return guardMessage('Widevine license request content', () => {
     const kids: string[] = [];
+    let contentId: string | null = null;
     const id = request.contentId;
     if (id.kind === 'widevine-pssh-data') {
-      for (const data of id.psshData) kids.push(...decodeWidevinePsshData(data).keyIds);
+      for (const data of id.psshData) {
+        const decoded = decodeWidevinePsshData(data);
+        kids.push(...decoded.keyIds);
+        contentId ??= decoded.contentId ?? null;
+      }
     } else if (id.kind === 'webm-key-id') {
       if (id.header.length > 0) kids.push(bytesToHex(id.header));
     } else {
       const decoded = decodeInitData(id.initDataType === 2 ? 'webm' : 'cenc', id.initData);
       for (const system of decoded.systems) kids.push(...system.keyIds);
     }
-    const unique = [...new Set(kids)];
-    if (unique.length === 0) {
-      throw new EmulatedMessageError('UNSUPPORTED', 'the license request names no key IDs (content_id-only PSSH data is not emulated)');
-    }
-    return unique;
+    return { keyIds: [...new Set(kids)], contentId };
   });
 }
 

@@ -109,6 +109,24 @@ describe('Widevine and PlayReady through the test CDM, end to end', () => {
     });
   }
 
+  it('Widevine with a content-id-only PSSH (no key IDs): the license server resolves the keys, real playback', async () => {
+    useKeyflow(WV, 'wv');
+    const initData: string[] = [];
+    keyflow!.on('initdata', (e) => initData.push(...e.systems.map((system) => system.widevine?.contentIdText ?? '')));
+    await player.load(at('content/cenc-content-id/manifest.mpd'));
+    await expectPlaysPast(video, 2);
+    expect(log.errors).toEqual([]);
+    expect(initData).toContain('keyflow-sample'); // what the license request carried
+    const licenses = (await posts('wv')).filter((r) => r.kind === 'license');
+    expect(licenses.length).toBeGreaterThan(0);
+    expect(licenses.every((r) => r.status === 200)).toBe(true);
+    // the emulator resolved the content id to the token's keys
+    expect((licenses[0]!.kids ?? []).slice().sort()).toEqual(BOTH_KIDS);
+    const statuses = player.getKeyStatuses();
+    expect(statuses[CONTENT_KEYS.video.kid]).toBe('usable');
+    expect(statuses[CONTENT_KEYS.audio.kid]).toBe('usable');
+  });
+
   it('Widevine with drm.advanced serverCertificateUri: one certificate GET, no 08 04, one license request', async () => {
     useKeyflow(WV, 'wv');
     player.configure({ drm: { advanced: { [WV]: { serverCertificateUri: at('hms/wv/certificate') } } } });

@@ -338,6 +338,31 @@ describe('test CDM (EME level)', () => {
       expect(licenseRequestKeyIds(r2)).toEqual([VIDEO_KID, AUDIO_KID]);
     });
 
+    it('a content-id-only Widevine PSSH: the request carries the content id; the keys (and key IDs) come with the license', async () => {
+      cdm!.uninstall();
+      cdm = installTestCdm({ widevinePrivacyMode: false });
+      // WidevinePsshData { provider: "keyflow", content_id: "keyflow-sample" }: no key IDs
+      const data = concat(hex('1a07'), ascii('keyflow'), hex('220e'), ascii('keyflow-sample'));
+      const box = concat(
+        hex(toHex(new Uint8Array([0, 0, 0, 32 + data.length]))),
+        ascii('pssh'),
+        hex('00000000'),
+        hex('edef8ba979d64acea3c827dcd51d21ed'),
+        hex(toHex(new Uint8Array([0, 0, 0, data.length]))),
+        data,
+      );
+      const session = (await mediaKeys(WV)).createSession();
+      const first = messages(session).next();
+      await session.generateRequest('cenc', b(box));
+      const request = decodeLicenseRequest(decodeSignedMessage((await first).bytes).msg!);
+      expect(request.contentId.kind).toBe('widevine-pssh-data');
+      if (request.contentId.kind === 'widevine-pssh-data') expect(request.contentId.psshData.map(toHex)).toEqual([toHex(data)]);
+      await session.update(b(await widevineLicense(request, [VIDEO_KID, AUDIO_KID])));
+      const statuses: Record<string, string> = {};
+      session.keyStatuses.forEach((status, kid) => (statuses[bytesToHex(new Uint8Array(kid as ArrayBuffer))] = status));
+      expect(statuses).toEqual({ [VIDEO_KID]: 'usable', [AUDIO_KID]: 'usable' });
+    });
+
     it('fails like Chromium: state, empty and unsupported init data, bad licenses, closed sessions', async () => {
       const keys = await mediaKeys(WV);
       const name = async (p: Promise<unknown>) => (await rejection(p)).name;
@@ -348,8 +373,9 @@ describe('test CDM (EME level)', () => {
       expect(await name(fresh.generateRequest('foo', b(hex('00'))))).toBe('NotSupportedError');
       expect(await name(keys.createSession().load('x'))).toBe('TypeError'); // the real session's check: not persistent
       expect(await name(fresh.generateRequest('cenc', b(hex('00000008'))))).toBe('TypeError');
-      const contentIdOnly = new ProtobufWriter().bytes(4, ascii('movie')).finish();
-      const box = concat(hex('00000027 70737368 00000000 edef8ba979d64acea3c827dcd51d21ed 00000007'), contentIdOnly);
+      // neither key IDs nor a content id (provider only): nothing a license server could resolve
+      const providerOnly = new ProtobufWriter().bytes(3, ascii('movie')).finish();
+      const box = concat(hex('00000027 70737368 00000000 edef8ba979d64acea3c827dcd51d21ed 00000007'), providerOnly);
       expect(await name(fresh.generateRequest('cenc', b(box)))).toBe('NotSupportedError');
 
       await keys.setServerCertificate(b(encodeServiceCertificate(CERT, hex('00'))));

@@ -211,11 +211,13 @@ export async function handleLicense(
       ),
     );
   }
-  const pairs = grantedPairs(payload, parsed.kids);
+  // A content-id-only Widevine request names no KIDs: the token names the content's keys.
+  const requested = parsed.kids.length > 0 ? parsed.kids : payload.keys.map((entry) => entry.kid);
+  const pairs = grantedPairs(payload, requested);
   if (pairs instanceof ApiError) return refuse(pairs);
   const answer = parsed.answer(pairs, settings.clock());
   send(res, METHODS_DEFAULT, 200, answer.contentType, answer.body);
-  done(200, { hadToken, ...recordKids });
+  done(200, { hadToken, kids: requested });
 }
 
 /** Answers `GET`/`POST /hms/wv/certificate`: the emulator's service certificate, no token needed. */

@@ -21,7 +21,7 @@ import {
   encodeServiceDrmCertificate,
   encodeSignedMessage,
   isServiceCertificateRequest,
-  licenseRequestKeyIds,
+  licenseRequestContent,
   LICENSE_TYPE_STREAMING,
   WidevineMessageType,
   type WidevineLicenseRequest,
@@ -56,13 +56,22 @@ export function emulatorServiceCertificateResponse(): Uint8Array {
 
 /** What a Widevine license endpoint body turned out to be. */
 export type WidevineChallenge =
-  { kind: 'certificate-request' } | { kind: 'license-request'; request: WidevineLicenseRequest; kids: string[] };
+  | { kind: 'certificate-request' }
+  | {
+      kind: 'license-request';
+      request: WidevineLicenseRequest;
+      /** The key IDs asked for; none for a content-id-only request (the server resolves them). */
+      kids: string[];
+      /** The Widevine content id (hex), or null. */
+      contentId: string | null;
+    };
 
 /**
  * Reads a Widevine license endpoint body: the service certificate request
  * `08 04`, or a signed LICENSE_REQUEST whose signature (SHA-256 of msg)
  * matches, with a client identification in clear or "encrypted" for the
- * emulator's own certificate, naming at least one key ID.
+ * emulator's own certificate, naming key IDs or a Widevine content id (a
+ * content-id-only request: the server resolves its keys).
  *
  * @throws EmulatedMessageError with a message fit for the 400 answer
  */
@@ -84,7 +93,10 @@ export function readWidevineChallenge(body: Uint8Array): WidevineChallenge {
   } else if (!request.clientId) {
     throw new EmulatedMessageError('MISSING_FIELD', 'the request has no client identification');
   }
-  return { kind: 'license-request', request, kids: licenseRequestKeyIds(request) };
+  const { keyIds, contentId } = licenseRequestContent(request);
+  if (keyIds.length === 0 && !contentId)
+    throw new EmulatedMessageError('UNSUPPORTED', 'the license request names neither key IDs nor a content id');
+  return { kind: 'license-request', request, kids: keyIds, contentId };
 }
 
 /** Best effort: the key IDs a body asks for, for the request log; undefined when unreadable. */
@@ -92,7 +104,7 @@ export function widevineChallengeKeyIds(body: Uint8Array): string[] | undefined 
   try {
     const signed = decodeSignedMessage(body);
     if (signed.type !== WidevineMessageType.LICENSE_REQUEST || !signed.msg) return undefined;
-    return licenseRequestKeyIds(decodeLicenseRequest(signed.msg));
+    return licenseRequestContent(decodeLicenseRequest(signed.msg)).keyIds;
   } catch {
     return undefined;
   }

@@ -154,14 +154,11 @@ function widevineAnswer(
   if (challenge.kind === 'certificate-request') {
     return { ok: true, body: emulatorServiceCertificateResponse(), contentType: 'application/octet-stream', kids: [] };
   }
-  const keys = grant(store, challenge.kids, granted);
+  // A content-id-only request names no KIDs: the service resolves them (here: what the token grants, else every key).
+  const kids = challenge.kids.length > 0 ? challenge.kids : [...(granted ?? store.keys())];
+  const keys = grant(store, kids, granted);
   if (!keys.ok) return keys;
-  return {
-    ok: true,
-    body: buildWidevineLicense(challenge.request, keys.pairs, now),
-    contentType: 'application/octet-stream',
-    kids: challenge.kids,
-  };
+  return { ok: true, body: buildWidevineLicense(challenge.request, keys.pairs, now), contentType: 'application/octet-stream', kids };
 }
 
 function playReadyAnswer(
