@@ -14,7 +14,8 @@
  * and otherwise calls the transform that was configured before (Shaka's
  * default, or the app's). Without a server certificate it leaves the init
  * data to that transform, which fails with Shaka's 6015 (keyflow explains it).
- * An app that sets `drm.initDataTransform` after keyflow replaces this one.
+ * An app that sets `drm.initDataTransform` after keyflow replaces this one for
+ * good: keyflow's later `configure()` calls leave the app's in place.
  *
  * @module
  */
@@ -70,13 +71,17 @@ export class ContentIdTransform {
   /** @param player_ the player keyflow configures */
   constructor(private readonly player_: ShakaPlayer) {}
 
+  /** Set once the app configured its own transform over keyflow's: keyflow leaves it alone from then on. */
+  private displaced_ = false;
+
   /** Configures the transform for `contentIdOf`, or takes keyflow's out when null. */
   apply(contentIdOf: ContentIdReader | null): void {
     const current = (this.player_.getConfiguration().drm as { initDataTransform?: InitDataTransform }).initDataTransform;
-    const ours = !!this.mine_ && current === this.mine_;
-    if (!ours) this.previous_ = current;
+    if (this.mine_ && current !== this.mine_) this.displaced_ = true;
+    if (this.displaced_) return;
+    if (!this.mine_) this.previous_ = current;
     if (!contentIdOf) {
-      if (ours) this.player_.configure({ drm: { initDataTransform: this.previous_ } });
+      if (this.mine_) this.player_.configure({ drm: { initDataTransform: this.previous_ } });
       this.mine_ = null;
       return;
     }

@@ -100,6 +100,8 @@ describe('FairPlay content id (drm.initDataTransform)', () => {
     keyflow = new Keyflow(player as unknown as ShakaPlayer, { provider: expressPlay, token: 't' });
     const appTransform: Transform = (initData, _type, _drmInfo) => initData;
     player.configure({ drm: { initDataTransform: appTransform } } as unknown as S.extern.PlayerConfiguration);
+    (keyflow as Keyflow<typeof expressPlay>).configure({ token: 't2' }); // keyflow's configure() leaves the app's transform alone
+    expect(transform()).toBe(appTransform);
     keyflow.destroy();
     keyflow = null;
     expect(transform()).toBe(appTransform);
