@@ -814,7 +814,9 @@ function emulateWidevineSession(session: MediaKeySession, keys: KeysState): void
       throw typeError('generateRequest', 'Invalid initData.', describe(error));
     }
     if (parsed.kids.length === 0 && !hasWidevineContentId(parsed)) {
-      throw notSupported("Failed to execute 'generateRequest' on 'MediaKeySession': the test CDM found neither key IDs nor a content id in the init data.");
+      throw notSupported(
+        "Failed to execute 'generateRequest' on 'MediaKeySession': the test CDM found neither key IDs nor a content id in the init data.",
+      );
     }
     started = true;
     content = parsed;
