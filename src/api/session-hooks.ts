@@ -23,9 +23,9 @@ export interface SessionContext {
 
 /** The session calls of a service; every hook is optional. */
 export interface SessionHooks {
-  /** After the first license of a title was accepted: open the service's session. */
+  /** Once keyflow accepted the first license reply of a title (the CDM takes it next): open the service's session. */
   started?(context: SessionContext): void | Promise<void>;
-  /** Every {@link heartbeatMs} after `started`, while the title is loaded: keep the session alive. */
+  /** Every {@link heartbeatMs} after `started`, while the title is loaded (skipped while the previous beat runs): keep the session alive. */
   heartbeat?(context: SessionContext): void | Promise<void>;
   /** How often `heartbeat` runs, in ms (at least 1000). Default 60 000. */
   heartbeatMs?: number;

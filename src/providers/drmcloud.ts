@@ -61,8 +61,8 @@ function validateDrmCloud({ token, tenant, brandGuid, placement }: DrmCloudOptio
   const problem =
     typeof tenant !== 'string' || !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(tenant)
       ? '`tenant` is required: your tenant code name (letters, digits and hyphens)'
-      : typeof brandGuid !== 'string' || !brandGuid.trim()
-        ? '`brandGuid` is required: your BrandGuid'
+      : typeof brandGuid !== 'string' || !/^\{?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\}?$/i.test(brandGuid)
+        ? '`brandGuid` is required: your BrandGuid (a GUID, e.g. 8a4f2c1e-0b3d-4e5f-9a6b-7c8d9e0f1a2b)'
         : placement !== undefined && placement !== 'headers' && placement !== 'query'
           ? "`placement` must be 'headers' or 'query'"
           : typeof token !== 'function' && !(typeof token === 'string' && token.trim())

@@ -172,7 +172,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       wantsInitData: () => this.listenerCount('initdata') > 0,
       licensed: (keySystem, manifestUri) => {
         const isPreload = manifestUri !== null && manifestUri !== this.loads_.manifestOf(false);
-        if (!isPreload) this.session_.licensed(this.provider_.sessionHooks?.(this.config_) ?? null, keySystem, manifestUri);
+        if (!isPreload) this.session_.licensed(() => this.provider_.sessionHooks?.(this.config_) ?? null, keySystem, manifestUri);
       },
       lastKeySystem: () => this.filters_.lastKeySystem,
       keySystemFacts: () => this.loads_.keySystemFacts(),

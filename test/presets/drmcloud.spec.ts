@@ -73,6 +73,9 @@ describe('drmcloud preset', () => {
     expect(message({ ...options, tenant: undefined })).toMatch(/`tenant` is required/);
     expect(message({ ...options, tenant: 'a.b' })).toMatch(/`tenant` is required/);
     expect(message({ ...options, brandGuid: '' })).toMatch(/`brandGuid` is required/);
+    // not a GUID: it would go into the query as written and break the URL
+    expect(message({ ...options, brandGuid: 'a&UserToken=evil#x' })).toMatch(/`brandGuid` is required: your BrandGuid \(a GUID/);
+    expect(() => drmCloudProvider.validate({ ...options, brandGuid: `{${BRAND.toUpperCase()}}` })).not.toThrow();
     expect(message({ ...options, token: undefined })).toMatch(/`token` is required/);
     expect(message({ ...options, placement: 'body' })).toMatch(/`placement` must be/);
     expect(() => drmCloudProvider.validate({ ...options, token: () => JWT, placement: 'query' })).not.toThrow();

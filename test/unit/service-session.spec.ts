@@ -36,8 +36,8 @@ describe('ServiceSession', () => {
   });
 
   it('starts once per title, beats every heartbeatMs, stops once on the end; the context names the title', () => {
-    session.licensed(hooks(), CK, MANIFEST);
-    session.licensed(hooks(), 'com.widevine.alpha', MANIFEST); // a second license of the same title
+    session.licensed(() => hooks(), CK, MANIFEST);
+    session.licensed(() => hooks(), 'com.widevine.alpha', MANIFEST); // a second license of the same title
     expect(calls.map(([name]) => name)).toEqual(['started']);
     expect(calls[0]![1]).toEqual(jasmine.objectContaining({ keySystem: CK, manifestUri: MANIFEST }));
     jasmine.clock().tick(4999);
@@ -57,12 +57,12 @@ describe('ServiceSession', () => {
   });
 
   it('the next title gets a session of its own; without hooks nothing runs; the heartbeat defaults to 60 s', () => {
-    session.licensed(null, CK, MANIFEST);
+    session.licensed(() => null, CK, MANIFEST);
     session.ended();
     expect(calls).toEqual([]);
-    session.licensed(hooks({ heartbeatMs: undefined }), CK, MANIFEST);
+    session.licensed(() => hooks({ heartbeatMs: undefined }), CK, MANIFEST);
     session.ended();
-    session.licensed(hooks({ heartbeatMs: undefined }), CK, 'https://cdn.test/title-2/manifest.mpd');
+    session.licensed(() => hooks({ heartbeatMs: undefined }), CK, 'https://cdn.test/title-2/manifest.mpd');
     jasmine.clock().tick(59_999);
     expect(calls.map(([name, c]) => `${name} ${c.manifestUri}`)).toEqual([
       `started ${MANIFEST}`,
@@ -76,12 +76,13 @@ describe('ServiceSession', () => {
   it('a hook that throws or rejects is SESSION_FAILED with what it threw as cause; the session goes on', async () => {
     const thrown = new Error('stream limit reached');
     session.licensed(
-      hooks({
-        started: () => {
-          throw thrown;
-        },
-        heartbeat: () => Promise.reject(new Error('heartbeat refused')),
-      }),
+      () =>
+        hooks({
+          started: () => {
+            throw thrown;
+          },
+          heartbeat: () => Promise.reject(new Error('heartbeat refused')),
+        }),
       CK,
       MANIFEST,
     );
@@ -98,10 +99,11 @@ describe('ServiceSession', () => {
   it('a hook cut short by the end of its title (its signal aborted) is not a failure; a failing stopped is', async () => {
     let rejectStarted: (reason: unknown) => void = () => {};
     session.licensed(
-      hooks({
-        started: () => new Promise<void>((_resolve, reject) => (rejectStarted = reject)),
-        stopped: () => Promise.reject(new Error('close failed')),
-      }),
+      () =>
+        hooks({
+          started: () => new Promise<void>((_resolve, reject) => (rejectStarted = reject)),
+          stopped: () => Promise.reject(new Error('close failed')),
+        }),
       CK,
       MANIFEST,
     );
@@ -111,6 +113,61 @@ describe('ServiceSession', () => {
     await settle();
     expect(reported.map((e) => e.message)).toEqual(['keyflow: the session hook `stopped` failed']);
     jasmine.clock().install();
+  });
+});
+
+describe('ServiceSession with unusable or slow hooks', () => {
+  it('hooks that cannot be read (the preset throws) are SESSION_FAILED, never thrown; a heartbeat under 1 s is raised to 1 s', () => {
+    jasmine.clock().install();
+    const reported: KeyflowError[] = [];
+    const session = new ServiceSession((error) => reported.push(error));
+    expect(() =>
+      session.licensed(
+        () => {
+          throw new Error('preset bug');
+        },
+        CK,
+        MANIFEST,
+      ),
+    ).not.toThrow();
+    expect(reported.map((e) => [e.code, (e.cause as Error).message])).toEqual([['SESSION_FAILED', 'preset bug']]);
+    let beats = 0;
+    session.licensed(() => ({ heartbeat: () => void beats++, heartbeatMs: 10 }), CK, MANIFEST);
+    jasmine.clock().tick(999);
+    expect(beats).toBe(0);
+    jasmine.clock().tick(1);
+    expect(beats).toBe(1);
+    session.ended();
+    jasmine.clock().uninstall();
+  });
+
+  it('a slow heartbeat is not overlapped: the next beat waits until it settles', async () => {
+    jasmine.clock().install();
+    let running = 0;
+    let calls = 0;
+    let finish: () => void = () => {};
+    const session = new ServiceSession(() => {});
+    session.licensed(
+      () => ({
+        heartbeat: () => {
+          calls++;
+          running++;
+          return new Promise<void>((resolve) => (finish = resolve)).then(() => void running--);
+        },
+        heartbeatMs: 1000,
+      }),
+      CK,
+      MANIFEST,
+    );
+    jasmine.clock().tick(3500);
+    expect([calls, running]).toEqual([1, 1]);
+    finish();
+    for (let i = 0; i < 5; i++) await Promise.resolve(); // the hook's promise settles (microtasks run under the mock clock)
+    expect(running).toBe(0);
+    jasmine.clock().tick(1000);
+    expect(calls).toBe(2);
+    session.ended();
+    jasmine.clock().uninstall();
   });
 });
 

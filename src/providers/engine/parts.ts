@@ -33,6 +33,8 @@ const unsupported = (): never => {
  */
 export const TOKEN_ONLY_PARTS: EngineParts = {
   expandText(template, values, _where, escape = (text) => text) {
+    // Any other placeholder (or a doubled brace) needs the full template engine: a built-in preset bug.
+    if (/\{(?!token\})|\}(?<!\{token\})/.test(template)) unsupported();
     const pieces = template.split('{token}');
     if (pieces.length === 1) return { value: template, secrets: [] };
     const value = tokenString(values.token, values.keySystem);
