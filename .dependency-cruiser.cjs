@@ -81,6 +81,13 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(api/|util/|pssh/|providers/engine/|providers/preset\\.ts$)' },
     },
     {
+      name: 'diagnostics-imports-api',
+      comment: 'diagnostics/ explains failures from data: it reads api/ (errors) and nothing else.',
+      severity: 'error',
+      from: { path: '^src/diagnostics/' },
+      to: { path: '^src/', pathNot: '^src/(diagnostics|api)/' },
+    },
+    {
       name: 'api-imports-util-and-types-only',
       severity: 'error',
       comment:

@@ -143,6 +143,8 @@ export { KeyflowError, findKeyflowError } from './api/errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './api/errors';
 export type { CommonOptions } from './api/config';
 export type { SessionContext, SessionHooks } from './api/session-hooks';
+export { explain, type FailureExplanation, type FailureEvidence } from './diagnostics/explain';
+export type { FailurePhase } from './diagnostics/catalogue';
 export type { AnyProvider, InitDataDecoder, BaseConfig } from './shaka/keyflow-base';
 export type { CustomProviderOptions } from './providers/custom';
 export type { ClearKeyProviderOptions } from './providers/clearkey';

@@ -8,6 +8,8 @@ export { KeyflowError, findKeyflowError } from './api/errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './api/errors';
 export type { CommonOptions } from './api/config';
 export type { SessionContext, SessionHooks } from './api/session-hooks';
+export { explain, type FailureExplanation, type FailureEvidence } from './diagnostics/explain';
+export type { FailurePhase } from './diagnostics/catalogue';
 export type {
   KeyflowConfig,
   KeyflowConfigUpdate,
