@@ -11,11 +11,17 @@ import type { Provider } from './preset';
  * device and its DRM are.
  */
 export interface TitaniumDeviceRegistration {
+  /** The registration itself (Titanium's `LatensRegistration` object). */
   LatensRegistration: {
+    /** Your Titanium customer name. */
     CustomerName: string;
+    /** Your Titanium account name. */
     AccountName: string;
+    /** Your portal id. */
     PortalId: string;
+    /** A name for the device, shown in Titanium's device list. */
     FriendlyName?: string;
+    /** Your app's version. */
     AppVersion?: string;
     /** e.g. `{ FormatVersion: '1', DeviceType: 'PC', OSType, OSVersion, DRMProvider, DRMVersion, DRMType, DeviceVendor, DeviceModel }`. */
     DeviceInfo?: { [field: string]: string };

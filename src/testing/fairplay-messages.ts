@@ -64,12 +64,20 @@ export interface FairPlaySpc {
   certificateSha256: string;
 }
 
+/** One content key of an emulated CKC. */
+export interface FairPlayCkcKey {
+  /** The key ID, 32 lower-case hex digits. */
+  kid: string;
+  /** The content key, 32 lower-case hex digits, in clear. */
+  key: string;
+}
+
 /** An emulated CKC. */
 export interface FairPlayCkc {
   /** The SPC's nonce. */
   nonce: string;
   /** The content keys, in clear. */
-  keys: Array<{ kid: string; key: string }>;
+  keys: FairPlayCkcKey[];
 }
 
 const HEX16 = /^[0-9a-f]{32}$/;

@@ -37,6 +37,8 @@ export {
   encodeSignedMessage as encodeWidevineSignedMessage,
   isServiceCertificateRequest as isWidevineServiceCertificateRequest,
   licenseRequestKeyIds as widevineLicenseRequestKeyIds,
+  licenseRequestContent as widevineLicenseRequestContent,
+  type WidevineRequestContent,
   type WidevineClientIdentification,
   type WidevineContentId,
   type WidevineLicense,
@@ -69,4 +71,14 @@ export {
   type SoapFaultInput,
 } from './playready-messages';
 export { parseSoapFault, type SoapFault } from '../providers/engine/soap-fault';
-export { encodeSpc, decodeSpc, encodeCkc, decodeCkc, SPC_MAGIC, CKC_MAGIC, type FairPlaySpc, type FairPlayCkc } from './fairplay-messages';
+export {
+  encodeSpc,
+  decodeSpc,
+  encodeCkc,
+  decodeCkc,
+  SPC_MAGIC,
+  CKC_MAGIC,
+  type FairPlaySpc,
+  type FairPlayCkc,
+  type FairPlayCkcKey,
+} from './fairplay-messages';

@@ -451,13 +451,21 @@ export function licenseRequestKeyIds(request: WidevineLicenseRequest): string[] 
   return keyIds;
 }
 
+/** What a Widevine license request names. */
+export interface WidevineRequestContent {
+  /** The key IDs, 32 lower-case hex digits each, without duplicates (possibly none). */
+  keyIds: string[];
+  /** The `WidevinePsshData.content_id` (hex), or null. */
+  contentId: string | null;
+}
+
 /**
  * The key IDs (possibly none) and the Widevine content id (hex, or null) a license request
  * names: a license server resolves a content-id-only request's keys itself.
  *
  * @throws EmulatedMessageError `MALFORMED` (undecodable PSSH data)
  */
-export function licenseRequestContent(request: WidevineLicenseRequest): { keyIds: string[]; contentId: string | null } {
+export function licenseRequestContent(request: WidevineLicenseRequest): WidevineRequestContent {
   return guardMessage('Widevine license request content', () => {
     const kids: string[] = [];
     let contentId: string | null = null;

@@ -96,7 +96,14 @@ export {
 } from './dashif-clearkey-server.js';
 
 export { MAX_BODY_BYTES, type RunningServer } from './http-kit.js';
-export { createVendorHandler, type VendorHandler, type VendorHandlerOptions, type VendorRecord } from './vendors/handler.js';
+export {
+  createVendorHandler,
+  type VendorHandler,
+  type VendorHandlerOptions,
+  type VendorLogAccess,
+  type VendorRecord,
+} from './vendors/handler.js';
+export type { LoggedDrm } from './vendors/record.js';
 export { VENDOR_EMULATORS } from './vendors/emulators.js';
 export {
   FAIRPLAY_TEST_CERTIFICATE,
@@ -109,6 +116,9 @@ export {
   type VendorRequest,
   type VendorDrm,
   type LicenseAnswer,
+  type LicenseGranted,
+  type LicenseRefused,
+  type JwtCheck,
 } from './vendors/kit.js';
 export type { EmulatorContentKey } from './key-store.js';
 

@@ -32,6 +32,12 @@ export interface VendorHandlerOptions {
   emulators?: readonly VendorEmulator[];
 }
 
+/** The handler's log. */
+export interface VendorLogAccess {
+  /** Every exchange logged so far, oldest first (a copy). */
+  records(): VendorRecord[];
+}
+
 /** The handler: true when it answered the request (it was under `basePath`). */
 export type VendorHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -52,7 +58,7 @@ function send(res: ServerResponse, reply: VendorReply): void {
 }
 
 /** The vendor emulators' handler, for the demo server and tests. */
-export function createVendorHandler(options: VendorHandlerOptions): VendorHandler & { records(): VendorRecord[] } {
+export function createVendorHandler(options: VendorHandlerOptions): VendorHandler & VendorLogAccess {
   const basePath = normalizeBasePath(options.basePath ?? '/vendors');
   const kit = createVendorKit(keyStore(options.keys), options.secret ?? 'shaka-keyflow vendor emulators: test secret', options.now);
   const emulators = new Map((options.emulators ?? VENDOR_EMULATORS).map((emulator) => [emulator.name, emulator]));

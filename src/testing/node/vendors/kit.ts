@@ -33,25 +33,31 @@ export type VendorDrm = 'wv' | 'pr' | 'ck' | 'fp';
 
 /** A request to a vendor emulator, read. */
 export interface VendorRequest {
+  /** The HTTP method. */
   method: string;
   /** The path below the emulator's own prefix (`/vendors/<name>/`), without leading or trailing `/`. */
   path: string;
+  /** The query parameters. */
   query: URLSearchParams;
   /** Lower-case header names. */
   headers: Record<string, string>;
+  /** The request body (empty for GET). */
   body: Uint8Array;
 }
 
 /** A vendor emulator's reply. */
 export interface VendorReply {
+  /** The HTTP status. */
   status: number;
   /** Response headers (`Content-Type` included). */
   headers?: Record<string, string>;
+  /** The body (text or bytes); none for an empty reply. */
   body?: string | Uint8Array;
   /** For the request log: the service's error code, when the reply is an error. */
   errorCode?: string | number;
   /** For the request log: the DRM of a license request and the key IDs it asked for. */
   drm?: VendorDrm;
+  /** For the request log: the key IDs of a license request. */
   kids?: string[];
 }
 
@@ -63,10 +69,47 @@ export interface VendorEmulator {
   handle(request: VendorRequest, kit: VendorKit): VendorReply | Promise<VendorReply>;
 }
 
+/** A license the kit wrote: its bytes, their content type, the key IDs it carries. */
+export interface LicenseGranted {
+  /** Always true. */
+  ok: true;
+  /** The license (Widevine SignedMessage, PlayReady SOAP, ClearKey JWK set, FairPlay CKC). */
+  body: Uint8Array;
+  /** Its content type. */
+  contentType: string;
+  /** The key IDs it carries, 32 lower-case hex digits each. */
+  kids: string[];
+}
+
+/** Why the kit wrote no license. */
+export interface LicenseRefused {
+  /** Always false. */
+  ok: false;
+  /** `unreadable`: not a challenge of that DRM; `not-granted`: a key the store or the grant lacks. */
+  reason: 'unreadable' | 'not-granted';
+  /** What was wrong, for the emulator's error reply. */
+  message: string;
+  /** The key IDs asked for, where they could be read. */
+  kids: string[];
+}
+
 /** What a challenge turned out to be. */
-export type LicenseAnswer =
-  | { ok: true; body: Uint8Array; contentType: string; kids: string[] }
-  | { ok: false; reason: 'unreadable' | 'not-granted'; message: string; kids: string[] };
+export type LicenseAnswer = LicenseGranted | LicenseRefused;
+
+/** An HS256 JWT checked: its claims, or why it is refused. */
+export type JwtCheck =
+  | {
+      /** Always true. */
+      ok: true;
+      /** The token's claims. */
+      claims: Record<string, unknown>;
+    }
+  | {
+      /** Always false. */
+      ok: false;
+      /** `malformed`: not a JWT, or not HS256; `signature`: signed with another key. */
+      why: 'malformed' | 'signature';
+    };
 
 /** The shared parts an emulator is given. */
 export interface VendorKit {
@@ -85,7 +128,7 @@ export interface VendorKit {
   /** An HS256 JWT of `claims` signed with `secret` (default the kit's). */
   signJwt(claims: Record<string, unknown>, secret?: string): string;
   /** The claims of an HS256 JWT signed with `secret` (default the kit's), or why it is refused. */
-  verifyJwt(token: string, secret?: string): { ok: true; claims: Record<string, unknown> } | { ok: false; why: 'malformed' | 'signature' };
+  verifyJwt(token: string, secret?: string): JwtCheck;
 }
 
 function base64url(bytes: Uint8Array | string): string {
@@ -103,7 +146,7 @@ export function signJwt(claims: Record<string, unknown>, secret: string): string
 }
 
 /** The claims of an HS256 JWT, checked against `secret`. */
-export function verifyJwt(token: string, secret: string): ReturnType<VendorKit['verifyJwt']> {
+export function verifyJwt(token: string, secret: string): JwtCheck {
   const parts = token.split('.');
   if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return { ok: false, why: 'malformed' };
   let header: unknown;
