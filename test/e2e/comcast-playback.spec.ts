@@ -1,19 +1,24 @@
 // The comcast preset end to end: Shaka + keyflow + the Comcast mpx emulator (src/testing/node/
 // vendors/comcast.ts, observed behaviour), Widevine (JSON-wrapped) and PlayReady (raw) through the
 // test CDM over the browser's real ClearKey CDM, so decryption and playback are real. The app's
-// backend is played by the emulator's _token.
+// backend is played by the emulator's _token. FairPlay plays the HLS sample (cbcs): the app's
+// certificate from drm.advanced (mpx serves none), the SPC base64 in {"getFairplayLicense"}, the
+// CKC taken out of {"getFairplayLicenseResponse":{"ckcResponse"}}.
 import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
-import { at } from '../helpers/env';
+import { at, CONTENT_KEYS } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
 import { shaka } from '../helpers/shaka-global';
 import { clearVendorRequests, vendorRequests, vendorUrl } from '../helpers/vendors';
 
 const WV = 'com.widevine.alpha';
 const PR = 'com.microsoft.playready';
+const FP = 'com.apple.fps';
+const HLS = 'content/hls/master.m3u8';
+const CERTIFICATE = 'content/hls/fairplay-test.cer';
 const ACCOUNT = 'http://access.auth.theplatform.com/data/Account/1234567890';
 const PID = 'keyflowPid01';
 
@@ -50,7 +55,11 @@ describe('comcast preset, end to end (test CDM)', () => {
       // Your backend signs the user in with mpx Identity; here the emulator plays it.
       token: async () =>
         (await fetch(vendorUrl('comcast', `_token?account=${encodeURIComponent(ACCOUNT)}&releasePids=${entitled}`))).text(),
-      servers: { [WV]: vendorUrl('comcast', 'wv/web/ModularDrm'), [PR]: vendorUrl('comcast', 'playready/rightsmanager.asmx') },
+      servers: {
+        [WV]: vendorUrl('comcast', 'wv/web/ModularDrm'),
+        [PR]: vendorUrl('comcast', 'playready/rightsmanager.asmx'),
+        [FP]: vendorUrl('comcast', 'fpls/web/FairPlay'),
+      },
     });
     keyflow.on('error', (e) => errors.push(e));
   }
@@ -82,5 +91,20 @@ describe('comcast preset, end to end (test CDM)', () => {
     expect(keyflowError?.httpStatus).toBe(403);
     expect(keyflowError?.message).toBe('Comcast mpx license server answered HTTP 403');
     expect(video.currentTime).toBe(0);
+  });
+
+  it('FairPlay (HLS): plays; the SPC JSON-wrapped with the release PID, token and account in the query, ckcResponse unwrapped', async () => {
+    player.configure({ drm: { advanced: { [FP]: { serverCertificateUri: at(CERTIFICATE) } } } });
+    useComcast(FP);
+    await player.load(at(HLS));
+    await expectPlaysPast(video, 2);
+    expect(errors).toEqual([]);
+    const licenses = (await vendorRequests('comcast')).filter((r) => r.method === 'POST' && r.path === 'fpls/web/FairPlay');
+    expect(licenses.length).toBeGreaterThan(0);
+    for (const record of licenses) {
+      expect(record).toEqual(jasmine.objectContaining({ status: 200, drm: 'fp', contentType: 'application/json' }));
+      expect([...record.queryNames].sort()).toEqual(['account', 'form', 'schema', 'token']);
+    }
+    expect(player.getKeyStatuses()[CONTENT_KEYS.video.kid]).toBe('usable');
   });
 });

@@ -1,5 +1,7 @@
 // Helpers for the vendor emulators' specs (src/testing/node/vendors/): requests to them, their
-// request log, and a Widevine challenge as the test CDM would write it (codecs shared with it).
+// request log, and a Widevine challenge and a FairPlay SPC as the test CDM would write them
+// (codecs shared with it).
+import { encodeSpc } from '../../src/testing/fairplay-messages';
 import { TEST_CDM_CLIENT_IDENTIFICATION } from '../../src/testing/test-cdm';
 import type { VendorRecord } from '../../src/testing/node/vendors/record';
 import {
@@ -8,7 +10,7 @@ import {
   encodeSignedMessage,
   type WidevineLicenseRequest,
 } from '../../src/testing/widevine-messages';
-import { at } from './env';
+import { at, CONTENT_KEYS } from './env';
 import { ascii, hex } from '../pssh/helpers';
 import { WIDEVINE_DATA } from '../pssh/vectors';
 
@@ -68,4 +70,20 @@ export async function widevineChallenge(): Promise<Uint8Array> {
   const msg = encodeLicenseRequest(request);
   const signature = new Uint8Array(await crypto.subtle.digest('SHA-256', msg.slice().buffer));
   return encodeSignedMessage({ type: 1, msg, signature });
+}
+
+/** The SHA-256 (hex) of a FairPlay certificate, as an emulated SPC names it. */
+export async function certificateSha256(certificate: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', certificate.slice().buffer));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** An emulated FairPlay SPC for the sample's keys, as the test CDM writes it after being given `certificate`. */
+export async function fairPlaySpc(certificate: Uint8Array, contentId = ''): Promise<Uint8Array> {
+  return encodeSpc({
+    contentId,
+    keyIds: [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid],
+    nonce: '00112233445566778899aabbccddeeff',
+    certificateSha256: await certificateSha256(certificate),
+  });
 }

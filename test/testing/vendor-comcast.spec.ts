@@ -1,15 +1,23 @@
 // The Comcast mpx emulator against what public player code sends and reads (observed, not vendor
 // documentation; see src/testing/node/vendors/comcast.ts): JSON-wrapped Widevine with token and
 // account in the query, raw PlayReady with auth/account/releasePid, 422 for a malformed URL.
+// FairPlay like Widevine: {"getFairplayLicense":{"releasePid","spcMessage"}} in,
+// {"getFairplayLicenseResponse":{"ckcResponse"}} out (THEOplayer's Comcast FairPlay integration).
+import { decodeCkc } from '../../src/testing/fairplay-messages';
 import { decodeLicense, decodeSignedMessage } from '../../src/testing/widevine-messages';
 import { bytesToHex } from '../../src/pssh/bytes';
 import { CONTENT_KEYS } from '../helpers/env';
-import { clearVendorRequests, post, vendorRequests, vendorUrl, widevineChallenge } from '../helpers/vendors';
+import { clearVendorRequests, fairPlaySpc, post, vendorRequests, vendorUrl, widevineChallenge } from '../helpers/vendors';
 
 const ACCOUNT = 'http://access.auth.theplatform.com/data/Account/1234567890';
 const PID = 'keyflowPid01';
 const WV_URL = vendorUrl('comcast', 'wv/web/ModularDrm');
 const PR_URL = vendorUrl('comcast', 'playready/rightsmanager.asmx');
+const FP_URL = vendorUrl('comcast', 'fpls/web/FairPlay');
+const JSON_TYPE = { 'Content-Type': 'application/json' };
+const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+/** An SPC as the test CDM writes it with the app's certificate (Comcast serves none). */
+const spc = () => fairPlaySpc(new TextEncoder().encode('the app’s FairPlay certificate'));
 
 async function mpxToken(pids = [PID], expiresInSeconds = 600, account = ACCOUNT): Promise<string> {
   const query = `account=${encodeURIComponent(account)}&releasePids=${pids.join(',')}&expiresInSeconds=${expiresInSeconds}`;
@@ -57,5 +65,36 @@ describe('Comcast mpx emulator', () => {
     const ok = `${PR_URL}?schema=1.0&account=${encodeURIComponent(ACCOUNT)}&auth=${jwt}&releasePid=${PID}`;
     expect((await post(ok, '<not-a-challenge/>', { SOAPAction: '"x"' })).status).toBe(400);
     expect((await post(`${PR_URL}?schema=1.0&auth=${jwt}`, '<x/>')).status).toBe(422);
+  });
+
+  it('FairPlay: answers {"getFairplayLicense":{"releasePid","spcMessage"}} with {"getFairplayLicenseResponse":{"ckcResponse"}}', async () => {
+    const body = JSON.stringify({ getFairplayLicense: { releasePid: PID, spcMessage: base64(await spc()) } });
+    const answer = await post(FP_URL + wvQuery(await mpxToken()), body, JSON_TYPE);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('Content-Type')).toBe('application/json');
+    const { ckcResponse } = (JSON.parse(answer.text) as { getFairplayLicenseResponse: { ckcResponse: string } }).getFairplayLicenseResponse;
+    const ckc = decodeCkc(Uint8Array.from(atob(ckcResponse), (c) => c.charCodeAt(0)));
+    expect(ckc.keys.map((k) => k.kid).sort()).toEqual([CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid].sort());
+    const [record] = await vendorRequests('comcast');
+    expect(record).toEqual(
+      jasmine.objectContaining({ path: 'fpls/web/FairPlay', status: 200, drm: 'fp', contentType: 'application/json' }),
+    );
+  });
+
+  it('FairPlay: a raw SPC, an spc= form or the Widevine wrapper is 422; another release 403; a bad SPC 400', async () => {
+    const url = FP_URL + wvQuery(await mpxToken());
+    const raw = await spc();
+    const cases: Array<[string, Uint8Array | string, Record<string, string>, number]> = [
+      ['raw SPC', raw, { 'Content-Type': 'application/octet-stream' }, 422],
+      ['spc= form', `spc=${encodeURIComponent(base64(raw))}`, { 'Content-Type': 'application/x-www-form-urlencoded' }, 422],
+      ['Widevine wrapper', JSON.stringify({ getWidevineLicense: { releasePid: PID, widevineChallenge: base64(raw) } }), JSON_TYPE, 422],
+      ['other release', JSON.stringify({ getFairplayLicense: { releasePid: 'otherPid', spcMessage: base64(raw) } }), JSON_TYPE, 403],
+      ['not an SPC', JSON.stringify({ getFairplayLicense: { releasePid: PID, spcMessage: 'AAEC' } }), JSON_TYPE, 400],
+    ];
+    for (const [what, body, headers, status] of cases) {
+      expect((await post(url, body, headers)).status)
+        .withContext(what)
+        .toBe(status);
+    }
   });
 });

@@ -1,8 +1,8 @@
 /**
  * An emulation of Comcast Technology Solutions mpx (thePlatform) license endpoints, for the
  * `comcast` preset's tests and the demo. Mounted at `/vendors/comcast/`: `POST wv/web/ModularDrm`
- * (Widevine, JSON), `POST playready/rightsmanager.asmx` (PlayReady, SOAP), and `GET _token` (what
- * mpx Identity would give your backend).
+ * (Widevine, JSON), `POST playready/rightsmanager.asmx` (PlayReady, SOAP), `POST fpls/web/FairPlay`
+ * (FairPlay, JSON), and `GET _token` (what mpx Identity would give your backend).
  *
  * mpx's license API documentation is not in the sources read. What follows is what public player
  * code sends and reads (observed, not vendor documentation; THEOplayer/samples-drm-integration
@@ -12,13 +12,19 @@
  *   `{"getWidevineLicenseResponse":{"license":<base64>}}`; the service-certificate request goes
  *   the same way;
  * - PlayReady: the SOAP challenge as it is, `?schema=1.0&auth=<token>&account=…&releasePid=…`;
+ * - FairPlay: `?schema=1.0&form=json&token=<token>&account=<account URI>` like Widevine, body
+ *   `{"getFairplayLicense":{"releasePid":…,"spcMessage":<base64 SPC>}}` (`application/json`),
+ *   reply `{"getFairplayLicenseResponse":{"ckcResponse":<base64 CKC>}}`; no certificate endpoint
+ *   is seen (the app brings its certificate), so none is emulated and the SPC's certificate is not
+ *   checked;
  * - a malformed license URL answers 422 (THEOplayer's sample says so).
  *
  * Emulator choices (nothing read says them): the token (an HS256 JWT with `account`, `exp` and the
  * `releasePids` it may play; real mpx tokens are opaque), the statuses other than 422 (401 for a
  * missing, forged or expired token or another account's, 403 for a release the token does not
- * cover or keys it lacks, 400 for an unreadable challenge), the plain-text error bodies, and
- * `_token`. Licenses are the test CDM's (keys in clear): see `kit.ts`.
+ * cover or keys it lacks, 400 for an unreadable challenge), 422 for a body that is not the JSON
+ * wrapper (e.g. a raw SPC or an `spc=` form), the plain-text error bodies, and `_token`. Licenses
+ * are the test CDM's (keys in clear, the emulated CKC): see `kit.ts`.
  *
  * @module
  */
@@ -29,15 +35,18 @@ function refuse(drm: VendorDrm, status: number, message: string, kids?: string[]
   return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: message, drm, ...(kids ? { kids } : {}) };
 }
 
-/** The Widevine request's release PID and challenge, or null when the body is not the documented shape. */
-function readWidevineBody(body: Uint8Array): { releasePid: string; challenge: Uint8Array } | null {
+/**
+ * The release PID and challenge of a JSON-wrapped request (`{"<method>":{"releasePid","<field>":
+ * <base64>}}`), or null when the body is not that shape.
+ */
+function readJsonBody(body: Uint8Array, method: string, field: string): { releasePid: string; challenge: Uint8Array } | null {
   try {
-    const json = JSON.parse(Buffer.from(body).toString('utf8')) as {
-      getWidevineLicense?: { releasePid?: unknown; widevineChallenge?: unknown };
-    };
-    const { releasePid, widevineChallenge } = json.getWidevineLicense ?? {};
-    if (typeof releasePid !== 'string' || typeof widevineChallenge !== 'string') return null;
-    return { releasePid, challenge: new Uint8Array(Buffer.from(widevineChallenge, 'base64')) };
+    const json = JSON.parse(Buffer.from(body).toString('utf8')) as Record<string, Record<string, unknown> | undefined>;
+    const wrapped = json?.[method] ?? {};
+    const { releasePid } = wrapped;
+    const challenge = wrapped[field];
+    if (typeof releasePid !== 'string' || typeof challenge !== 'string') return null;
+    return { releasePid, challenge: new Uint8Array(Buffer.from(challenge, 'base64')) };
   } catch {
     return null;
   }
@@ -55,22 +64,33 @@ function checkToken(drm: VendorDrm, token: string | null, account: string | null
   return pids.includes(releasePid) ? null : refuse(drm, 403, `The token does not entitle release ${releasePid}.`);
 }
 
-function widevine(request: VendorRequest, kit: VendorKit): VendorReply {
+/** A JSON-wrapped DRM (Widevine, FairPlay): the request's method and challenge field, the reply's field. */
+interface JsonMethod {
+  drm: VendorDrm;
+  method: string;
+  challenge: string;
+  reply: string;
+}
+
+const WIDEVINE: JsonMethod = { drm: 'wv', method: 'getWidevineLicense', challenge: 'widevineChallenge', reply: 'license' };
+const FAIRPLAY: JsonMethod = { drm: 'fp', method: 'getFairplayLicense', challenge: 'spcMessage', reply: 'ckcResponse' };
+
+/** A JSON-wrapped license request (`form=json`, `token` in the query), answered `{"<method>Response":{"<reply>":<base64>}}`. */
+function jsonLicense(request: VendorRequest, kit: VendorKit, { drm, method, challenge, reply }: JsonMethod): VendorReply {
   const { query } = request;
   if (query.get('schema') !== '1.0' || query.get('form') !== 'json' || !query.get('account'))
-    return refuse('wv', 422, 'Malformed request URL (schema=1.0, form=json and account are required).');
-  const body = readWidevineBody(request.body);
-  if (!body) return refuse('wv', 422, 'The body is not {"getWidevineLicense":{"releasePid","widevineChallenge"}}.');
-  const refusal = checkToken('wv', query.get('token'), query.get('account'), body.releasePid, kit);
+    return refuse(drm, 422, 'Malformed request URL (schema=1.0, form=json and account are required).');
+  const body = readJsonBody(request.body, method, challenge);
+  if (!body) return refuse(drm, 422, `The body is not {"${method}":{"releasePid","${challenge}"}}.`);
+  const refusal = checkToken(drm, query.get('token'), query.get('account'), body.releasePid, kit);
   if (refusal) return refusal;
-  const answer = kit.license('wv', body.challenge);
-  if (!answer.ok) return refuse('wv', answer.reason === 'unreadable' ? 400 : 403, answer.message, answer.kids);
-  const license = Buffer.from(answer.body).toString('base64');
+  const answer = kit.license(drm, body.challenge);
+  if (!answer.ok) return refuse(drm, answer.reason === 'unreadable' ? 400 : 403, answer.message, answer.kids);
   return {
     status: 200,
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ getWidevineLicenseResponse: { license } }),
-    drm: 'wv',
+    body: JSON.stringify({ [`${method}Response`]: { [reply]: Buffer.from(answer.body).toString('base64') } }),
+    drm,
     kids: answer.kids,
   };
 }
@@ -104,7 +124,8 @@ export const comcastEmulator: VendorEmulator = {
   handle(request, kit) {
     if (request.path === '_token') return token(request, kit);
     if (request.method !== 'POST') return { status: 405, headers: { Allow: 'POST, OPTIONS' } };
-    if (request.path === 'wv/web/ModularDrm') return widevine(request, kit);
+    if (request.path === 'wv/web/ModularDrm') return jsonLicense(request, kit, WIDEVINE);
+    if (request.path === 'fpls/web/FairPlay') return jsonLicense(request, kit, FAIRPLAY);
     if (request.path === 'playready/rightsmanager.asmx') return playReady(request, kit);
     return { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'Not found' };
   },

@@ -257,6 +257,19 @@ export function fairPlayCertificateSha256(): string {
   return createHash('sha256').update(FAIRPLAY_TEST_CERTIFICATE).digest('hex');
 }
 
+/**
+ * The `certificateSha256` an emulated SPC names (the certificate the CDM was given), or null when
+ * the body is no emulated SPC (the license answer then refuses it as unreadable).
+ */
+export function spcCertificateSha256(body: Uint8Array): string | null {
+  try {
+    return decodeSpc(body).certificateSha256;
+  } catch (error) {
+    if (error instanceof EmulatedMessageError) return null;
+    throw error;
+  }
+}
+
 function clearKeyAnswer(store: Map<string, Uint8Array>, body: Uint8Array, granted?: readonly string[]): LicenseAnswer {
   let request;
   try {
