@@ -23,13 +23,14 @@
 // comcast 0.45 kB, mux 0.2 kB, ezdrm 0.34 kB, keyos 0.35 kB, vudrm 0.27 kB, verimatrix 0.14 kB. Every row by 0.15 kB for FairPlay's 6006 explanation and the skd://
 // URI from the playlist (issue 14). Lowered by 3.1 kB (ESM rows): ExpressPlay and clearkey take only
 // the engine parts their fixed wires use (engine/parts.ts), 55 more private names are mangled, and two
-// PSSH top-level statements a bundler could not drop are gone.
+// PSSH top-level statements a bundler could not drop are gone. The UMD row by 0.03 kB (measured
+// 39.51 -> 39.54 kB): vudrm reads the FairPlay skd:// URI from the playlist under modern EME too.
 module.exports = [
   {
     name: 'full UMD (every preset, decoders included)',
     path: 'dist/shaka-keyflow.umd.min.js',
     gzip: true,
-    limit: '39.6 kB',
+    limit: '39.63 kB',
   },
   {
     name: 'core + ExpressPlay (ESM, tree-shaken)',
