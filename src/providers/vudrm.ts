@@ -53,15 +53,24 @@ function vudrmWire(): WireSpec {
 }
 
 /**
+ * The playlist's `skd://` URI (Shaka's `drmInfo.keySystemUris`), for modern EME, where the
+ * session's init data is `cenc` / `sinf` and names no `skd://` URI.
+ */
+function playlistSkdUri({ keySystemUris }: DrmRequest): string | null {
+  return keySystemUris?.find((uri) => /^skd:\/\/\S+$/i.test(uri) && uri.length <= 4096) ?? null;
+}
+
+/**
  * Where the token goes: the configured URL, but for FairPlay on the default URL, where the
- * license URL is the session's `skd://` URI with `skd` replaced by `https` (Vualto's Shaka guide).
+ * license URL is the session's `skd://` URI with `skd` replaced by `https` (Vualto's Shaka guide),
+ * read from the `skd` init data or, under modern EME, from the playlist's key URIs.
  * `servers['com.apple.fps']` set by the app is used as it is.
  */
 function placeVudrmToken(token: string | null, request: DrmRequest): TokenPlacement {
   if (request.kind !== 'license' || !request.keySystem.startsWith(KeySystem.FAIRPLAY) || request.url !== VUDRM_FAIRPLAY_URL) {
     return { url: request.url, token };
   }
-  const skd = skdUriOf(request.initData);
+  const skd = skdUriOf(request.initData) ?? playlistSkdUri(request);
   const url = skd ? `https${skd.slice('skd'.length)}` : '';
   if (!isHttpUrl(url)) {
     throw new KeyflowError(

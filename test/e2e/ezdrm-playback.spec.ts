@@ -2,7 +2,9 @@
 // ezdrm.ts), Widevine and PlayReady through the test CDM over the browser's real ClearKey CDM,
 // so decryption and playback are real. The profile goes as pX on the license URL (the emulator's
 // URLs named in `servers`, pX included, as an app would for its own proxy), the app's own
-// parameter CustomData from the token; the emulator's _token plays the app's backend.
+// parameter CustomData from the token; the emulator's _token plays the app's backend. FairPlay:
+// the HLS sample (its skd:// URI rewritten to EZDRM's skd://fps.ezdrm.com/;<asset id> form), the
+// license URL template {skdAssetId}, the raw SPC as octet-stream, the CKC itself in reply.
 import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
@@ -11,10 +13,12 @@ import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/tes
 import { at, CONTENT_KEYS } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
 import { shaka } from '../helpers/shaka-global';
+import { rewriteSampleSkd } from '../helpers/fairplay-vendors';
 import { clearVendorRequests, vendorRequests, vendorUrl } from '../helpers/vendors';
 
 const WV = 'com.widevine.alpha';
 const PR = 'com.microsoft.playready';
+const FP = 'com.apple.fps';
 const BOTH = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid];
 
 describe('ezdrm preset, end to end (test CDM)', () => {
@@ -51,6 +55,8 @@ describe('ezdrm preset, end to end (test CDM)', () => {
       servers: {
         [WV]: vendorUrl('ezdrm', `proxy?pX=${profile}`),
         [PR]: vendorUrl('ezdrm', `cency/preauth.aspx?pX=${profile}`),
+        // The preset's FairPlay template on the emulator's host (new URL() would escape the braces).
+        [FP]: `${vendorUrl('ezdrm', 'api/licenses/')}{skdAssetId}`,
       },
     });
     keyflow.on('error', (e) => errors.push(e));
@@ -78,5 +84,27 @@ describe('ezdrm preset, end to end (test CDM)', () => {
     expect(keyflowError?.httpStatus).toBe(403);
     expect(keyflowError?.message).toMatch(/^EZDRM license server answered HTTP 403/);
     expect(video.currentTime).toBe(0);
+  });
+
+  it('FairPlay: plays the HLS sample, the asset id from the skd:// URI in the URL, the raw SPC as octet-stream', async () => {
+    rewriteSampleSkd(player, 'skd://fps.ezdrm.com/;keyflow-sample');
+    player.configure({ drm: { advanced: { [FP]: { serverCertificateUri: at('content/hls/fairplay-test.cer') } } } });
+    useEzdrm(FP);
+    await player.load(at('content/hls/master.m3u8'));
+    await expectPlaysPast(video, 2);
+    expect(errors).toEqual([]);
+    const posts = (await vendorRequests('ezdrm')).filter((r) => r.method === 'POST' && r.drm === 'fp');
+    expect(posts.length).toBeGreaterThan(0);
+    for (const r of posts) {
+      expect(r).toEqual(
+        jasmine.objectContaining({
+          path: 'api/licenses/keyflow-sample',
+          status: 200,
+          contentType: 'application/octet-stream',
+          queryNames: ['CustomData'],
+        }),
+      );
+    }
+    expect(player.getKeyStatuses()[CONTENT_KEYS.video.kid]).toBe('usable');
   });
 });

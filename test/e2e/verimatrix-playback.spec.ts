@@ -2,18 +2,21 @@
 // vendors/verimatrix.ts), Widevine and PlayReady through the test CDM over the browser's real
 // ClearKey CDM, so decryption and playback are real. The emulator refuses a jti used twice, so
 // playback proves a fresh JWT per license request; its _token plays your backend signing JWTs.
+// FairPlay: the HLS sample, {"spc": base64} as application/json, the CKC read from {"ckc": base64},
+// the certificate from drm.advanced (Verimatrix has no certificate URL of its own).
 import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
-import { at } from '../helpers/env';
+import { at, CONTENT_KEYS } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
 import { shaka } from '../helpers/shaka-global';
 import { clearVendorRequests, vendorRequests, vendorUrl } from '../helpers/vendors';
 
 const WV = 'com.widevine.alpha';
 const PR = 'com.microsoft.playready';
+const FP = 'com.apple.fps';
 
 describe('verimatrix preset, end to end (test CDM)', () => {
   let video: HTMLVideoElement;
@@ -50,7 +53,11 @@ describe('verimatrix preset, end to end (test CDM)', () => {
         tokensFetched++;
         return (await fetch(vendorUrl('verimatrix', `_token?${query}`))).text();
       },
-      servers: { [WV]: vendorUrl('verimatrix', 'widevine'), [PR]: vendorUrl('verimatrix', 'playready') },
+      servers: {
+        [WV]: vendorUrl('verimatrix', 'widevine'),
+        [PR]: vendorUrl('verimatrix', 'playready'),
+        [FP]: vendorUrl('verimatrix', 'fairplay'),
+      },
     });
     keyflow.on('error', (e) => errors.push(e));
   }
@@ -91,5 +98,21 @@ describe('verimatrix preset, end to end (test CDM)', () => {
     const refused = (await vendorRequests('verimatrix')).filter((r) => r.method === 'POST' && r.status === 401);
     expect(refused.length).toBeGreaterThan(0);
     expect(tokensFetched).toBeGreaterThanOrEqual(refused.length);
+  });
+
+  it('FairPlay: plays the HLS sample, {"spc"} as JSON with a fresh JWT, the CKC read from {"ckc"}', async () => {
+    player.configure({ drm: { advanced: { [FP]: { serverCertificateUri: at('content/hls/fairplay-test.cer') } } } });
+    useVerimatrix(FP);
+    await player.load(at('content/hls/master.m3u8'));
+    await expectPlaysPast(video, 2);
+    expect(errors).toEqual([]);
+    const posts = (await vendorRequests('verimatrix')).filter((r) => r.method === 'POST');
+    expect(posts.length).toBeGreaterThan(0);
+    for (const r of posts) {
+      expect(r).toEqual(jasmine.objectContaining({ path: 'fairplay', status: 200, drm: 'fp', contentType: 'application/json' }));
+      expect(r.headerNames).toContain('authorization');
+    }
+    expect(tokensFetched).toBe(posts.length);
+    expect(player.getKeyStatuses()[CONTENT_KEYS.video.kid]).toBe('usable');
   });
 });

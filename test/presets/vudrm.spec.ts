@@ -63,6 +63,20 @@ describe('vudrm preset', () => {
     );
   });
 
+  it('FairPlay under modern EME (cenc init data): the skd:// URI from the playlist’s key URIs', () => {
+    const out = vudrmProvider.rewriteRequest(
+      request(FP, {
+        body: SPC,
+        initData: new Uint8Array([0, 0, 0, 8, 0x70, 0x73, 0x73, 0x68]),
+        initDataType: 'cenc',
+        keySystemUris: ['data:text/plain;base64,AAAA', 'skd://fairplay-license.vudrm.tech/v2/license/content-7'],
+      }),
+      TOKEN,
+      options,
+    );
+    expect(out.url).toBe('https://fairplay-license.vudrm.tech/v2/license/content-7');
+  });
+
   it('FairPlay: a license URL the app set in servers is used as it is; no skd:// URI is a typed error', () => {
     const skd = new TextEncoder().encode('skd://fairplay-license.vudrm.tech/v2/license/content-7');
     const own = vudrmProvider.rewriteRequest(

@@ -2,11 +2,13 @@
 // tokens for authorization"), kid in its header and iat / jti / iss / ver / aud / sub required,
 // at most iat + 120 s with ±5 s skew ("Authorization Overview", "DRM Application Specific Token
 // Authentication"), sub matching the content. Refusal statuses, single use of jti and the Bearer
-// refusal are the emulator's choices, said so in its module comment.
+// refusal are the emulator's choices, said so in its module comment. FairPlay ("DRM Specific
+// Integration"): {"spc": base64} in, {"ckc": base64} out.
 import { parseSoapFault } from '../../src/providers/engine/soap-fault';
 import { decodeLicense, decodeSignedMessage } from '../../src/testing/widevine-messages';
 import { bytesToHex } from '../../src/pssh/bytes';
 import { CONTENT_KEYS } from '../helpers/env';
+import { base64, ckcKeyIds, fairPlaySpc, fromBase64 } from '../helpers/fairplay-vendors';
 import { clearVendorRequests, post, vendorRequests, vendorUrl, widevineChallenge } from '../helpers/vendors';
 
 const WV_URL = vendorUrl('verimatrix', 'widevine');
@@ -56,5 +58,38 @@ describe('Verimatrix emulator', () => {
     expect(parseSoapFault(answer.text)).toEqual(
       jasmine.objectContaining({ faultCode: 'soap:Client', faultString: 'Token not valid for this content' }),
     );
+  });
+
+  describe('FairPlay at fairplay', () => {
+    const FP_URL = vendorUrl('verimatrix', 'fairplay');
+    const JSON_TYPE = { 'Content-Type': 'application/json' };
+
+    it('answers {"spc": base64} with {"ckc": base64}, the JWT checked', async () => {
+      const answer = await post(FP_URL, JSON.stringify({ spc: base64(fairPlaySpc()) }), { ...JSON_TYPE, Authorization: await jwt() });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toBe('application/json');
+      const { ckc } = JSON.parse(answer.text) as { ckc: string };
+      expect(ckcKeyIds(fromBase64(ckc))).toEqual([CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid].sort());
+      const [record] = await vendorRequests('verimatrix');
+      expect(record).toEqual(jasmine.objectContaining({ path: 'fairplay', status: 200, drm: 'fp', contentType: 'application/json' }));
+      expect((await post(FP_URL, JSON.stringify({ spc: base64(fairPlaySpc()) }), JSON_TYPE)).status).toBe(401);
+    });
+
+    it('reads the URL-safe base64 alphabet too', async () => {
+      const urlSafe = base64(fairPlaySpc()).replace(/\+/g, '-').replace(/\//g, '_');
+      expect((await post(FP_URL, JSON.stringify({ spc: urlSafe }), { ...JSON_TYPE, Authorization: await jwt() })).status).toBe(200);
+    });
+
+    it('refuses the raw SPC or a form spc=… with 400 (an emulator choice)', async () => {
+      const spc = fairPlaySpc();
+      const raw = await post(FP_URL, spc, { 'Content-Type': 'application/octet-stream', Authorization: await jwt() });
+      expect(raw.status).toBe(400);
+      expect(raw.text).toMatch(/\{"spc"/);
+      const form = await post(FP_URL, `spc=${encodeURIComponent(base64(spc))}`, {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization: await jwt(),
+      });
+      expect(form.status).toBe(400);
+    });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * An emulation of Verimatrix Multi-DRM (Streamkeeper) license servers, for the `verimatrix`
  * preset's tests and the demo. Mounted at `/vendors/verimatrix/`: `POST widevine`, `POST
- * playready`, and `GET _token` (what your backend would sign).
+ * playready`, `POST fairplay`, and `GET _token` (what your backend would sign).
  *
  * What follows Verimatrix's documentation (docs.verimatrix.com):
  * - "Generate tokens for authorization": every request to a Multi-DRM service carries a JWT
@@ -10,7 +10,9 @@
  *   payload; `exp` / `nbf` honoured with ±5 s of clock skew; a license token lives at most
  *   `iat` + 120 s (±5 s), and `iat` must not be in the future;
  * - "DRM Application Specific Token Authentication": `aud` (the purpose) and `sub` (the content
- *   id the keys were requested for, which must match) required.
+ *   id the keys were requested for, which must match) required;
+ * - "DRM Specific Integration": FairPlay's license request is JSON `{"spc": "<base64 SPC>"}`
+ *   (standard or URL-safe base64), the reply JSON `{"ckc": "<base64 CKC>"}`.
  *
  * Emulator choices (not documented): the header is `Authorization` with the bare JWT (as
  * THEOplayer's integration sends it; `Bearer …` is refused); HS256 with the kit's test secret
@@ -18,8 +20,10 @@
  * content id is {@link CONTENT_ID}, `aud` must be `license`; the token names no keys, so every key
  * of the store is granted. A missing, malformed, expired or reused token is 401, a token for other
  * content 403, an unreadable challenge 400, each with a plain-text reason; PlayReady answers
- * refusals with 500 and a SOAP `Client` fault. FairPlay (`{spc}` / `{ckc}`) is not emulated: there
- * is no FairPlay test CDM. Licenses are the test CDM's (keys in clear): see `kit.ts`.
+ * refusals with 500 and a SOAP `Client` fault. FairPlay: the path `fairplay` (THEOplayer's); a body
+ * that is not JSON with a string `spc` is 400 (plain text), whatever its `Content-Type`; the `ckc`
+ * is written in standard base64; there is no certificate endpoint (your own Apple certificate).
+ * Licenses and CKCs are the test CDM's (keys in clear): see `kit.ts`.
  *
  * @module
  */
@@ -88,6 +92,32 @@ function license(request: VendorRequest, drm: VendorDrm, kit: VendorKit): Vendor
   return { status: 200, headers: { 'Content-Type': answer.contentType }, body: answer.body, drm, kids: answer.kids };
 }
 
+/** The SPC of a `{"spc": "<base64>"}` body (either base64 alphabet), or null when the body is not that. */
+function spcOf(body: Uint8Array): Uint8Array | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    return null;
+  }
+  const spc = (json as { spc?: unknown } | null)?.spc;
+  if (typeof spc !== 'string' || !/^[A-Za-z0-9+/_-]+=*$/.test(spc)) return null;
+  return new Uint8Array(Buffer.from(spc.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+}
+
+/** `POST fairplay`: `{"spc": base64}` in, `{"ckc": base64}` out, the JWT checked as for the other DRMs. */
+function fairPlayLicense(request: VendorRequest, kit: VendorKit): VendorReply {
+  if (request.method !== 'POST') return { status: 405, headers: { Allow: 'POST, OPTIONS' } };
+  const refusal = tokenRefusal(request.headers.authorization?.trim(), 'fp', kit);
+  if (refusal) return refusal;
+  const spc = spcOf(request.body);
+  if (!spc) return refuse('fp', 400, 'Expected a JSON body {"spc": "<base64 SPC>"}');
+  const answer = kit.license('fp', spc);
+  if (!answer.ok) return refuse('fp', answer.reason === 'unreadable' ? 400 : 403, answer.message, answer.kids);
+  const body = JSON.stringify({ ckc: Buffer.from(answer.body).toString('base64') });
+  return { status: 200, headers: { 'Content-Type': 'application/json' }, body, drm: 'fp', kids: answer.kids };
+}
+
 /** An HS256 JWT with `kid` in its header (the kit's has none). */
 function signWithKid(claims: Record<string, unknown>, secret: string): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -116,6 +146,7 @@ export const verimatrixEmulator: VendorEmulator = {
     if (request.path === '_token') return token(request, kit);
     if (request.path === 'widevine') return license(request, 'wv', kit);
     if (request.path === 'playready') return license(request, 'pr', kit);
+    if (request.path === 'fairplay') return fairPlayLicense(request, kit);
     return { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'Not found' };
   },
 };
