@@ -60,11 +60,17 @@ function playlistSkdUri({ keySystemUris }: DrmRequest): string | null {
   return keySystemUris?.find((uri) => /^skd:\/\/\S+$/i.test(uri) && uri.length <= 4096) ?? null;
 }
 
+/** Whether a URL is on VUDRM's own hosts (`vudrm.tech` and its subdomains). */
+function isVualtoHost(url: string): boolean {
+  return /(^|\.)vudrm\.tech$/i.test(new URL(url).hostname);
+}
+
 /**
  * Where the token goes: the configured URL, but for FairPlay on the default URL, where the
  * license URL is the session's `skd://` URI with `skd` replaced by `https` (Vualto's Shaka guide),
- * read from the `skd` init data or, under modern EME, from the playlist's key URIs.
- * `servers['com.apple.fps']` set by the app is used as it is.
+ * read from the `skd` init data or, under modern EME, from the playlist's key URIs. The playlist
+ * chooses that URL, so only VUDRM's own hosts (`*.vudrm.tech`) are accepted: the token never
+ * goes to a host a manifest names. `servers['com.apple.fps']` set by the app is used as it is.
  */
 function placeVudrmToken(token: string | null, request: DrmRequest): TokenPlacement {
   if (request.kind !== 'license' || !request.keySystem.startsWith(KeySystem.FAIRPLAY) || request.url !== VUDRM_FAIRPLAY_URL) {
@@ -72,6 +78,16 @@ function placeVudrmToken(token: string | null, request: DrmRequest): TokenPlacem
   }
   const skd = skdUriOf(request.initData) ?? playlistSkdUri(request);
   const url = skd ? `https${skd.slice('skd'.length)}` : '';
+  if (isHttpUrl(url) && !isVualtoHost(url)) {
+    // The playlist names this host: the token goes only to Vualto's own (else an app's servers URL).
+    throw new KeyflowError(
+      'INVALID_CONFIG',
+      "vudrm: the skd:// URI names a host that is not VUDRM's (*.vudrm.tech): set servers['com.apple.fps']",
+      {
+        keySystem: request.keySystem,
+      },
+    );
+  }
   if (!isHttpUrl(url)) {
     throw new KeyflowError(
       'INVALID_CONFIG',

@@ -77,6 +77,21 @@ describe('vudrm preset', () => {
     expect(out.url).toBe('https://fairplay-license.vudrm.tech/v2/license/content-7');
   });
 
+  it("FairPlay: an skd:// URI on another host than VUDRM's is refused, the token never sent there", () => {
+    const skd = new TextEncoder().encode('skd://evil.example.com/v2/license/content-7');
+    const error = keyflowErrorOf(() =>
+      vudrmProvider.rewriteRequest(request(FP, { headers: {}, body: SPC, initData: skd, initDataType: 'skd' }), TOKEN, options),
+    );
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toContain("not VUDRM's");
+    const lookalike = new TextEncoder().encode('skd://vudrm.tech.evil.example/license');
+    expect(
+      keyflowErrorOf(() =>
+        vudrmProvider.rewriteRequest(request(FP, { headers: {}, body: SPC, initData: lookalike, initDataType: 'skd' }), TOKEN, options),
+      ).code,
+    ).toBe('INVALID_CONFIG');
+  });
+
   it('FairPlay: a license URL the app set in servers is used as it is; no skd:// URI is a typed error', () => {
     const skd = new TextEncoder().encode('skd://fairplay-license.vudrm.tech/v2/license/content-7');
     const own = vudrmProvider.rewriteRequest(
