@@ -1,5 +1,6 @@
 // Helpers for the vendor emulators' specs (src/testing/node/vendors/): requests to them, their
-// request log, and a Widevine challenge as the test CDM would write it (codecs shared with it).
+// request log, and a Widevine challenge and a FairPlay SPC as the test CDM would write them (codecs
+// shared with it).
 import { TEST_CDM_CLIENT_IDENTIFICATION } from '../../src/testing/test-cdm';
 import type { VendorRecord } from '../../src/testing/node/vendors/record';
 import {
@@ -8,7 +9,8 @@ import {
   encodeSignedMessage,
   type WidevineLicenseRequest,
 } from '../../src/testing/widevine-messages';
-import { at } from './env';
+import { encodeSpc } from '../../src/testing/fairplay-messages';
+import { at, CONTENT_KEYS } from './env';
 import { ascii, hex } from '../pssh/helpers';
 import { WIDEVINE_DATA } from '../pssh/vectors';
 
@@ -68,4 +70,26 @@ export async function widevineChallenge(): Promise<Uint8Array> {
   const msg = encodeLicenseRequest(request);
   const signature = new Uint8Array(await crypto.subtle.digest('SHA-256', msg.slice().buffer));
   return encodeSignedMessage({ type: 1, msg, signature });
+}
+
+/** SHA-256 of `bytes`, hex (as an emulated SPC names its certificate). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes.slice().buffer));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * An emulated FairPlay SPC for the sample's keys, as the test CDM writes it when given
+ * `certificate` (the bytes a vendor emulator's certificate endpoint serves).
+ */
+export async function fairPlaySpc(
+  certificate: Uint8Array,
+  kids: string[] = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid],
+): Promise<Uint8Array> {
+  return encodeSpc({
+    contentId: '',
+    keyIds: kids,
+    nonce: '00112233445566778899aabbccddeeff',
+    certificateSha256: await sha256Hex(certificate),
+  });
 }
