@@ -71,7 +71,7 @@ const literal = (text: string): string => text.replace(/[{}]/g, (brace) => brace
  * Widevine license out of `{"license": "<base64>"}` when DRMtoday wraps it (dash.js
  * `DRMToday.js`), else as it is; PlayReady SOAP both ways; the DRMtoday code of an error reply in
  * its `x-dt-resp-code` header. FairPlay: the SPC as the form parameter `spc` (base64), the CKC
- * read as Shaka reads CKCs (`<ckc>` or bare).
+ * answered as base64 text (castLabs' and integrators' FairPlay samples decode it so).
  */
 function drmTodayWire({ merchant, authorization }: DrmTodayOptions): WireSpec {
   const customData = authorization === 'custom-data';
@@ -84,7 +84,7 @@ function drmTodayWire({ merchant, authorization }: DrmTodayOptions): WireSpec {
     errors: { code: { header: 'x-dt-resp-code' } },
     keySystems: {
       [KeySystem.PLAYREADY]: { unwrapResponse: null },
-      [KeySystem.FAIRPLAY]: { wrapRequest: { format: 'form', challengeField: 'spc' }, unwrapResponse: { format: 'fairplay-ckc' } },
+      [KeySystem.FAIRPLAY]: { wrapRequest: { format: 'form', challengeField: 'spc' }, unwrapResponse: { path: '' } },
     },
   };
 }
@@ -118,7 +118,8 @@ function validateDrmToday({ merchant, authorization, token, environment }: DrmTo
  * or `x-dt-custom-data` (base64 JSON of user, session and merchant), on every license request to
  * `lic.drmtoday.com` (or staging). Widevine answers raw or `{license}` JSON, both read; error
  * replies carry DRMtoday's code in `x-dt-resp-code`, passed on as `providerCode`. FairPlay: the
- * merchant's certificate from `license-server-fairplay/cert/<merchant>`, the SPC as form `spc=`.
+ * merchant's certificate from `license-server-fairplay/cert/<merchant>`, the SPC as form `spc=`,
+ * the CKC as base64 text.
  */
 export const drmTodayProvider: Provider<DrmTodayOptions, DrmTodayToken> = /* @__PURE__ */ definePreset<DrmTodayOptions, DrmTodayToken>({
   name: 'drmtoday',

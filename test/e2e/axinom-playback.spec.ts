@@ -1,6 +1,8 @@
 // The axinom preset end to end: Shaka + keyflow + the Axinom emulator (src/testing/node/vendors/
 // axinom.ts), Widevine and PlayReady through the test CDM over the browser's real ClearKey CDM,
 // so decryption and playback are real. The app's backend is played by the emulator's _token.
+// FairPlay plays the HLS sample: the app's own certificate from drm.advanced, the SPC and the CKC
+// as they are.
 import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
@@ -13,6 +15,7 @@ import { clearVendorRequests, vendorRequests, vendorUrl } from '../helpers/vendo
 
 const WV = 'com.widevine.alpha';
 const PR = 'com.microsoft.playready';
+const FP = 'com.apple.fps';
 const BOTH = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid];
 
 describe('axinom preset, end to end (test CDM)', () => {
@@ -45,7 +48,11 @@ describe('axinom preset, end to end (test CDM)', () => {
       provider: 'axinom',
       // Your backend signs the License Service Message; here the emulator plays it.
       token: async () => (await fetch(vendorUrl('axinom', `_token?kids=${kids.join(',')}&expiresInSeconds=${expiresInSeconds}`))).text(),
-      servers: { [WV]: vendorUrl('axinom', 'widevine/AcquireLicense'), [PR]: vendorUrl('axinom', 'playready/AcquireLicense') },
+      servers: {
+        [WV]: vendorUrl('axinom', 'widevine/AcquireLicense'),
+        [PR]: vendorUrl('axinom', 'playready/AcquireLicense'),
+        [FP]: vendorUrl('axinom', 'fairplay/AcquireLicense'),
+      },
     });
     keyflow.on('error', (e) => errors.push(e));
   }
@@ -82,5 +89,18 @@ describe('axinom preset, end to end (test CDM)', () => {
     expect(keyflowError?.code).toBe('BAD_REQUEST');
     expect(keyflowError?.httpStatus).toBe(500);
     expect(keyflowError?.message).toBe('Axinom license server answered HTTP 500: The license service message has expired.');
+  });
+
+  it("FairPlay (HLS): plays; the SPC as the body with X-AxDRM-Message, the CKC as it is, the app's own certificate", async () => {
+    // Axinom serves no certificate: the app's own, from drm.advanced.
+    player.configure({ drm: { advanced: { [FP]: { serverCertificateUri: at('content/hls/fairplay-test.cer') } } } });
+    useAxinom(FP);
+    await player.load(at('content/hls/master.m3u8'));
+    await expectPlaysPast(video, 2);
+    expect(errors).toEqual([]);
+    const licenses = (await vendorRequests('axinom')).filter((r) => r.path === 'fairplay/AcquireLicense');
+    expect(licenses.length).toBeGreaterThan(0);
+    expect(licenses.every((r) => r.status === 200 && r.drm === 'fp' && r.headerNames.includes('x-axdrm-message'))).toBe(true);
+    expect(player.getKeyStatuses()[CONTENT_KEYS.video.kid]).toBe('usable');
   });
 });

@@ -1,7 +1,9 @@
 // The doverunner preset end to end: Shaka + keyflow + the DoveRunner emulator (src/testing/node/
 // vendors/doverunner.ts), Widevine and PlayReady through the test CDM over the browser's real
 // ClearKey CDM, so decryption and playback are real. The app's backend is played by the emulator's
-// _token; errors arrive inside HTTP 200 replies, as DoveRunner sends them.
+// _token; errors arrive inside HTTP 200 replies, as DoveRunner sends them. FairPlay plays the HLS
+// sample: the certificate (base64 text) from the emulator's fpsKeyManager.do, the SPC as the form
+// body spc=<base64>, the base64 CKC decoded.
 import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
@@ -14,8 +16,9 @@ import { clearVendorRequests, vendorRequests, vendorUrl } from '../helpers/vendo
 
 const WV = 'com.widevine.alpha';
 const PR = 'com.microsoft.playready';
+const FP = 'com.apple.fps';
 const BOTH = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid];
-const DRM_TYPE: Record<string, string> = { [WV]: 'Widevine', [PR]: 'PlayReady' };
+const DRM_TYPE: Record<string, string> = { [WV]: 'Widevine', [PR]: 'PlayReady', [FP]: 'FairPlay' };
 
 describe('doverunner preset, end to end (test CDM)', () => {
   let video: HTMLVideoElement;
@@ -49,7 +52,8 @@ describe('doverunner preset, end to end (test CDM)', () => {
       // Your backend builds the license token for the DRM asked; here the emulator plays it.
       token: async ({ keySystem: ks }) =>
         (await fetch(vendorUrl('doverunner', `_token?kids=${kids.join(',')}&drm=${DRM_TYPE[ks]}&ageSeconds=${ageSeconds}`))).text(),
-      servers: { [WV]: url, [PR]: url },
+      siteId: 'KFLW',
+      servers: { [WV]: url, [PR]: url, [FP]: url },
     });
     keyflow.on('error', (e) => errors.push(e));
   }
@@ -88,5 +92,31 @@ describe('doverunner preset, end to end (test CDM)', () => {
     expect(keyflowError?.providerCode).toBe(7011);
     const refused = (await vendorRequests('doverunner')).filter((r) => r.errorCode === 7011);
     expect(refused.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('FairPlay (HLS): plays; certificate from fpsKeyManager.do without the token, the SPC as form spc=, the CKC from base64', async () => {
+    // The preset's certificate URL is DoveRunner's fpsKeyManager.do?siteId=KFLW; the app points it at the emulator.
+    player.configure({ drm: { advanced: { [FP]: { serverCertificateUri: vendorUrl('doverunner', 'ri/fpsKeyManager.do?siteId=KFLW') } } } });
+    useDoveRunner('doverunner', FP);
+    await player.load(at('content/hls/master.m3u8'));
+    await expectPlaysPast(video, 2);
+    expect(errors).toEqual([]);
+    const records = await vendorRequests('doverunner');
+    const certificates = records.filter((r) => r.path === 'ri/fpsKeyManager.do');
+    expect(certificates.length).toBeGreaterThan(0);
+    expect(certificates.every((r) => r.status === 200 && !r.headerNames.includes('pallycon-customdata-v2'))).toBe(true);
+    const licenses = records.filter((r) => r.path === 'ri/licenseManager.do');
+    expect(licenses.length).toBeGreaterThan(0);
+    expect(
+      licenses.every(
+        (r) =>
+          r.status === 200 &&
+          r.errorCode === undefined &&
+          r.drm === 'fp' &&
+          r.contentType === 'application/x-www-form-urlencoded' &&
+          r.headerNames.includes('pallycon-customdata-v2'),
+      ),
+    ).toBe(true);
+    expect(player.getKeyStatuses()[CONTENT_KEYS.video.kid]).toBe('usable');
   });
 });

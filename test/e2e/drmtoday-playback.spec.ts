@@ -1,6 +1,8 @@
 // The drmtoday preset end to end: Shaka + keyflow + the DRMtoday emulator (src/testing/node/vendors/
 // drmtoday.ts), Widevine and PlayReady through the test CDM over the browser's real ClearKey CDM,
 // so decryption and playback are real. The app's backend is played by the emulator's _token.
+// FairPlay plays the HLS sample: the merchant's certificate from the emulator, the SPC as the form
+// body spc=<base64>, the CKC decoded from base64 text.
 import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
@@ -13,10 +15,12 @@ import { clearVendorRequests, vendorRequests, vendorUrl } from '../helpers/vendo
 
 const WV = 'com.widevine.alpha';
 const PR = 'com.microsoft.playready';
+const FP = 'com.apple.fps';
 const BOTH = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid];
 const SERVERS = {
   [WV]: vendorUrl('drmtoday', 'license-proxy-widevine/cenc/'), // without specConform: the {license} JSON
   [PR]: vendorUrl('drmtoday', 'license-proxy-headerauth/drmtoday/RightsManager.asmx'),
+  [FP]: vendorUrl('drmtoday', 'license-server-fairplay/'),
 };
 
 describe('drmtoday preset, end to end (test CDM)', () => {
@@ -86,5 +90,30 @@ describe('drmtoday preset, end to end (test CDM)', () => {
     expect(keyflowError?.providerCode).toBe('20101');
     expect(keyflowError?.message).toBe('DRMtoday license server answered HTTP 403: [20101]');
     expect(video.currentTime).toBe(0);
+  });
+
+  it('FairPlay (HLS): plays; the SPC as form spc= with x-dt-auth-token, the base64 CKC decoded', async () => {
+    // The preset's certificate URL is DRMtoday's license-server-fairplay/cert/<merchant>; the app points it at the emulator.
+    player.configure({
+      drm: { advanced: { [FP]: { serverCertificateUri: vendorUrl('drmtoday', 'license-server-fairplay/cert/keyflow-test') } } },
+    });
+    useDrmToday(FP, 'upfront-token');
+    await player.load(at('content/hls/master.m3u8'));
+    await expectPlaysPast(video, 2);
+    expect(errors).toEqual([]);
+    const records = await vendorRequests('drmtoday');
+    expect(records.some((r) => r.path === 'license-server-fairplay/cert/keyflow-test' && r.status === 200)).toBe(true);
+    const licenses = records.filter((r) => r.path === 'license-server-fairplay');
+    expect(licenses.length).toBeGreaterThan(0);
+    expect(
+      licenses.every(
+        (r) =>
+          r.status === 200 &&
+          r.drm === 'fp' &&
+          r.contentType === 'application/x-www-form-urlencoded' &&
+          r.headerNames.includes('x-dt-auth-token'),
+      ),
+    ).toBe(true);
+    expect(player.getKeyStatuses()[CONTENT_KEYS.video.kid]).toBe('usable');
   });
 });

@@ -1,7 +1,8 @@
 // The titanium preset end to end: Shaka + keyflow + the Titanium emulator (src/testing/node/
 // vendors/titanium.ts), Widevine and PlayReady through the test CDM over the browser's real
 // ClearKey CDM, so decryption and playback are real. The Secure Token Server is played by the
-// emulator's _token.
+// emulator's _token. FairPlay plays the HLS sample: the SPC as application/octet-stream, the CKC as
+// the reply, the app's certificate from drm.advanced.
 import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
@@ -14,8 +15,13 @@ import { clearVendorRequests, vendorRequests, vendorUrl } from '../helpers/vendo
 
 const WV = 'com.widevine.alpha';
 const PR = 'com.microsoft.playready';
+const FP = 'com.apple.fps';
 const BOTH = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid];
-const SERVERS = { [WV]: vendorUrl('titanium', 'widevine'), [PR]: vendorUrl('titanium', 'playready') };
+const SERVERS = {
+  [WV]: vendorUrl('titanium', 'widevine'),
+  [PR]: vendorUrl('titanium', 'playready'),
+  [FP]: vendorUrl('titanium', 'fairplay'),
+};
 
 describe('titanium preset, end to end (test CDM)', () => {
   let video: HTMLVideoElement;
@@ -88,5 +94,23 @@ describe('titanium preset, end to end (test CDM)', () => {
     expect(keyflowError?.httpStatus).toBe(403);
     expect(keyflowError?.message).toBe('Titanium license server answered HTTP 403');
     expect(video.currentTime).toBe(0);
+  });
+
+  it('FairPlay (HLS): plays; the SPC as application/octet-stream with the Bearer token, the CKC as the reply', async () => {
+    // Titanium publishes no certificate endpoint: the app's own, from drm.advanced.
+    player.configure({ drm: { advanced: { [FP]: { serverCertificateUri: at('content/hls/fairplay-test.cer') } } } });
+    useToken(FP);
+    await player.load(at('content/hls/master.m3u8'));
+    await expectPlaysPast(video, 2);
+    expect(errors).toEqual([]);
+    const licenses = (await vendorRequests('titanium')).filter((r) => r.path === 'fairplay');
+    expect(licenses.length).toBeGreaterThan(0);
+    expect(
+      licenses.every(
+        (r) =>
+          r.status === 200 && r.drm === 'fp' && r.contentType === 'application/octet-stream' && r.headerNames.includes('authorization'),
+      ),
+    ).toBe(true);
+    expect(player.getKeyStatuses()[CONTENT_KEYS.video.kid]).toBe('usable');
   });
 });

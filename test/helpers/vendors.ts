@@ -72,18 +72,24 @@ export async function widevineChallenge(): Promise<Uint8Array> {
   return encodeSignedMessage({ type: 1, msg, signature });
 }
 
-/** The SHA-256 (hex) of a FairPlay certificate, as an emulated SPC names it. */
-export async function certificateSha256(certificate: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', certificate.slice().buffer));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+/** SHA-256 of `bytes`, hex (as an emulated SPC names its certificate). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes.slice().buffer));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** An emulated FairPlay SPC for the sample's keys, as the test CDM writes it after being given `certificate`. */
-export async function fairPlaySpc(certificate: Uint8Array, contentId = ''): Promise<Uint8Array> {
+/**
+ * An emulated FairPlay SPC for the sample's keys, as the test CDM writes it when given
+ * `certificate` (the bytes a vendor emulator's certificate endpoint serves).
+ */
+export async function fairPlaySpc(
+  certificate: Uint8Array,
+  kids: string[] = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid],
+): Promise<Uint8Array> {
   return encodeSpc({
-    contentId,
-    keyIds: [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid],
+    contentId: '',
+    keyIds: kids,
     nonce: '00112233445566778899aabbccddeeff',
-    certificateSha256: await certificateSha256(certificate),
+    certificateSha256: await sha256Hex(certificate),
   });
 }

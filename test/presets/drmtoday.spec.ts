@@ -1,7 +1,8 @@
 // The drmtoday preset against DRMtoday's documentation ("License Delivery Authorization":
 // x-dt-auth-token, x-dt-custom-data as base64 of {userId, sessionId, merchant}; Bitmovin's guide:
 // ?specConform=true; dash.js DRMToday.js: the {license} JSON wrapper) and the URLs castLabs' own
-// samples name (lic[.staging].drmtoday.com, license-server-fairplay/cert/<merchant>). Expected
+// samples name (lic[.staging].drmtoday.com, license-server-fairplay/cert/<merchant>; the FairPlay
+// CKC as base64 text, as castLabs' Safari FPS sample and a DRMtoday iOS integration decode it). Expected
 // values are written from those, not read back from the preset.
 import { DRMTODAY_DEFAULT_SERVERS, drmTodayProvider, type DrmTodayOptions, type DrmTodayToken } from '../../src/providers/drmtoday';
 import type { DrmRequest } from '../../src/providers/preset';
@@ -85,12 +86,12 @@ describe('drmtoday preset', () => {
     expect(new TextDecoder().decode(drmTodayProvider.unwrapResponse(reply(PR, soap), upfront))).toBe(soap);
   });
 
-  it('FairPlay: the SPC as the form parameter spc (base64), the CKC out of <ckc>', () => {
+  it('FairPlay: the SPC as the form parameter spc (base64), the CKC answered as base64 text', () => {
     const out = rewrite(upfront, JWT, { keySystem: FP, url: DRMTODAY_DEFAULT_SERVERS[FP]!, body: new Uint8Array([0xfb, 0xff, 1]) });
     expect(new TextDecoder().decode(out.body)).toBe('spc=%2B%2F8B'); // base64 "+/8B", form-encoded
     expect(out.headers['Content-Type']).toBe('application/x-www-form-urlencoded');
     expect(out.headers['x-dt-auth-token']).toBe(JWT);
-    expect(Array.from(drmTodayProvider.unwrapResponse(reply(FP, '<ckc>AQID</ckc>'), upfront))).toEqual([1, 2, 3]);
+    expect(Array.from(drmTodayProvider.unwrapResponse(reply(FP, 'AQID'), upfront))).toEqual([1, 2, 3]);
   });
 
   it('passes the x-dt-resp-code header on as providerCode; the code follows the HTTP status', () => {

@@ -2,14 +2,17 @@
 // /AcquireLicense per DRM host, the License Service Message in exactly one of the X-AxDRM-Message
 // header or the AxDrmMessage query, an HMAC-SHA256 JWT naming the entitled keys, 400 / 403 with
 // X-AxDRM-ErrorMessage readable by the page (exposed to CORS), and PlayReady's errors as HTTP 500.
+// FairPlay: the SPC as the body as it is, the CKC answered as it is.
+import { decodeCkc } from '../../src/testing/fairplay-messages';
 import { parseSoapFault } from '../../src/providers/engine/soap-fault';
 import { decodeLicense, decodeSignedMessage } from '../../src/testing/widevine-messages';
 import { bytesToHex } from '../../src/pssh/bytes';
 import { CONTENT_KEYS } from '../helpers/env';
-import { clearVendorRequests, post, vendorRequests, vendorUrl, widevineChallenge } from '../helpers/vendors';
+import { clearVendorRequests, fairPlaySpc, post, vendorRequests, vendorUrl, widevineChallenge } from '../helpers/vendors';
 
 const WV_URL = vendorUrl('axinom', 'widevine/AcquireLicense');
 const PR_URL = vendorUrl('axinom', 'playready/AcquireLicense');
+const FP_URL = vendorUrl('axinom', 'fairplay/AcquireLicense');
 const BOTH = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid];
 
 async function message(kids: string[] = BOTH, expiresInSeconds = 600): Promise<string> {
@@ -60,5 +63,31 @@ describe('Axinom emulator', () => {
     const unauthenticated = await post(PR_URL, '<x/>');
     expect(unauthenticated.status).toBe(500);
     expect(unauthenticated.headers.get('X-AxDRM-ErrorMessage')).toMatch(/No license service message/);
+  });
+
+  it('FairPlay: the SPC as the body, the CKC answered as it is; a base64 or form body is 400', async () => {
+    const spc = await fairPlaySpc(new TextEncoder().encode("the app's own certificate"));
+    const answer = await post(FP_URL, spc, { 'X-AxDRM-Message': await message() });
+    expect(answer.status).toBe(200);
+    expect(
+      decodeCkc(answer.bytes)
+        .keys.map((k) => k.kid)
+        .sort(),
+    ).toEqual([...BOTH].sort());
+    const [record] = await vendorRequests('axinom');
+    expect(record).toEqual(jasmine.objectContaining({ path: 'fairplay/AcquireLicense', status: 200, drm: 'fp' }));
+    const base64 = btoa(String.fromCharCode(...spc));
+    for (const [what, body] of [
+      ['base64', base64],
+      ['form', `spc=${encodeURIComponent(base64)}`],
+    ] as const) {
+      const refused = await post(FP_URL, body, { 'X-AxDRM-Message': await message() });
+      expect(refused.status).withContext(what).toBe(400);
+      expect(refused.headers.get('X-AxDRM-ErrorMessage'))
+        .withContext(what)
+        .toMatch(/Invalid license request/);
+    }
+    const denied = await post(FP_URL, spc, { 'X-AxDRM-Message': await message([CONTENT_KEYS.video.kid]) });
+    expect(denied.status).toBe(403);
   });
 });

@@ -2,13 +2,17 @@
 // upfront token in x-dt-auth-token (HS256 JWT, jti single use, optData's merchant, crt), else the
 // custom data in x-dt-custom-data (base64 JSON; the test dummy's crtjson: session id); Widevine
 // wrapped as {"license"} unless ?specConform=true; refusals with x-dt-resp-code readable by the page.
+// FairPlay: the merchant's certificate as its bytes, the SPC as the form body spc=<base64>, the CKC
+// as base64 text.
+import { decodeCkc } from '../../src/testing/fairplay-messages';
 import { decodeLicense, decodeSignedMessage } from '../../src/testing/widevine-messages';
 import { bytesToHex } from '../../src/pssh/bytes';
 import { CONTENT_KEYS } from '../helpers/env';
-import { clearVendorRequests, post, vendorRequests, vendorUrl, widevineChallenge } from '../helpers/vendors';
+import { clearVendorRequests, fairPlaySpc, post, vendorRequests, vendorUrl, widevineChallenge } from '../helpers/vendors';
 
 const WV_URL = vendorUrl('drmtoday', 'license-proxy-widevine/cenc/');
 const PR_URL = vendorUrl('drmtoday', 'license-proxy-headerauth/drmtoday/RightsManager.asmx');
+const FP_URL = vendorUrl('drmtoday', 'license-server-fairplay/');
 const BOTH = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid];
 
 async function upfrontToken(kids: string[] = BOTH, expiresInSeconds = 600): Promise<string> {
@@ -78,5 +82,54 @@ describe('DRMtoday emulator', () => {
     const unreadable = await post(PR_URL, '<not-a-challenge/>', { 'x-dt-auth-token': await upfrontToken(), SOAPAction: '"x"' });
     expect(unreadable.status).toBe(400);
     expect(unreadable.headers.get('x-dt-resp-code')).toBe('10001');
+  });
+
+  describe('FairPlay', () => {
+    const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const form = (spc: Uint8Array) => `spc=${encodeURIComponent(btoa(String.fromCharCode(...spc)))}`;
+    const certificate = async (merchant = 'keyflow-test') => fetch(vendorUrl('drmtoday', `license-server-fairplay/cert/${merchant}`));
+
+    it("serves the merchant's certificate as its bytes, without authorization", async () => {
+      const response = await certificate();
+      expect(response.status).toBe(200);
+      expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(0);
+      expect((await certificate('someone-else')).status).toBe(404);
+    });
+
+    it('answers the form body spc=<base64> with the CKC as base64 text', async () => {
+      const spc = await fairPlaySpc(new Uint8Array(await (await certificate()).arrayBuffer()));
+      const answer = await post(FP_URL, form(spc), { ...FORM, 'x-dt-auth-token': await upfrontToken() });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('x-dt-resp-code')).toBe('0');
+      const ckc = decodeCkc(Uint8Array.from(atob(answer.text), (c) => c.charCodeAt(0)));
+      expect(ckc.keys.map((k) => k.kid).sort()).toEqual([...BOTH].sort());
+      const record = (await vendorRequests('drmtoday')).find((r) => r.path === 'license-server-fairplay');
+      expect(record).toEqual(jasmine.objectContaining({ status: 200, drm: 'fp', contentType: 'application/x-www-form-urlencoded' }));
+    });
+
+    it('refuses a raw SPC or another certificate (400 / 10001), other keys (403 / 20101)', async () => {
+      const cert = new Uint8Array(await (await certificate()).arrayBuffer());
+      const cases: Array<[string, Promise<{ status: number; headers: Headers }>, number, string]> = [
+        ['raw SPC', post(FP_URL, await fairPlaySpc(cert), { 'x-dt-auth-token': await upfrontToken() }), 400, '10001'],
+        [
+          'other certificate',
+          post(FP_URL, form(await fairPlaySpc(new Uint8Array([1]))), { ...FORM, 'x-dt-auth-token': await upfrontToken() }),
+          400,
+          '10001',
+        ],
+        [
+          'other keys',
+          post(FP_URL, form(await fairPlaySpc(cert)), { ...FORM, 'x-dt-auth-token': await upfrontToken([CONTENT_KEYS.video.kid]) }),
+          403,
+          '20101',
+        ],
+        ['no authorization', post(FP_URL, form(await fairPlaySpc(cert)), FORM), 403, '3000'],
+      ];
+      for (const [what, answer, status, code] of cases) {
+        const { status: got, headers } = await answer;
+        expect(got).withContext(what).toBe(status);
+        expect(headers.get('x-dt-resp-code')).withContext(what).toBe(code);
+      }
+    });
   });
 });

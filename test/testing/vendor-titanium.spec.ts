@@ -1,12 +1,15 @@
 // The Titanium emulator against THEOplayer's Titanium connector (Titanium's documentation is not
 // public): Authorization: Bearer <auth token> or X-TITANIUM-DRM-CDATA (base64 JSON registration),
 // the challenge as the body, the license as the reply; the refusals are the emulator's choices.
+// FairPlay: the SPC as application/octet-stream, the CKC as the reply.
+import { decodeCkc } from '../../src/testing/fairplay-messages';
 import { decodeLicense, decodeSignedMessage } from '../../src/testing/widevine-messages';
 import { bytesToHex } from '../../src/pssh/bytes';
 import { CONTENT_KEYS } from '../helpers/env';
-import { clearVendorRequests, post, vendorRequests, vendorUrl, widevineChallenge } from '../helpers/vendors';
+import { clearVendorRequests, fairPlaySpc, post, vendorRequests, vendorUrl, widevineChallenge } from '../helpers/vendors';
 
 const WV_URL = vendorUrl('titanium', 'widevine');
+const FP_URL = vendorUrl('titanium', 'fairplay');
 const BOTH = [CONTENT_KEYS.video.kid, CONTENT_KEYS.audio.kid];
 const REGISTRATION = btoa(JSON.stringify({ LatensRegistration: { CustomerName: 'keyflow', AccountName: 'keyflow-test', PortalId: '1' } }));
 
@@ -48,5 +51,23 @@ describe('Titanium emulator', () => {
       expect((await answer).status)
         .withContext(what)
         .toBe(status);
+  });
+
+  it('FairPlay: the SPC as application/octet-stream, the CKC as the reply; another content type or a base64 body is 400', async () => {
+    const spc = await fairPlaySpc(new TextEncoder().encode("the app's own certificate"));
+    const auth = { Authorization: `Bearer ${await authToken()}` };
+    const answer = await post(FP_URL, spc, { ...auth, 'Content-Type': 'application/octet-stream' });
+    expect(answer.status).toBe(200);
+    expect(
+      decodeCkc(answer.bytes)
+        .keys.map((k) => k.kid)
+        .sort(),
+    ).toEqual([...BOTH].sort());
+    const [record] = await vendorRequests('titanium');
+    expect(record).toEqual(jasmine.objectContaining({ path: 'fairplay', status: 200, drm: 'fp', contentType: 'application/octet-stream' }));
+    const base64 = btoa(String.fromCharCode(...spc));
+    expect((await post(FP_URL, base64, { ...auth, 'Content-Type': 'application/octet-stream' })).status).toBe(400);
+    expect((await post(FP_URL, spc, auth)).status).toBe(400);
+    expect((await post(FP_URL, spc, { 'Content-Type': 'application/octet-stream' })).status).toBe(401);
   });
 });

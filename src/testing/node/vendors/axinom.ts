@@ -1,7 +1,7 @@
 /**
  * An emulation of Axinom DRM's License Service, for the `axinom` preset's tests and the demo.
  * Mounted at `/vendors/axinom/`: `POST <drm>/AcquireLicense` with `<drm>` one of `widevine`,
- * `playready` (each a host of its own at Axinom: `drm-<drm>-licensing.axprod.net`), and
+ * `playready`, `fairplay` (each a host of its own at Axinom: `drm-<drm>-licensing.axprod.net`), and
  * `GET _token` (what your backend would sign).
  *
  * What follows Axinom's documentation (docs.axinom.com, services/drm):
@@ -17,11 +17,18 @@
  * - "Troubleshooting": 400 invalid license request, 403 license denied, 500 internal error, and
  *   PlayReady answers every error with 500 (its SOAP Fault carrying the reason); the reason is
  *   the human-readable `X-AxDRM-ErrorMessage` header ("License Service Management API").
+ * - FairPlay: the same `/AcquireLicense` API on its own host ("License Acquisition API": the
+ *   body is the CDM's license request, here the SPC as it is; the reply the CKC as it is, as
+ *   Axinom's hls.js sample hands it to the CDM unread). The License Service has no certificate
+ *   endpoint: the app brings its own Apple-issued certificate (Axinom's hls.js sample loads a test
+ *   one from `tools.axinom.com`), so there is none here.
  *
  * Emulator choices (not documented): the error message texts; which documented status each
  * failure gets (a missing or unverifiable message: 400; an expired or not yet valid one, or keys
  * not entitled: 403); the SOAP Fault shape (`soap:Client` for request and policy errors, as
- * PlayReady servers do); `_token`. The communication key is the kit's test secret, its id
+ * PlayReady servers do); `_token`. FairPlay: a body that is not an SPC (base64 text, a form, JSON)
+ * is 400 "Invalid license request"; the SPC's certificate is not checked (the service never saw
+ * the app's certificate), nor the key IV an entitlement message may carry (the test CDM needs none). The communication key is the kit's test secret, its id
  * `keyflow-test`. Licenses are the test CDM's (keys in clear): see `kit.ts`.
  *
  * @module
@@ -30,7 +37,7 @@
 import { buildSoapFault, PlayReadyServerStatus } from '../../playready-messages';
 import type { VendorDrm, VendorEmulator, VendorKit, VendorReply, VendorRequest } from './kit.js';
 
-const DRMS: Record<string, VendorDrm> = { widevine: 'wv', playready: 'pr' };
+const DRMS: Record<string, VendorDrm> = { widevine: 'wv', playready: 'pr', fairplay: 'fp' };
 /** The communication key id the emulator's messages name. */
 const AXINOM_TEST_COM_KEY_ID = 'keyflow-test';
 
@@ -126,7 +133,7 @@ export const axinomEmulator: VendorEmulator = {
   name: 'axinom',
   handle(request, kit) {
     if (request.path === '_token') return token(request, kit);
-    const match = /^(widevine|playready)\/AcquireLicense$/.exec(request.path);
+    const match = /^(widevine|playready|fairplay)\/AcquireLicense$/.exec(request.path);
     if (!match) return { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'Not found' };
     return acquireLicense(request, DRMS[match[1]!]!, kit);
   },

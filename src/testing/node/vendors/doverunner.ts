@@ -1,7 +1,8 @@
 /**
  * An emulation of DoveRunner (formerly PallyCon) Multi-DRM's license server, for the
  * `doverunner` preset's tests and the demo. Mounted at `/vendors/doverunner/`:
- * `POST ri/licenseManager.do` (every DRM) and `GET _token` (what your backend would build).
+ * `POST ri/licenseManager.do` (every DRM), `GET ri/fpsKeyManager.do` (the FairPlay certificate)
+ * and `GET _token` (what your backend would build).
  *
  * What follows DoveRunner's documentation (PallyCon docs v3, `multidrm/license/license-token`,
  * `license-errorcode`, `clients/html5-player`):
@@ -20,10 +21,17 @@
  *   JSON in the token, 7018 invalid DRM type, 7019 hash mismatch, 7107 invalid Widevine challenge,
  *   7205 unreadable PlayReady request.
  * - `response_format` `original` (the default): the license as the DRM answers it.
+ * - FairPlay (HTML5 player guide): the certificate from `GET ri/fpsKeyManager.do?siteId=<Site ID>`,
+ *   answered as base64 text; the SPC to `licenseManager.do` as the form body `spc=<base64>`
+ *   (`Content-Type: application/x-www-form-urlencoded`) with the `FairPlay` token, the CKC
+ *   answered as base64 text.
  *
  * Emulator choices (not documented): which code a failure gets where several could fit (no
- * header: 7010; keys not granted: 7012); `errorCode` written as a JSON number; only `original`
- * replies; no FairPlay, NCG, callback mode or `external_key`. DoveRunner maps a CID to keys at
+ * header: 7010; keys not granted: 7012; a FairPlay body that is not a form with `spc`: 7305; an
+ * `spc` that is not an SPC made with the served certificate: 7317; an unknown Site ID at
+ * `fpsKeyManager.do`: 1003 as for licenses); the messages of 7305 and 7317 are the emulator's;
+ * `errorCode` written as a JSON number; only `original` replies; no NCG, callback mode or
+ * `external_key`; the certificate is `FAIRPLAY_TEST_CERTIFICATE` (not Apple-issued). DoveRunner maps a CID to keys at
  * packaging; the emulator has no packaging, so a CID names its keys: key IDs in hex joined by `,`.
  * The Site ID is `KFLW`, its site and access keys derived from the kit's secret. `_token`.
  *
@@ -32,12 +40,14 @@
 
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 
+import { decodeSpc } from '../../fairplay-messages';
+import { FAIRPLAY_TEST_CERTIFICATE, fairPlayCertificateSha256 } from './kit.js';
 import type { VendorDrm, VendorEmulator, VendorKit, VendorReply, VendorRequest } from './kit.js';
 
 const SITE_ID = 'KFLW';
 const AES_IV = Buffer.from('0123456789abcdef', 'utf8');
 const TOKEN_VALIDITY_MS = 600_000;
-const DRM_TYPES: Record<string, VendorDrm> = { Widevine: 'wv', PlayReady: 'pr' };
+const DRM_TYPES: Record<string, VendorDrm> = { Widevine: 'wv', PlayReady: 'pr', FairPlay: 'fp' };
 
 /** The test site's keys (32 characters each), from the kit's secret. */
 function siteKeys(kit: VendorKit): { siteKey: string; accessKey: string } {
@@ -105,30 +115,68 @@ function checkToken(request: VendorRequest, kit: VendorKit): { drm: VendorDrm; k
   return { drm, kids };
 }
 
+/** The SPC of a FairPlay request (form `spc=<base64>`), or the refusal: 7305 no `spc`, 7317 not an SPC made with our certificate. */
+function fairPlaySpc(request: VendorRequest): Uint8Array | VendorReply {
+  const form = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  const spc = form ? new URLSearchParams(Buffer.from(request.body).toString('utf8')).get('spc') : null;
+  if (!spc) return refuse(7305, 'Cannot find SPC data.', 'fp');
+  const bytes = new Uint8Array(Buffer.from(spc, 'base64'));
+  let certificate: string | null = null;
+  try {
+    certificate = decodeSpc(bytes).certificateSha256;
+  } catch {
+    // answered below
+  }
+  if (certificate !== fairPlayCertificateSha256()) return refuse(7317, 'Invalid SPC data.', 'fp');
+  return bytes;
+}
+
+/** The challenge as the DRM's client sent it (FairPlay: the SPC out of its form), or the refusal. */
+function challengeOf(request: VendorRequest, drm: VendorDrm): Uint8Array | VendorReply {
+  return drm === 'fp' ? fairPlaySpc(request) : request.body;
+}
+
+/** A refused challenge: the DRM's "unreadable" code, or 7012 for keys the token does not grant. */
+function refuseChallenge(drm: VendorDrm, reason: 'unreadable' | 'not-granted', kids: string[]): VendorReply {
+  if (reason === 'not-granted') return refuse(7012, "Does not match with token's CID.", drm, kids);
+  if (drm === 'fp') return refuse(7317, 'Invalid SPC data.', drm, kids);
+  return drm === 'wv'
+    ? refuse(7107, 'Invalid Widevine license challenge data.', drm, kids)
+    : refuse(7205, 'Failed to parse PlayReady request data.', drm, kids);
+}
+
 function license(request: VendorRequest, kit: VendorKit): VendorReply {
   if (request.method !== 'POST') return { status: 405, headers: { Allow: 'POST, OPTIONS' } };
   const checked = checkToken(request, kit);
   if ('status' in checked) return checked;
   const { drm, kids } = checked;
-  const answer = kit.license(drm, request.body, {
+  const challenge = challengeOf(request, drm);
+  if (!(challenge instanceof Uint8Array)) return challenge;
+  const answer = kit.license(drm, challenge, {
     granted: kids,
     ...(request.headers.soapaction ? { soapAction: request.headers.soapaction } : {}),
   });
-  if (!answer.ok) {
-    return answer.reason === 'unreadable'
-      ? refuse(
-          drm === 'wv' ? 7107 : 7205,
-          drm === 'wv' ? 'Invalid Widevine license challenge data.' : 'Failed to parse PlayReady request data.',
-          drm,
-          answer.kids,
-        )
-      : refuse(7012, "Does not match with token's CID.", drm, answer.kids);
+  if (!answer.ok) return refuseChallenge(drm, answer.reason, answer.kids);
+  if (drm === 'fp') {
+    const body = Buffer.from(answer.body).toString('base64');
+    return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body, drm, kids: answer.kids };
   }
   return { status: 200, headers: { 'Content-Type': answer.contentType }, body: answer.body, drm, kids: answer.kids };
 }
 
+/** `GET ri/fpsKeyManager.do?siteId=<Site ID>`: the FairPlay certificate as base64 text. */
+function fairPlayCertificate(request: VendorRequest): VendorReply {
+  if (request.method !== 'GET') return { status: 405, headers: { Allow: 'GET, OPTIONS' } };
+  if (request.query.get('siteId') !== SITE_ID) return refuse(1003, 'Cannot find the Site ID.');
+  return {
+    status: 200,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    body: Buffer.from(FAIRPLAY_TEST_CERTIFICATE).toString('base64'),
+  };
+}
+
 /**
- * `GET _token?kids=<hex>,<hex>&drm=Widevine|PlayReady[&ageSeconds=<n>]`: a license token as the
+ * `GET _token?kids=<hex>,<hex>&drm=Widevine|PlayReady|FairPlay[&ageSeconds=<n>]`: a license token as the
  * License Token Guide builds it (`ageSeconds` back-dates its timestamp).
  */
 function token(request: VendorRequest, kit: VendorKit): VendorReply {
@@ -156,6 +204,7 @@ export const doveRunnerEmulator: VendorEmulator = {
   handle(request, kit) {
     if (request.path === '_token') return token(request, kit);
     if (request.path === 'ri/licenseManager.do') return license(request, kit);
+    if (request.path === 'ri/fpsKeyManager.do') return fairPlayCertificate(request);
     return { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'Not found' };
   },
 };

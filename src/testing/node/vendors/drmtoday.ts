@@ -1,8 +1,9 @@
 /**
  * An emulation of castLabs DRMtoday's license proxies, for the `drmtoday` preset's tests and the
  * demo. Mounted at `/vendors/drmtoday/`: `POST license-proxy-widevine/cenc/`,
- * `POST license-proxy-headerauth/drmtoday/RightsManager.asmx` (PlayReady), and `GET _token`
- * (what your backend would hand the player).
+ * `POST license-proxy-headerauth/drmtoday/RightsManager.asmx` (PlayReady),
+ * `POST license-server-fairplay/` and `GET license-server-fairplay/cert/<merchant>` (FairPlay),
+ * and `GET _token` (what your backend would hand the player).
  *
  * What follows DRMtoday's documentation ("License Delivery Authorization", fe.drmtoday.com, as
  * quoted in castLabs' samples; Bitmovin's "Playing DRMtoday protected content"):
@@ -17,18 +18,29 @@
  *   authorization emulated (no callback to a merchant backend).
  * - Widevine: the license wrapped as JSON `{"license":"<base64>"}` unless the URL has
  *   `?specConform=true`, then the raw license (dash.js `DRMToday.js` reads `license`).
+ * - FairPlay (castLabs' Safari FPS sample `vitaly-castLabs/mms`, a DRMtoday iOS integration's
+ *   `DRMtoday.swift`, castLabs' WebRTC DRM SDK guide): the certificate of the merchant at
+ *   `license-server-fairplay/cert/<merchant>`, the DER bytes as they are, fetched without
+ *   authorization; the SPC to `license-server-fairplay/` as the form body `spc=<base64>`
+ *   (`application/x-www-form-urlencoded`) with the same authorization headers as the other DRMs;
+ *   the CKC answered as base64 text (both samples base64-decode the reply).
  *
  * Emulator choices (not documented where we could read it): the statuses (403 for refused
  * authorization and keys not granted, 400 for an unreadable challenge) and the `x-dt-resp-code`
  * values, taken from public client code that reads that header (3000 "General Request
  * Authentication Error", 10001 "Bad Request", 20101 "not_granted"); PlayReady errors answered
- * like Widevine's (no SOAP Fault); the JSON wrapper holds `license` only. DRMtoday maps an
+ * like Widevine's (no SOAP Fault); the JSON wrapper holds `license` only. FairPlay: a body that is not
+ * a form with `spc`, or an `spc` that is not an SPC made with the served certificate
+ * (`FAIRPLAY_TEST_CERTIFICATE`, not Apple-issued), is 400 / 10001; `offline`, `assetId` and
+ * `variantId` form fields are ignored; another merchant's certificate is 404. DRMtoday maps an
  * `assetId` to keys at key ingest; the emulator has no ingest, so an asset id names its keys: key
  * IDs in hex joined by `,`. The merchant is `keyflow-test`; the shared secret the kit's. `_token`.
  *
  * @module
  */
 
+import { decodeSpc } from '../../fairplay-messages';
+import { FAIRPLAY_TEST_CERTIFICATE, fairPlayCertificateSha256 } from './kit.js';
 import type { VendorDrm, VendorEmulator, VendorKit, VendorReply, VendorRequest } from './kit.js';
 
 /** The merchant the emulator serves. */
@@ -99,11 +111,42 @@ function authorize(request: VendorRequest, kit: VendorKit): string[] | string {
   return 'no x-dt-auth-token or x-dt-custom-data';
 }
 
+/** The SPC of a FairPlay request (form `spc=<base64>`, made with the served certificate), or why not. */
+function fairPlaySpc(request: VendorRequest): Uint8Array | string {
+  const form = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  const spc = form ? new URLSearchParams(Buffer.from(request.body).toString('utf8')).get('spc') : null;
+  if (!spc) return 'no spc form parameter';
+  const bytes = new Uint8Array(Buffer.from(spc, 'base64'));
+  try {
+    if (decodeSpc(bytes).certificateSha256 !== fairPlayCertificateSha256()) return 'SPC made with another certificate';
+  } catch {
+    return 'spc is not an SPC';
+  }
+  return bytes;
+}
+
+/** A granted license as DRMtoday answers it: Widevine maybe in `{license}`, FairPlay base64 text, else as it is. */
+function licenseReply(
+  request: VendorRequest,
+  drm: VendorDrm,
+  answer: { body: Uint8Array; contentType: string; kids: string[] },
+): VendorReply {
+  const reply = { status: 200, headers: { 'x-dt-resp-code': '0' }, drm, kids: answer.kids };
+  const base64 = Buffer.from(answer.body).toString('base64');
+  if (drm === 'fp') return { ...reply, headers: { ...reply.headers, 'Content-Type': 'text/plain; charset=utf-8' }, body: base64 };
+  if (drm !== 'wv' || request.query.get('specConform') === 'true') {
+    return { ...reply, headers: { ...reply.headers, 'Content-Type': answer.contentType }, body: answer.body };
+  }
+  return { ...reply, headers: { ...reply.headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ license: base64 }) };
+}
+
 function license(request: VendorRequest, drm: VendorDrm, kit: VendorKit): VendorReply {
   if (request.method !== 'POST') return { status: 405, headers: { Allow: 'POST, OPTIONS' } };
   const granted = authorize(request, kit);
   if (typeof granted === 'string') return refuse(drm, 403, 3000, granted);
-  const answer = kit.license(drm, request.body, {
+  const challenge = drm === 'fp' ? fairPlaySpc(request) : request.body;
+  if (typeof challenge === 'string') return refuse(drm, 400, 10001, `Bad Request: ${challenge}`);
+  const answer = kit.license(drm, challenge, {
     granted,
     ...(request.headers.soapaction ? { soapAction: request.headers.soapaction } : {}),
   });
@@ -112,12 +155,16 @@ function license(request: VendorRequest, drm: VendorDrm, kit: VendorKit): Vendor
       ? refuse(drm, 400, 10001, `Bad Request: ${answer.message}`, answer.kids)
       : refuse(drm, 403, 20101, `not_granted: ${answer.message}`, answer.kids);
   }
-  const reply = { status: 200, headers: { 'x-dt-resp-code': '0' }, drm, kids: answer.kids };
-  if (drm !== 'wv' || request.query.get('specConform') === 'true') {
-    return { ...reply, headers: { ...reply.headers, 'Content-Type': answer.contentType }, body: answer.body };
+  return licenseReply(request, drm, answer);
+}
+
+/** `GET license-server-fairplay/cert/<merchant>`: the merchant's FairPlay certificate, its bytes as they are. */
+function fairPlayCertificate(request: VendorRequest): VendorReply {
+  if (request.method !== 'GET') return { status: 405, headers: { Allow: 'GET, OPTIONS' } };
+  if (request.path !== `license-server-fairplay/cert/${DRMTODAY_TEST_MERCHANT}`) {
+    return { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'Not found' };
   }
-  const wrapped = JSON.stringify({ license: Buffer.from(answer.body).toString('base64') });
-  return { ...reply, headers: { ...reply.headers, 'Content-Type': 'application/json' }, body: wrapped };
+  return { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: FAIRPLAY_TEST_CERTIFICATE };
 }
 
 /**
@@ -148,6 +195,8 @@ export const drmTodayEmulator: VendorEmulator = {
     if (request.path === '_token') return token(request, kit);
     if (request.path === 'license-proxy-widevine/cenc') return license(request, 'wv', kit);
     if (request.path === 'license-proxy-headerauth/drmtoday/RightsManager.asmx') return license(request, 'pr', kit);
+    if (request.path === 'license-server-fairplay') return license(request, 'fp', kit);
+    if (request.path.startsWith('license-server-fairplay/cert/')) return fairPlayCertificate(request);
     return { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'Not found' };
   },
 };

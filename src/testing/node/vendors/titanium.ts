@@ -1,28 +1,33 @@
 /**
  * An emulation of a Titanium DRM license server, for the `titanium` preset's tests and the demo.
- * Mounted at `/vendors/titanium/`: `POST widevine`, `POST playready`, and `GET _token` (what the
- * Titanium Secure Token Server would hand your app).
+ * Mounted at `/vendors/titanium/`: `POST widevine`, `POST playready`, `POST fairplay`, and
+ * `GET _token` (what the Titanium Secure Token Server would hand your app).
  *
  * Titanium's documentation is not public. What this follows is THEOplayer's Titanium connector
  * (THEOplayer/samples-drm-integration, `web/src/integration/titaniumdrm`), a client written
  * against the service: the auth token (a JWT from the Secure Token Server) as
  * `Authorization: Bearer <token>`, or the device registration as `X-TITANIUM-DRM-CDATA`, base64 of
  * `{"LatensRegistration":{CustomerName, AccountName, PortalId, FriendlyName, AppVersion,
- * DeviceInfo}}`; the challenge as the body, the license as the reply.
+ * DeviceInfo}}`; the challenge as the body, the license as the reply. FairPlay: the SPC as the body
+ * with `Content-Type: application/octet-stream` (the connector sets it for every DRM), the CKC as
+ * the reply (the connector reads no wrapper), the content id everything after `skd://`; the
+ * certificate is the app's (the connector has no certificate request of its own).
  *
  * Emulator choices (all of the rest): the paths; the token's claims (`kids`, the key IDs it grants,
  * and `exp`), HS256 with the kit's secret; a registration of customer `keyflow`, account
  * `keyflow-test`, portal `1` is granted every key; the refusals (401 for a missing, unverifiable
  * or expired token or an unknown registration, 403 for keys not granted, 400 for an unreadable
- * challenge, each with a text body); `_token`. It cannot prove Titanium's real tokens, statuses or
- * error bodies.
+ * challenge, each with a text body); `_token`; for FairPlay, a `Content-Type` other than
+ * `application/octet-stream` or a body that is not an SPC is 400, the SPC's certificate is not
+ * checked (no certificate endpoint) and a device registration's `DeviceInfo` is not read. It
+ * cannot prove Titanium's real tokens, statuses or error bodies.
  *
  * @module
  */
 
 import type { VendorDrm, VendorEmulator, VendorKit, VendorReply, VendorRequest } from './kit.js';
 
-const DRMS: Record<string, VendorDrm> = { widevine: 'wv', playready: 'pr' };
+const DRMS: Record<string, VendorDrm> = { widevine: 'wv', playready: 'pr', fairplay: 'fp' };
 
 function refuse(drm: VendorDrm, status: 400 | 401 | 403, message: string, kids?: string[]): VendorReply {
   return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: message, drm, ...(kids ? { kids } : {}) };
@@ -56,6 +61,8 @@ function license(request: VendorRequest, drm: VendorDrm, kit: VendorKit): Vendor
   const device = request.headers['x-titanium-drm-cdata'];
   const granted = bearer !== undefined ? bearerGrant(bearer, kit) : device !== undefined ? deviceGrant(device) : 'no credentials';
   if (typeof granted === 'string') return refuse(drm, 401, granted);
+  const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (drm === 'fp' && type !== 'application/octet-stream') return refuse(drm, 400, 'the SPC must be sent as application/octet-stream');
   const answer = kit.license(drm, request.body, {
     ...(granted ? { granted } : {}),
     ...(request.headers.soapaction ? { soapAction: request.headers.soapaction } : {}),
