@@ -33,6 +33,19 @@ export interface CommonOptions {
    * Loopback hosts (`localhost`, 127.0.0.0/8, `[::1]`) are always allowed.
    */
   allowInsecureHttp?: boolean;
+  /**
+   * Open the connections the license exchange will need at load start (the
+   * license and certificate origins of the key system keyflow expects, and
+   * {@link tokenOrigin}), with `<link rel="preconnect">`: origins only, never
+   * a token or a body. Default true.
+   */
+  warmUp?: boolean;
+  /**
+   * Your token backend's URL (or origin), warmed at load start with the
+   * license origin (see {@link warmUp}); keyflow cannot see inside your token
+   * function. Optional.
+   */
+  tokenOrigin?: string;
 }
 
 /** The names of {@link CommonOptions}, plus `provider`: what every configuration may hold. */
@@ -45,6 +58,8 @@ export const COMMON_OPTION_NAMES: readonly string[] = [
   'tokenRefreshMarginMs',
   'refreshRejectedToken',
   'allowInsecureHttp',
+  'warmUp',
+  'tokenOrigin',
 ];
 
 /** Default for {@link CommonOptions.tokenTimeoutMs}. */
@@ -125,6 +140,15 @@ function positiveMs(value: unknown, fallback: number, name: string, zeroAllowed 
   return ms;
 }
 
+/** Whether `value` is an absolute http(s) URL. */
+function isHttpUrlText(value: unknown): boolean {
+  try {
+    return typeof value === 'string' && /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 function flag(value: unknown, fallback: boolean, name: string): boolean {
   const result = value ?? fallback;
   if (typeof result !== 'boolean') throw invalid(`keyflow: \`${name}\` must be true or false`);
@@ -135,7 +159,7 @@ function flag(value: unknown, fallback: boolean, name: string): boolean {
  * Checks the options every provider shares and returns a copy with defaults
  * filled in. Provider-specific checks are done by the provider.
  */
-export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & Required<CommonOptions> {
+export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & Required<Omit<CommonOptions, 'tokenOrigin'>> {
   if (!config || typeof config !== 'object') throw invalid('keyflow: the configuration must be an object');
   const servers = config.servers ?? {};
   if (typeof servers !== 'object' || Array.isArray(servers)) {
@@ -165,6 +189,10 @@ export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & 
   const prefetchToken = flag(config.prefetchToken, true, 'prefetchToken');
   const refreshRejectedToken = flag(config.refreshRejectedToken, true, 'refreshRejectedToken');
   const allowInsecureHttp = flag(config.allowInsecureHttp, false, 'allowInsecureHttp');
+  const warmUp = flag(config.warmUp, true, 'warmUp');
+  if (config.tokenOrigin !== undefined && !isHttpUrlText(config.tokenOrigin)) {
+    throw invalid('keyflow: `tokenOrigin` must be an http(s) URL or origin, e.g. https://api.example.com');
+  }
   return {
     ...config,
     servers: { ...servers },
@@ -174,5 +202,6 @@ export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & 
     prefetchToken,
     refreshRejectedToken,
     allowInsecureHttp,
+    warmUp,
   };
 }

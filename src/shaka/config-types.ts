@@ -17,7 +17,10 @@ export type BaseConfig = CommonOptions & {
 };
 
 /** A configuration after validation: the common options' defaults filled in. */
-export type NormalizedConfig = BaseConfig & Required<CommonOptions> & Record<string, unknown>;
+export type NormalizedConfig = BaseConfig &
+  Required<Omit<CommonOptions, 'tokenOrigin'>> &
+  Pick<CommonOptions, 'tokenOrigin'> &
+  Record<string, unknown>;
 
 /**
  * Decodes EME init data (PSSH boxes, keyids JSON) for the `initdata` event

@@ -210,6 +210,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       this.playerConfig_.removeAll();
     }
     this.playerConfig_.release();
+    this.loads_.release();
     this.exchanges_.clear();
     this.filters_.newLoad();
     this.telemetry_.stop();

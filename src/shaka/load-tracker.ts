@@ -17,6 +17,15 @@ import { resolveUri } from '../util/url';
 import { bytesOf } from './exchanges';
 import { MAX_REPLY_BYTES } from './failures';
 import type { ShakaPlayer, ShakaRequest, ShakaRequestContext, ShakaResponse } from './types';
+import type { NormalizedConfig } from './config-types';
+import { ConnectionWarmUp } from './warm-up';
+
+/** The server certificate URL configured for `keySystem` (the app's, or the preset's default), if any. */
+function certificateUriOf(player: ShakaPlayer, keySystem: string): string | undefined {
+  const advanced = (player.getConfiguration() as { drm: { advanced?: Record<string, { serverCertificateUri?: string } | undefined> } }).drm
+    .advanced;
+  return advanced?.[keySystem]?.serverCertificateUri || undefined;
+}
 
 /** What the load tracker reads and uses of keyflow. */
 export interface LoadContext {
@@ -30,6 +39,8 @@ export interface LoadContext {
   prefetches(): boolean;
   /** A new manifest is being loaded (its init data is reported again). */
   manifestChanged(): void;
+  /** The configuration in force (warm-up, token origin). */
+  config(): NormalizedConfig;
 }
 
 /** The current load and what keyflow learnt about it. */
@@ -41,6 +52,7 @@ export class LoadTracker {
   /** Key systems the current content signals (from the manifest's text). */
   private signalled_: string[] = [];
   private readonly support_ = new KeySystemSupport();
+  private readonly warmUp_ = new ConnectionWarmUp();
 
   /** @param ctx_ what the tracker reads and uses of keyflow */
   constructor(private readonly ctx_: LoadContext) {}
@@ -87,14 +99,22 @@ export class LoadTracker {
     // Probe what this browser supports now, to explain a failed key system choice later (6001/6012).
     this.support_.probe([...PROBED_KEY_SYSTEMS, ...candidates]);
     const player = this.ctx_.player();
-    if (!this.ctx_.prefetches() || !player) return;
+    const { warmUp, tokenOrigin } = this.ctx_.config();
+    if (warmUp) this.warmUp_.preconnect([tokenOrigin]);
+    if ((!this.ctx_.prefetches() && !warmUp) || !player) return;
     const preferred = (player.getConfiguration() as { drm: { preferredKeySystems?: string[] } }).drm.preferredKeySystems ?? [];
     guessKeySystem(candidates, preferred, this.support_.probes)
       .then((keySystem) => {
         if (!keySystem || this.ctx_.isDestroyed()) return;
-        this.ctx_.tokens.prefetch({ keySystem, manifestUri: uri, keyIds: [] });
+        if (warmUp) this.warmUp_.preconnect([this.ctx_.wantedServers()[keySystem], certificateUriOf(player, keySystem)]);
+        if (this.ctx_.prefetches()) this.ctx_.tokens.prefetch({ keySystem, manifestUri: uri, keyIds: [] });
       })
       .catch(() => {});
+  }
+
+  /** keyflow is destroyed: the warm-up links it added are taken out. */
+  release(): void {
+    this.warmUp_.remove();
   }
 
   /** A manifest reply: notes the key systems the current load's content signals, and probes them. */

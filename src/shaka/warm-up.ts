@@ -1,0 +1,68 @@
+/**
+ * Connection warm-up: at load start keyflow knows which origins the license
+ * exchange will need (the license URL of the key system it expects, that key
+ * system's certificate URL, and the token backend's origin when the app names
+ * it) before the manifest has even arrived. It asks the browser to open those
+ * connections early with `<link rel="preconnect" crossorigin="anonymous">`
+ * (HTML Living Standard, "Link type preconnect"): DNS, TCP and TLS happen
+ * while the manifest loads, and the `fetch` Shaka makes later (no
+ * credentials, so the anonymous pool) reuses the warm connection.
+ *
+ * Only origins are ever put in a link: no path, no query, no token, no body.
+ * The page's own origin is skipped (its connection is warm already), as is
+ * anything that is not http(s). Nothing happens without a `document`.
+ *
+ * @module
+ */
+
+/** The links keyflow added, to take out on destroy(). */
+export class ConnectionWarmUp {
+  private readonly added_ = new Set<HTMLLinkElement>();
+
+  /**
+   * Preconnects to the origins of `urls` (relative ones resolved against the
+   * page) that have no preconnect link yet; returns the origins it added.
+   */
+  preconnect(urls: Iterable<string | null | undefined>): string[] {
+    if (typeof document === 'undefined' || !document.head) return [];
+    const origins: string[] = [];
+    for (const url of urls) {
+      const origin = originOf(url);
+      if (!origin || origins.includes(origin) || hasPreconnect(origin)) continue;
+      const link = document.createElement('link');
+      link.rel = 'preconnect';
+      link.href = origin;
+      link.crossOrigin = 'anonymous';
+      document.head.appendChild(link);
+      this.added_.add(link);
+      origins.push(origin);
+    }
+    return origins;
+  }
+
+  /** Takes out every link keyflow added. */
+  remove(): void {
+    for (const link of this.added_) link.remove();
+    this.added_.clear();
+  }
+}
+
+/** The origin of `url` when it is worth warming: http(s), not the page's own. */
+function originOf(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url, location.href);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+    return parsed.origin === location.origin ? null : parsed.origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the page already preconnects to `origin` (keyflow's link or the app's own). */
+function hasPreconnect(origin: string): boolean {
+  for (const link of Array.from(document.head.querySelectorAll<HTMLLinkElement>('link[rel~="preconnect"]'))) {
+    if (originOf(link.href) === origin || link.href.replace(/\/$/, '') === origin) return true;
+  }
+  return false;
+}
