@@ -1,14 +1,14 @@
 /**
  * What every vendor emulator shares, none of it vendor-specific: answering the test CDM's license
- * challenges (Widevine SignedMessage, PlayReady SOAP AcquireLicense, W3C ClearKey JSON) with the
- * content keys in clear, HS256 JWTs (RFC 7519 / RFC 7515, as several services sign their license
+ * challenges (Widevine SignedMessage, PlayReady SOAP AcquireLicense, the emulated FairPlay SPC, W3C
+ * ClearKey JSON) with the content keys in clear, HS256 JWTs (RFC 7519 / RFC 7515, as several services sign their license
  * tokens), and the request and reply shapes the emulators work with. Each emulator (one file per
  * service in this folder) follows its service's documentation for URLs, headers, bodies, replies
  * and errors, and never imports the preset it tests.
  *
  * What no vendor emulator can prove: the services' real token cryptography (their keys are not
  * public), their real licenses (these carry keys in clear for the test CDM, see
- * `src/testing/widevine-messages.ts` and `playready-messages.ts`), and anything their documentation
+ * `src/testing/widevine-messages.ts`, `playready-messages.ts` and `fairplay-messages.ts`), and anything their documentation
  * does not say (each emulator's module comment lists its own choices).
  *
  * @module
