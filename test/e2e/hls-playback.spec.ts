@@ -10,9 +10,10 @@ import type { InitDataEvent, LicenseRequestEvent, TokenRequestEvent } from '../.
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
-import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken } from '../helpers/env';
+import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken, waitFor } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
 import { shaka } from '../helpers/shaka-global';
+import { shakaMajor } from '../helpers/shaka-version';
 
 const WV = 'com.widevine.alpha';
 const PR = 'com.microsoft.playready';
@@ -89,6 +90,30 @@ describe('HLS through the test CDM (ExpressPlay)', () => {
     const statuses = player.getKeyStatuses();
     expect(statuses[CONTENT_KEYS.video.kid]).toBe('usable');
     expect(log.requests.every((r) => r.keySystem === FP)).toBe(true);
+  });
+
+  it('refresh on HLS: an expired first token is replaced once (reason "rejected") and the title plays', async () => {
+    const expired = await mintToken({ drm: 'wv', expirationTime: '+1' });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    let calls = 0;
+    player.configure({ drm: { preferredKeySystems: [WV], retryParameters: { maxAttempts: 2 } } });
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, {
+      provider: 'expressplay',
+      token: async () => (calls++ === 0 ? expired : mintToken({ drm: 'wv' })),
+      servers: { [WV]: at('hms/wv/rights/') },
+    });
+    const reasons: string[] = [];
+    keyflow.on('tokenrequest', (e) => reasons.push(e.reason));
+    if (shakaMajor() >= 5) {
+      await player.load(at(HLS));
+    } else {
+      // Shaka 4 cannot replay a request: keyflow fetches a new token and reloads the content.
+      await player.load(at(HLS)).catch(() => {});
+      await waitFor(() => video.readyState >= 2, 'the reloaded content');
+    }
+    await expectPlaysPast(video, 1);
+    expect(reasons.filter((reason) => reason === 'rejected').length).toBe(1);
+    expect(calls).toBe(2);
   });
 
   it('with #EXT-X-SESSION-KEY in the multivariant playlist: Widevine plays, one token', async () => {
