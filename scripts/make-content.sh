@@ -11,6 +11,7 @@
 #   content/cbcs/manifest.mpd + video/ audio/   (protection_scheme cbcs)
 #   content/cenc-content-id/manifest.mpd + video/ audio/ (cenc, one Widevine PSSH with a content id
 #     and no key IDs)
+#   content/hls-content-id/ (HLS, cbcs, only the content-id-only Widevine PSSH)
 #   content/hls/master.m3u8 + video.m3u8 audio.m3u8 + video/ audio/  (fMP4 HLS, cbcs; FairPlay,
 #     Widevine and PlayReady EXT-X-KEYs), hls/master-session-keys.m3u8 (EXT-X-SESSION-KEY),
 #     hls/fairplay-test.cer (a stand-in FairPlay application certificate)
@@ -172,6 +173,27 @@ for variant in plain session-keys; do
   "${cmd[@]}" >"$TMP/packager-hls-$variant.log" 2>&1 || { cat "$TMP/packager-hls-$variant.log" >&2; exit 1; }
 done
 cp "$TMP/hls-session-keys/master.m3u8" "$OUT/hls/master-session-keys.m3u8"
+# HLS with only the content-id-only Widevine PSSH of 2a (its EXT-X-KEY carries that box).
+dir="$OUT/hls-content-id"
+rm -rf "$dir"
+mkdir -p "$dir/video" "$dir/audio"
+cmd=("$PACKAGER"
+  "in=$TMP/source.mp4,stream=video,init_segment=$dir/video/init.mp4,segment_template=$dir/video/seg-\$Number\$.m4s,playlist_name=video.m3u8,drm_label=VIDEO"
+  "in=$TMP/source.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/seg-\$Number\$.m4s,playlist_name=audio.m3u8,hls_group_id=audio,hls_name=en,drm_label=AUDIO"
+  --enable_raw_key_encryption
+  --keys "$KEYS"
+  --iv "$IV"
+  --protection_scheme cbcs
+  --pssh "$WV_CONTENT_ID_PSSH"
+  --clear_lead 0
+  --segment_duration 2
+  --use_fake_clock_for_muxer
+  --hls_playlist_type VOD
+  --hls_master_playlist_output "$dir/master.m3u8"
+)
+echo "== packaging HLS with a content-id-only Widevine PSSH:"
+show_cmd "${cmd[@]}"
+"${cmd[@]}" >"$TMP/packager-hls-content-id.log" 2>&1 || { cat "$TMP/packager-hls-content-id.log" >&2; exit 1; }
 # The FairPlay "application certificate" the test tools use: any bytes (the test CDM cannot check
 # Apple's signature, and the emulators only hash it). Not a real certificate.
 printf 'shaka-keyflow test FairPlay application certificate: not issued by Apple, protects nothing\n' >"$OUT/hls/fairplay-test.cer"
@@ -239,7 +261,8 @@ Notes on the PSSH data (same in the MPD and in the init segments):
 The `cenc` encryption again, but signalled as several packagers do it: one Widevine PSSH
 (`WidevinePsshData { provider: "keyflow", content_id: "keyflow-sample" }`, no key IDs) in the MPD
 and the init segments, and no other system; the MPD keeps `cenc:default_KID`. The license server
-resolves the keys from the content id (the test tools: from the token).
+resolves the keys from the content id (the test tools: from the token). `hls-content-id/` is the
+same for HLS (`cbcs`, the box in the one Widevine `#EXT-X-KEY`).
 
 ## HLS (`hls/`)
 
@@ -386,6 +409,11 @@ for pl in video audio; do
   grep -q 'KEYFORMAT="com.microsoft.playready"' "$m" || fail "$m lacks the PlayReady EXT-X-KEY"
   if grep -q 'KEYFORMAT="identity"' "$m"; then fail "$m has an identity key (CommonSystem)"; fi
   cmp -s "$m" "$TMP/hls-session-keys/$pl.m3u8" || fail "the session-keys run made other media playlists"
+done
+for pl in video audio; do
+  m="$OUT/hls-content-id/$pl.m3u8"
+  [ "$(grep -c '#EXT-X-KEY' "$m")" = 1 ] || fail "$m: not the one Widevine EXT-X-KEY"
+  grep -q 'KEYFORMAT="urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"' "$m" || fail "$m lacks the Widevine EXT-X-KEY"
 done
 grep -q '#EXT-X-SESSION-KEY' "$OUT/hls/master-session-keys.m3u8" || fail "master-session-keys.m3u8 lacks EXT-X-SESSION-KEY"
 if grep -q '#EXT-X-SESSION-KEY' "$OUT/hls/master.m3u8"; then fail "master.m3u8 has session keys"; fi

@@ -116,6 +116,17 @@ describe('HLS through the test CDM (ExpressPlay)', () => {
     expect(calls).toBe(2);
   });
 
+  it('Widevine with a content-id-only PSSH in the EXT-X-KEY: the server resolves the keys, the title plays', async () => {
+    useKeyflow(WV, 'wv');
+    await player.load(at('content/hls-content-id/master.m3u8'));
+    await expectPlaysPast(video, 1);
+    expect(log.errors).toEqual([]);
+    expect(log.initData.flatMap((e) => e.systems.map((system) => system.widevine?.contentIdText))).toContain('keyflow-sample');
+    const licenses = await licensePosts('wv');
+    expect(licenses.length).toBeGreaterThan(0);
+    expect((licenses[0]!.kids ?? []).slice().sort()).toEqual([CONTENT_KEYS.audio.kid, CONTENT_KEYS.video.kid].sort());
+  });
+
   it('with #EXT-X-SESSION-KEY in the multivariant playlist: Widevine plays, one token', async () => {
     useKeyflow(WV, 'wv');
     await player.load(at('content/hls/master-session-keys.m3u8'));
