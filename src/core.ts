@@ -145,6 +145,15 @@ export type { CommonOptions } from './api/config';
 export type { SessionContext, SessionHooks } from './api/session-hooks';
 export { explain, type FailureExplanation, type FailureEvidence } from './diagnostics/explain';
 export type { FailurePhase } from './diagnostics/catalogue';
+export {
+  supportReport,
+  type SupportReport,
+  type ReportedExchange,
+  type ReportedError,
+  type ReportInput,
+  type RecordedError,
+} from './diagnostics/report';
+export type { KeySystemFacts } from './api/key-system-errors';
 export type { AnyProvider, InitDataDecoder, BaseConfig } from './shaka/keyflow-base';
 export type { CustomProviderOptions } from './providers/custom';
 export type { ClearKeyProviderOptions } from './providers/clearkey';

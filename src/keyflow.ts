@@ -2,6 +2,7 @@ import { KeyflowBase } from './shaka/keyflow-base';
 import { providerFor, type KeyflowConfig, type KeyflowConfigUpdate } from './providers/registry';
 import { decodeInitData } from './pssh/init-data';
 import type { ShakaPlayer } from './shaka/types';
+import { supportReport, type SupportReport } from './diagnostics/report';
 
 /**
  * Runs the license workflow of one DRM provider for one Shaka player.
@@ -37,5 +38,14 @@ export class Keyflow extends KeyflowBase<KeyflowConfig, KeyflowConfigUpdate> {
    */
   constructor(player: ShakaPlayer, config: KeyflowConfig) {
     super(player, config, providerFor(config), decodeInitData);
+  }
+
+  /**
+   * A support report: keyflow's and Shaka's versions, the browser, key systems, the configuration
+   * with its secrets redacted, the last 20 exchanges, the failures explained, as JSON with a
+   * `text` rendering (`supportReport(keyflow)` with `shaka-keyflow/core`).
+   */
+  report(): SupportReport {
+    return supportReport(this);
   }
 }

@@ -16,8 +16,10 @@ import { LicenseFilters, type FilterContext } from './license-filters';
 import { LoadTracker, type LoadContext } from './load-tracker';
 import { SecretGuard } from './secret-guard';
 import { ServiceSession } from './service-session';
+import { ReportRecorder } from './report-recorder';
+import type { ReportInput } from '../diagnostics/report';
 import { createTelemetry } from './telemetry-glue';
-import { checkPlayer, markAttached, staticTokenSecrets, validateConfig } from './validate';
+import { checkPlayer, checkUpdate, markAttached, staticTokenSecrets, validateConfig } from './validate';
 import { ShakaRequestType, type ShakaNetworkingEngine, type ShakaPlayer, type ShakaRequestFilter, type ShakaResponseFilter } from './types';
 
 export type { AnyProvider, BaseConfig, InitDataDecoder } from './config-types';
@@ -52,6 +54,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private readonly secrets_: SecretGuard<Exchange>;
   private readonly decodeInitData_: InitDataDecoder | null;
   private readonly session_ = new ServiceSession((error) => this.fail_(error, []));
+  private readonly reports_: ReportRecorder;
 
   /**
    * @param player a `shaka.Player` (4.9 or later), attached or not
@@ -94,6 +97,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.failures_ = new FailureHandler(context, line);
     this.loads_ = new LoadTracker(context);
     this.filters_ = new LicenseFilters(context);
+    this.reports_ = new ReportRecorder(this, context);
     this.secrets_.remember(staticTokenSecrets(normalized));
     for (const [type, listener] of this.playerListeners_) player.addEventListener(type, listener);
     this.playerConfig_.applyPreset(this.wantedServers_(), this.provider_, this.config_);
@@ -108,16 +112,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
    */
   configure(update: Update): void {
     this.assertAlive_('configure');
-    if (!update || typeof update !== 'object') {
-      throw new KeyflowError('INVALID_CONFIG', 'keyflow: configure() takes an object');
-    }
-    const { provider } = update as { provider?: unknown };
-    if (provider !== undefined && provider !== this.config_.provider) {
-      throw new KeyflowError(
-        'INVALID_CONFIG',
-        'keyflow: the provider cannot be changed by configure(); destroy() and create a new Keyflow',
-      );
-    }
+    checkUpdate(update, this.config_.provider);
     const merged = { ...this.config_, ...update } as NormalizedConfig;
     this.config_ = validateConfig(merged, this.provider_);
     this.secrets_.remember(staticTokenSecrets(this.config_));
@@ -222,6 +217,11 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   /** Whether {@link destroy} has been called. */
   isDestroyed(): boolean {
     return this.destroyed_;
+  }
+
+  /** What a support report is made of (see `supportReport()`, or `report()` on the main entry's Keyflow). */
+  reportData(): ReportInput {
+    return this.reports_.data();
   }
 
   /** Counts and sums since the current load started (a copy). */

@@ -82,3 +82,18 @@ export function staticTokenSecrets(config: object): string[] {
     return [(token as { token: string }).token];
   return [];
 }
+
+/**
+ * Checks a `configure()` update: an object, not changing the provider.
+ *
+ * @throws KeyflowError `INVALID_CONFIG`
+ */
+export function checkUpdate(update: unknown, provider: unknown): void {
+  if (!update || typeof update !== 'object') {
+    throw new KeyflowError('INVALID_CONFIG', 'keyflow: configure() takes an object');
+  }
+  const changed = (update as { provider?: unknown }).provider;
+  if (changed !== undefined && changed !== provider) {
+    throw new KeyflowError('INVALID_CONFIG', 'keyflow: the provider cannot be changed by configure(); destroy() and create a new Keyflow');
+  }
+}

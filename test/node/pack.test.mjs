@@ -49,3 +49,9 @@ test('npm pack from a fresh checkout builds dist/ (prepare) and packs it', { tim
   for (const file of advertisedFiles(pkg)) assert.ok(files.includes(file), `${file} (named in package.json) is not in the tarball`);
   assert.ok(!files.some((file) => file.startsWith('src/') || file.startsWith('test/')), 'sources or tests in the tarball');
 });
+
+test('src/api/version.ts names the version package.json has (support reports quote it)', () => {
+  const { version } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const source = readFileSync(path.join(ROOT, 'src/api/version.ts'), 'utf8');
+  assert.match(source, new RegExp(`KEYFLOW_VERSION = '${version.replace(/\./g, '\\.')}'`));
+});

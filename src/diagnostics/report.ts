@@ -1,0 +1,152 @@
+/**
+ * The support report: what a support ticket needs about one keyflow
+ * instance, as JSON and as text. Built from what the glue gathered (`shaka/
+ * report-recorder.ts`); nothing in it may be a secret: the configuration's
+ * token becomes its kind, URLs lose their query (where tokens travel), and
+ * the whole report is redacted against every secret keyflow knows.
+ *
+ * @module
+ */
+import type { KeyflowError } from '../api/errors';
+import type { KeySystemFacts } from '../api/key-system-errors';
+import { KEYFLOW_VERSION } from '../api/version';
+import { redactDeep } from '../util/redact';
+import { explain, type FailureExplanation } from './explain';
+
+/** One license (or certificate) exchange, as keyflow reported it. */
+export interface ReportedExchange {
+  /** When the reply arrived (ISO 8601). */
+  at: string;
+  /** `license` or `certificate`. */
+  kind: string;
+  /** The key system. */
+  keySystem: string;
+  /** The URL that answered, without its query. */
+  url: string;
+  /** The HTTP status. */
+  status: number;
+  /** Request sent to reply received, ms. */
+  durationMs: number;
+}
+
+/** One failure, with its explanation. */
+export interface ReportedError {
+  /** When it happened (ISO 8601). */
+  at: string;
+  /** The failure explained (see `explain`). */
+  explanation: FailureExplanation;
+}
+
+/** A failure as keyflow recorded it. */
+export interface RecordedError {
+  /** When it happened (ISO 8601). */
+  at: string;
+  /** The error. */
+  error: KeyflowError;
+}
+
+/** What the glue gathers for a report. */
+export interface ReportInput {
+  /** Shaka Player's version, if the player says. */
+  shakaVersion: string | null;
+  /** The key system of the current load, if one was chosen. */
+  keySystem: string | null;
+  /** What the content signals, what is routed, what this browser supports. */
+  keySystems: KeySystemFacts;
+  /** keyflow's configuration in force. */
+  configuration: Record<string, unknown>;
+  /** The last exchanges, oldest first. */
+  exchanges: readonly ReportedExchange[];
+  /** The last failures, oldest first. */
+  errors: readonly RecordedError[];
+  /** Every secret keyflow knows (tokens in every form): none may appear in the report. */
+  secrets: readonly string[];
+}
+
+/** A support report (JSON-serializable), with its text rendering. */
+export interface SupportReport {
+  /** When it was made (ISO 8601). */
+  generatedAt: string;
+  /** shaka-keyflow's version. */
+  keyflowVersion: string;
+  /** Shaka Player's version. */
+  shakaVersion: string | null;
+  /** The browser's user agent. */
+  userAgent: string | null;
+  /** The key system of the current load. */
+  keySystem: string | null;
+  /** Key systems: signalled by the content, routed by keyflow and the app, supported here. */
+  keySystems: KeySystemFacts;
+  /** The configuration, secrets redacted (the token becomes its kind, URLs lose their query). */
+  configuration: Record<string, unknown>;
+  /** The last 20 exchanges. */
+  exchanges: ReportedExchange[];
+  /** The failures, explained. */
+  errors: ReportedError[];
+  /** The report as plain text, for a ticket. */
+  text: string;
+}
+
+/** `url` without query and fragment (where tokens travel); not a URL: as it is. */
+export function withoutQuery(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut < 0 ? url : `${url.slice(0, cut)}?…`;
+}
+
+/** A configuration value as a report shows it: functions and the token by kind, URLs without query. */
+function reportedValue(name: string, value: unknown): unknown {
+  if (name === 'token') return value === undefined ? undefined : typeof value === 'function' ? '[token function]' : '[token]';
+  if (typeof value === 'function') return '[function]';
+  if (name === 'servers' && value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, string>).map(([ks, url]) => [ks, typeof url === 'string' ? withoutQuery(url) : url]),
+    );
+  }
+  if (name === 'session' && value) return '[hooks]';
+  return value;
+}
+
+function render(report: Omit<SupportReport, 'text'>): string {
+  const lines = [
+    `shaka-keyflow ${report.keyflowVersion}, Shaka Player ${report.shakaVersion ?? '?'}, ${report.generatedAt}`,
+    `Browser: ${report.userAgent ?? '?'}`,
+    `Key system: ${report.keySystem ?? 'none chosen'}; content signals [${report.keySystems.signalled.join(', ')}]; routed [${report.keySystems.routed.join(', ')}]; supported here [${report.keySystems.supported.join(', ')}]`,
+    `Configuration: ${JSON.stringify(report.configuration)}`,
+    `Exchanges (${report.exchanges.length}):`,
+    ...report.exchanges.map((e) => `  ${e.at} ${e.kind} ${e.keySystem} ${e.status} ${Math.round(e.durationMs)} ms ${e.url}`),
+    `Errors (${report.errors.length}):`,
+    ...report.errors.map(({ at, explanation: x }) => `  ${at} [${x.phase}] ${x.summary} ${JSON.stringify(x.evidence)}`),
+  ];
+  return lines.join('\n');
+}
+
+/** Builds the report, redacted against every secret in `input.secrets`. */
+export function buildSupportReport(input: ReportInput, now: Date = new Date()): SupportReport {
+  const configuration: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(input.configuration)) {
+    const shown = reportedValue(name, value);
+    if (shown !== undefined) configuration[name] = shown;
+  }
+  const report = {
+    generatedAt: now.toISOString(),
+    keyflowVersion: KEYFLOW_VERSION,
+    shakaVersion: input.shakaVersion,
+    userAgent: typeof navigator === 'undefined' ? null : navigator.userAgent,
+    keySystem: input.keySystem,
+    keySystems: input.keySystems,
+    configuration,
+    exchanges: input.exchanges.slice(-20).map((e) => ({ ...e, url: withoutQuery(e.url) })),
+    errors: input.errors.map(({ at, error }) => ({ at, explanation: explain(error) })),
+  };
+  const redacted = redactDeep(report, input.secrets) as Omit<SupportReport, 'text'>;
+  return { ...redacted, text: render(redacted) };
+}
+
+/**
+ * The support report of a keyflow instance: keyflow's and Shaka's versions, the browser, key
+ * systems, the configuration with its secrets redacted, the last 20 exchanges, the failures
+ * explained, and a `text` rendering. (The main entry's `Keyflow` has it as `report()`.)
+ */
+export function supportReport(keyflow: { reportData(): ReportInput }): SupportReport {
+  return buildSupportReport(keyflow.reportData());
+}
