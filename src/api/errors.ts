@@ -74,6 +74,8 @@ export interface KeyflowErrorDetails {
   httpStatus?: number;
   /** The provider's own error code from the reply body, e.g. ExpressPlay's `-4010`. */
   providerCode?: number | string;
+  /** The preset that read the reply (its name, e.g. `expressplay`), for a license server's error. */
+  provider?: string;
   /** The underlying error, if any (never contains a token). */
   cause?: unknown;
 }
@@ -94,6 +96,8 @@ export class KeyflowError extends Error {
   readonly httpStatus?: number;
   /** The provider's own error code, when the reply carried one. */
   readonly providerCode?: number | string;
+  /** The preset that read the reply (its name), for a license server's error: `explain()` looks its code up. */
+  readonly provider?: string;
   /** The underlying error, if any. */
   override readonly cause?: unknown;
 
@@ -110,6 +114,7 @@ export class KeyflowError extends Error {
     if (details.keySystem !== undefined) this.keySystem = details.keySystem;
     if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
     if (details.providerCode !== undefined) this.providerCode = details.providerCode;
+    if (details.provider !== undefined) this.provider = details.provider;
     if (details.cause !== undefined) this.cause = details.cause;
   }
 }
@@ -156,6 +161,7 @@ export function tokenRejectedError(rejection: KeyflowError): KeyflowError {
     ...(rejection.keySystem !== undefined ? { keySystem: rejection.keySystem } : {}),
     ...(rejection.httpStatus !== undefined ? { httpStatus: rejection.httpStatus } : {}),
     ...(rejection.providerCode !== undefined ? { providerCode: rejection.providerCode } : {}),
+    ...(rejection.provider !== undefined ? { provider: rejection.provider } : {}),
     cause: rejection,
   });
 }

@@ -8,6 +8,7 @@
 import { findKeyflowError, type KeyflowError } from '../api/errors';
 import { keyflowFailures, type FailureEntry, type FailurePhase } from './catalogue';
 import { shakaDrmFailures } from './shaka-failures';
+import { vendorCodeMeanings } from './vendor-codes';
 
 /** What an explanation rests on: the facts read from the error. */
 export interface FailureEvidence {
@@ -19,6 +20,8 @@ export interface FailureEvidence {
   httpStatus?: number;
   /** The service's own error code. */
   providerCode?: string | number;
+  /** What the service's documentation says the code means, where keyflow knows it. */
+  providerMeaning?: string;
   /** The key system of the exchange. */
   keySystem?: string;
   /** keyflow's message (never contains a token); other errors' messages are not quoted. */
@@ -45,6 +48,7 @@ function keyflowEvidence(error: KeyflowError): FailureEvidence {
     keyflowCode: error.code,
     ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
     ...(error.providerCode !== undefined ? { providerCode: error.providerCode } : {}),
+    ...(meaningOf(error) !== undefined ? { providerMeaning: meaningOf(error) } : {}),
     ...(error.keySystem !== undefined ? { keySystem: error.keySystem } : {}),
     message: error.message,
   };
@@ -56,12 +60,22 @@ function shakaCodeOf(error: unknown): number | undefined {
   return typeof code === 'number' && Number.isInteger(code) ? code : undefined;
 }
 
-/** An explanation from an entry, with the facts and, for a provider's code, the hint to look it up. */
+/** What the service's documentation says its code means, where keyflow knows it. */
+function meaningOf(error: KeyflowError): string | undefined {
+  return error.provider && error.providerCode !== undefined
+    ? vendorCodeMeanings()[error.provider]?.[String(error.providerCode)]
+    : undefined;
+}
+
+/** An explanation from an entry, with the facts; a service code's meaning leads the causes, or a hint to look it up. */
 function fromEntry(entry: FailureEntry, evidence: FailureEvidence): FailureExplanation {
+  const causes = [...entry.causes];
   const fixes = [...entry.fixes];
-  if (evidence.providerCode !== undefined)
-    fixes.push(`The service said ${String(evidence.providerCode)}: look it up in its documentation (docs/presets/ names the sources).`);
-  return { summary: entry.summary, phase: entry.phase, causes: [...entry.causes], fixes, evidence };
+  const code = evidence.providerCode;
+  if (code !== undefined && evidence.providerMeaning) causes.unshift(`The service says ${String(code)}: ${evidence.providerMeaning}`);
+  else if (code !== undefined)
+    fixes.push(`The service said ${String(code)}: look it up in its documentation (docs/presets/ names the sources).`);
+  return { summary: entry.summary, phase: entry.phase, causes, fixes, evidence };
 }
 
 /**

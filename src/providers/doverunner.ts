@@ -49,7 +49,7 @@ export const DOVERUNNER_DEFAULT_SERVERS: LicenseServers = /* @__PURE__ */ oneUrl
  * What DoveRunner's documented error codes ("License Error Code") mean for playback; any other
  * code passes through as `providerCode`, classified by HTTP status (a 200 error: a server error).
  */
-const DOVERUNNER_ERROR_RULES: readonly ErrorRule[] = [
+export const DOVERUNNER_ERROR_RULES: readonly ErrorRule[] = [
   { providerCode: 7011, means: 'TOKEN_EXPIRED' }, // token is expired (or its timestamp not yet valid)
   // custom data / token cannot be parsed or decrypted, no token data, invalid JSON, invalid token,
   // invalid DRM type in the token, hash mismatch

@@ -40,7 +40,7 @@ function drmCloudServers({ tenant }: Pick<DrmCloudOptions, 'tenant'>): LicenseSe
  * payload is missing or unreadable, or the BrandGuid unknown (resending will not help). Others
  * (keys or IP not in the token: 403) are classified by status, passed on as `providerCode`.
  */
-const DRMCLOUD_ERROR_RULES: readonly ErrorRule[] = [
+export const DRMCLOUD_ERROR_RULES: readonly ErrorRule[] = [
   { providerCode: ['drm_3031', 'drm_3032', 'drm_3035', 'drm_3036', 'drm_3037', 'drm_3039'], means: 'TOKEN_INVALID' },
   { providerCode: ['drm_4002', 'drm_4003', 'drm_4005'], means: 'BAD_REQUEST' },
   { providerCode: 'drm_3100', means: 'LICENSE_SERVER_ERROR' },

@@ -92,7 +92,7 @@ function expressPlayServers({ region }: ExpressPlayOptions): LicenseServers {
  * - `-7008` / `-6004` failed to generate the Widevine / FairPlay license →
  *   `LICENSE_SERVER_ERROR`.
  */
-const EXPRESSPLAY_ERROR_RULES: readonly ErrorRule[] = [
+export const EXPRESSPLAY_ERROR_RULES: readonly ErrorRule[] = [
   { providerCode: -4010, means: 'TOKEN_INVALID' },
   { providerCode: [-2019, -2031, -7011, -5002, -6009, -6006], means: 'NOT_ENTITLED' },
   { providerCode: [-7008, -6004], means: 'LICENSE_SERVER_ERROR' },

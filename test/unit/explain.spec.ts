@@ -10,6 +10,11 @@ const KEYFLOW_FAILURES = keyflowFailures();
 const SHAKA_DRM_FAILURES = shakaDrmFailures();
 import { explain } from '../../src/diagnostics/explain';
 import { shaka } from '../helpers/shaka-global';
+import { vendorCodeMeanings } from '../../src/diagnostics/vendor-codes';
+import type { ErrorRule } from '../../src/providers/engine/errors';
+import { EXPRESSPLAY_ERROR_RULES } from '../../src/providers/expressplay';
+import { DOVERUNNER_ERROR_RULES, doveRunnerProvider } from '../../src/providers/doverunner';
+import { DRMCLOUD_ERROR_RULES } from '../../src/providers/drmcloud';
 
 const WV = 'com.widevine.alpha';
 
@@ -71,5 +76,38 @@ describe('explain()', () => {
     const anything = explain(new Error('token SECRET-123 leaked?'));
     expect(anything).toEqual({ summary: 'Not a failure keyflow knows.', phase: 'unknown', causes: [], fixes: [], evidence: {} });
     expect(JSON.stringify([media, anything])).not.toContain('SECRET-123');
+  });
+});
+
+describe('explain() and the services’ codes', () => {
+  // Every code a built-in preset's rules give a meaning must have its documented meaning in the catalogue.
+  const presets: Array<[string, readonly ErrorRule[]]> = [
+    ['expressplay', EXPRESSPLAY_ERROR_RULES],
+    ['doverunner', DOVERUNNER_ERROR_RULES],
+    ['drmcloud', DRMCLOUD_ERROR_RULES],
+  ];
+
+  it('has a documented meaning for every code a preset maps', () => {
+    const meanings = vendorCodeMeanings();
+    for (const [preset, rules] of presets) {
+      for (const rule of rules) {
+        const codes = rule.providerCode === undefined ? [] : Array.isArray(rule.providerCode) ? rule.providerCode : [rule.providerCode];
+        for (const code of codes)
+          expect(meanings[preset]?.[String(code)])
+            .withContext(`${preset} ${String(code)}`)
+            .toBeDefined();
+      }
+    }
+  });
+
+  it("puts the service's meaning first among the causes, from a real preset's error", () => {
+    const error = doveRunnerProvider.decodeFailure(
+      { kind: 'license', keySystem: WV, status: 200, headers: {}, bodyText: '{"errorCode":7011,"message":"Token is expired."}' },
+      { token: 't' },
+    );
+    expect(error.provider).toBe('doverunner');
+    const explanation = explain(error);
+    expect(explanation.evidence.providerMeaning).toBe('Token is expired.');
+    expect(explanation.causes[0]).toBe('The service says 7011: Token is expired.');
   });
 });

@@ -78,7 +78,7 @@ function replyError(
   return new KeyflowError(code, failureMessage(serverName(reply.kind, reader.label), reply.status, fields), {
     keySystem: reply.keySystem,
     httpStatus: reply.status,
-    ...(fields.providerCode !== undefined ? { providerCode: fields.providerCode } : {}),
+    ...(fields.providerCode !== undefined ? { providerCode: fields.providerCode, provider: reader.name } : {}),
     ...(fields.problem ? { cause: fields.problem } : {}),
   });
 }
