@@ -47,13 +47,17 @@ export async function handleTokenRequest(req, res, { tokenApiBase, customerAuthe
     res.end(JSON.stringify({ error: `no token API for key system ${keySystem}` }));
     return;
   }
+  // The demo's fault menu: `expired=1` mints a token that has expired by the time it is answered,
+  // `otherKeys=1` one for a key the content does not use (the license server refuses both).
+  const expired = url.searchParams.get('expired') === '1';
+  const granted = url.searchParams.get('otherKeys') === '1' ? [{ kid: '00112233445566778899aabbccddeeff', key: keys[0].key }] : keys;
   const form = new URLSearchParams({
     customerAuthenticator,
     errorFormat: 'json',
-    expirationTime: `+${lifetimeSeconds}`,
+    expirationTime: expired ? '+1' : `+${lifetimeSeconds}`,
     ...DRM_PARAMS[tokenPath],
   });
-  for (const { kid, key } of keys) {
+  for (const { kid, key } of granted) {
     form.append('kid', kid);
     form.append('contentKey', key);
   }
@@ -64,6 +68,7 @@ export async function handleTokenRequest(req, res, { tokenApiBase, customerAuthe
       body: form,
     });
     const body = await answer.text();
+    if (expired) await new Promise((resolve) => setTimeout(resolve, 1100));
     res.writeHead(answer.status, {
       'Content-Type': answer.headers.get('content-type') ?? 'text/plain',
       'Cache-Control': 'no-store',

@@ -44,7 +44,8 @@
   // customer authenticator. The answer is a tokenized license URL (ClearKey, Widevine) or
   // { licenseAcquisitionUrl, token } (PlayReady); keyflow accepts both as they are.
   async function fetchToken(context) {
-    const response = await fetch('api/token?drm=' + encodeURIComponent(context.keySystem), { signal: context.signal });
+    const fault = faultSelect.value === 'expired' ? '&expired=1' : faultSelect.value === 'not-entitled' ? '&otherKeys=1' : '';
+    const response = await fetch('api/token?drm=' + encodeURIComponent(context.keySystem) + fault, { signal: context.signal });
     if (!response.ok) throw new Error('token backend answered HTTP ' + response.status);
     const type = response.headers.get('content-type') || '';
     return type.includes('json') ? response.json() : (await response.text()).trim();
@@ -88,7 +89,7 @@
   });
   player.addEventListener('error', (event) => {
     const found = shakaKeyflow.findKeyflowError(event.detail);
-    fail(found ? found.code + ': ' + found.message : 'Shaka error ' + event.detail.code);
+    fail(found ? found.code + ': ' + found.message : 'Shaka error ' + event.detail.code, event.detail);
   });
 
   /** Draws one license exchange as a bar of its phases, to scale (a bar spans the exchange). */
@@ -129,10 +130,25 @@
     timelineList.prepend(item);
   }
 
-  function fail(message) {
+  /** Shows keyflow's explanation of a failure (explain()), in plain words. */
+  function showExplanation(error) {
+    const { summary, causes, fixes, phase } = shakaKeyflow.explain(error);
+    state.explanation = { phase, summary };
+    document.getElementById('explanation-summary').textContent = '[' + phase + '] ' + summary;
+    const list = (id, items) => {
+      const ul = document.getElementById(id);
+      ul.replaceChildren(...items.map((text) => Object.assign(document.createElement('li'), { textContent: text })));
+    };
+    list('explanation-causes', causes);
+    list('explanation-fixes', fixes);
+    document.getElementById('explanation').hidden = false;
+  }
+
+  function fail(message, error) {
     state.phase = 'error';
     state.error = message;
     setStatus(message, 'error');
+    if (error !== undefined) showExplanation(error);
     report();
   }
 
@@ -186,6 +202,7 @@
       if (player.getMediaElement() !== video) await player.attach(video);
       await player.unload();
       await useKeySystem(keySystem);
+      await armFault(faultSelect.value);
       player.configure({ drm: { preferredKeySystems: [keySystem] } });
       await player.load(manifest);
       state.phase = 'loaded';
@@ -193,9 +210,38 @@
       await video.play().catch(() => {});
     } catch (error) {
       const found = shakaKeyflow.findKeyflowError(error);
-      fail(found ? found.code + ': ' + found.message : 'Load failed: Shaka error ' + (error && error.code));
+      fail(found ? found.code + ': ' + found.message : 'Load failed: Shaka error ' + (error && error.code), error);
     }
   }
+
+  /**
+   * The fault menu: what the next load runs into, so the explanation of each can be seen. Faults
+   * go to the demo server's fault injector (/_faults) or are made on the page (a token the server
+   * refuses, a key system with no license URL).
+   */
+  const faultSelect = document.getElementById('fault');
+  const FAULTS = {
+    'server-down': { status: 503, body: 'Service Unavailable' },
+    malformed: { garbage: true },
+  };
+  async function armFault(fault) {
+    await fetch('_faults', { method: 'DELETE' });
+    if (FAULTS[fault]) {
+      const faults = Array.from({ length: 3 }, () => FAULTS[fault]);
+      await fetch('_faults', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ faults }) });
+    }
+    // An expired token would be refreshed (and play): let it fail, to see the explanation.
+    keyflow.configure({ refreshRejectedToken: fault !== 'expired' });
+    document.getElementById('explanation').hidden = true;
+  }
+
+  document.getElementById('copy-report').addEventListener('click', async () => {
+    const { text } = keyflow.report();
+    const pre = document.getElementById('report');
+    pre.textContent = text;
+    pre.hidden = false;
+    await navigator.clipboard?.writeText(text).catch(() => {});
+  });
 
   document.getElementById('controls').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -204,5 +250,6 @@
   const params = new URLSearchParams(location.search);
   if (params.get('scheme')) schemeSelect.value = params.get('scheme');
   if (params.get('keysystem')) keySystemSelect.value = params.get('keysystem');
+  if (params.get('fault')) faultSelect.value = params.get('fault');
   load();
 })();

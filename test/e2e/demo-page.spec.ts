@@ -25,4 +25,22 @@ describe('demo page', () => {
       expect(tokenParams.every((value) => value === '[redacted]')).toBe(true);
     });
   }
+
+  // The fault menu (issue 15): each fault it can provoke fails the load and the page shows
+  // keyflow's explanation of it (the expected phase and keyflow code written from catalogue.ts).
+  const FAULTS: Array<[string, string, string]> = [
+    ['expired', 'license-request', 'TOKEN_INVALID'],
+    ['not-entitled', 'license-request', 'NOT_ENTITLED'],
+    ['server-down', 'license-request', 'LICENSE_SERVER_ERROR'],
+    ['malformed', 'license', 'MALFORMED_RESPONSE'],
+  ];
+  for (const [fault, phase, code] of FAULTS) {
+    it(`fault menu: "${fault}" fails the load with ${code}, explained in plain words`, async () => {
+      const state = await playDemo(`scheme=cenc&fault=${fault}`, 1);
+      expect(state.phase).toBe('error');
+      expect(state.error).toMatch(new RegExp(`^${code}: `));
+      expect(state.explanation?.phase).toBe(phase);
+      expect(state.explanation?.summary.length).toBeGreaterThan(20);
+    });
+  }
 });

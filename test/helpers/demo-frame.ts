@@ -10,6 +10,8 @@ export interface DemoState {
   currentTime: number;
   decodedFrames: number;
   keySystem?: string | null;
+  /** After a failure: keyflow's explanation of it (explain()), as the page shows it. */
+  explanation?: { phase: string; summary: string };
 }
 
 /**
