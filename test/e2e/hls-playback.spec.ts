@@ -9,10 +9,9 @@ import type { KeyflowError } from '../../src/api/errors';
 import type { InitDataEvent, LicenseRequestEvent, TokenRequestEvent } from '../../src/api/events';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
-import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
 import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken, waitFor } from '../helpers/env';
-import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
-import { shaka } from '../helpers/shaka-global';
+import { expectPlaysPast, loadExpectingError } from '../helpers/playback';
+import { createTestCdmPlayer } from '../helpers/test-cdm-player';
 import { shakaMajor } from '../helpers/shaka-version';
 
 const WV = 'com.widevine.alpha';
@@ -26,13 +25,10 @@ describe('HLS through the test CDM (ExpressPlay)', () => {
   let player: S.Player;
   let dispose: () => Promise<void>;
   let keyflow: Keyflow | null = null;
-  let cdm: TestCdm;
   let log: { errors: KeyflowError[]; tokens: TokenRequestEvent[]; requests: LicenseRequestEvent[]; initData: InitDataEvent[] };
 
   beforeEach(async () => {
-    cdm = installTestCdm();
-    await resetShakaDrmCaches(shaka);
-    ({ video, player, dispose } = await createAttachedPlayer());
+    ({ video, player, dispose } = await createTestCdmPlayer());
     await clearEmulatorRequests();
   });
 
@@ -40,8 +36,6 @@ describe('HLS through the test CDM (ExpressPlay)', () => {
     keyflow?.destroy();
     keyflow = null;
     await dispose();
-    cdm.uninstall();
-    await resetShakaDrmCaches(shaka);
   });
 
   function useKeyflow(keySystem: string, drm: 'wv' | 'pr' | 'fp'): void {

@@ -8,9 +8,10 @@ import type { KeyflowError, KeyflowErrorCode } from '../../src/api/errors';
 import type { LicenseRequestEvent } from '../../src/api/events';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
-import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
+import { installTestCdm, resetShakaDrmCaches } from '../../src/testing/index';
 import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken, waitFor, type EmulatorRecord } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
+import { createTestCdmPlayer } from '../helpers/test-cdm-player';
 import { shaka } from '../helpers/shaka-global';
 import { shakaMajor } from '../helpers/shaka-version';
 import { isFirefox } from '../helpers/browser';
@@ -30,13 +31,10 @@ describe('Widevine and PlayReady through the test CDM, end to end', () => {
   let player: S.Player;
   let dispose: () => Promise<void>;
   let keyflow: Keyflow | null;
-  let cdm: TestCdm;
   let log: { requests: LicenseRequestEvent[]; errors: KeyflowError[] };
 
   beforeEach(async () => {
-    cdm = installTestCdm();
-    await resetShakaDrmCaches(shaka);
-    ({ video, player, dispose } = await createAttachedPlayer());
+    ({ video, player, dispose } = await createTestCdmPlayer());
     keyflow = null;
     await clearEmulatorRequests();
   });
@@ -44,8 +42,6 @@ describe('Widevine and PlayReady through the test CDM, end to end', () => {
   afterEach(async () => {
     keyflow?.destroy();
     await dispose();
-    cdm.uninstall();
-    await resetShakaDrmCaches(shaka);
   });
 
   function useKeyflow(keySystem: string, drm: 'wv' | 'pr', mint: () => Promise<string> = () => mintToken({ drm })): void {

@@ -7,10 +7,9 @@ import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
-import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
 import { at, CONTENT_KEYS } from '../helpers/env';
-import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
-import { shaka } from '../helpers/shaka-global';
+import { expectPlaysPast, loadExpectingError } from '../helpers/playback';
+import { createTestCdmPlayer } from '../helpers/test-cdm-player';
 import { clearVendorRequests, vendorRequests, vendorUrl } from '../helpers/vendors';
 
 const WV = 'com.widevine.alpha';
@@ -28,13 +27,10 @@ describe('titanium preset, end to end (test CDM)', () => {
   let player: S.Player;
   let dispose: () => Promise<void>;
   let keyflow: Keyflow | null = null;
-  let cdm: TestCdm;
   let errors: KeyflowError[];
 
   beforeEach(async () => {
-    cdm = installTestCdm();
-    await resetShakaDrmCaches(shaka);
-    ({ video, player, dispose } = await createAttachedPlayer());
+    ({ video, player, dispose } = await createTestCdmPlayer());
     await clearVendorRequests();
     errors = [];
   });
@@ -43,8 +39,6 @@ describe('titanium preset, end to end (test CDM)', () => {
     keyflow?.destroy();
     keyflow = null;
     await dispose();
-    cdm.uninstall();
-    await resetShakaDrmCaches(shaka);
   });
 
   function configure(keySystem: string): void {
