@@ -1,7 +1,12 @@
 // The demo page (what `npm start` serves) must play in the test browser, so it cannot rot silently.
 import { playDemo } from '../helpers/demo-frame';
+import { clearFaults } from '../helpers/env';
 
 describe('demo page', () => {
+  // The fault menu queues faults in the demo server's fault injector; a fault the load did not use
+  // must not reach the next spec's license request.
+  afterEach(clearFaults);
+
   for (const scheme of ['cenc', 'cbcs']) {
     it(`plays the ${scheme} sample through the ExpressPlay flow with script tags only`, async () => {
       const state = await playDemo(`scheme=${scheme}`, 2);
