@@ -14,7 +14,8 @@
 #   content/hls-content-id/ (HLS, cbcs, only the content-id-only Widevine PSSH)
 #   content/hls/master.m3u8 + video.m3u8 audio.m3u8 + video/ audio/  (fMP4 HLS, cbcs; FairPlay,
 #     Widevine and PlayReady EXT-X-KEYs), hls/master-session-keys.m3u8 (EXT-X-SESSION-KEY),
-#     hls/fairplay-test.cer (a stand-in FairPlay application certificate)
+#     hls/fairplay-test.cer (a stand-in FairPlay application certificate), hls/master-identity.m3u8
+#     + video-identity.m3u8 audio-identity.m3u8 + identity-keys/ (ClearKey as KEYFORMAT="identity")
 #   content/keys.json, content/README.md
 #
 # The keys below are PUBLIC TEST KEYS. Never use them for real content.
@@ -197,6 +198,23 @@ show_cmd "${cmd[@]}"
 # The FairPlay "application certificate" the test tools use: any bytes (the test CDM cannot check
 # Apple's signature, and the emulators only hash it). Not a real certificate.
 printf 'shaka-keyflow test FairPlay application certificate: not issued by Apple, protects nothing\n' >"$OUT/hls/fairplay-test.cer"
+# HLS for the real ClearKey CDM: Shaka's HLS parser knows ClearKey only as KEYFORMAT="identity"
+# (it fetches the raw 16-octet key from the URI, RFC 8216 5.2, and builds the license itself), so
+# these playlists point the same cbcs segments at key files instead of the three DRM EXT-X-KEYs
+# (the same tag the packager writes for its CommonSystem, with a key URI per track).
+mkdir -p "$OUT/hls/identity-keys"
+for track in video audio; do
+  if [ "$track" = video ]; then key="$VIDEO_KEY"; else key="$AUDIO_KEY"; fi
+  # shellcheck disable=SC2059 # the format is the key as \xNN escapes
+  printf "$(printf '%s' "$key" | sed 's/../\\x&/g')" >"$OUT/hls/identity-keys/$track.key"
+  awk -v track="$track" -v iv="$IV" '
+    /^#EXT-X-KEY/ { next }
+    { print }
+    /^#EXT-X-MAP/ { printf "#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"identity-keys/%s.key\",IV=0x%s,KEYFORMATVERSIONS=\"1\",KEYFORMAT=\"identity\"\n", track, iv }
+  ' "$OUT/hls/$track.m3u8" >"$OUT/hls/$track-identity.m3u8"
+done
+sed -e 's/^video\.m3u8$/video-identity.m3u8/' -e 's/URI="audio\.m3u8"/URI="audio-identity.m3u8"/' \
+  "$OUT/hls/master.m3u8" >"$OUT/hls/master-identity.m3u8"
 
 # --- 3. keys.json + README --------------------------------------------------
 cat >"$OUT/keys.json" <<JSON
@@ -273,8 +291,12 @@ playlist with three `#EXT-X-KEY`s: FairPlay (`KEYFORMAT="com.apple.streamingkeyd
 PlayReady (`com.microsoft.playready`, the PlayReady object as a data URI).
 `hls/master-session-keys.m3u8` is the same with `#EXT-X-SESSION-KEY`s in the multivariant
 playlist. `hls/fairplay-test.cer` stands in for a FairPlay application certificate (text, not
-issued by Apple: the test CDM cannot check one). There is no ClearKey signalling: Shaka's HLS
-parser has no ClearKey license-server key format (its `identity` keys are fetched as raw keys).
+issued by Apple: the test CDM cannot check one).
+
+ClearKey in HLS: Shaka's HLS parser knows it only as `KEYFORMAT="identity"` (it fetches the raw
+16-octet key from the URI and builds the ClearKey license itself; no license server).
+`hls/master-identity.m3u8` (with `video-identity.m3u8`, `audio-identity.m3u8`) plays the same
+segments that way; `hls/identity-keys/video.key` and `audio.key` are the raw test keys.
 
 ## Regenerating
 

@@ -94,7 +94,9 @@ export class LicenseFilters {
     const keySystem =
       request.drmInfo?.keySystem ??
       (kind === 'certificate' ? this.ctx_.playerConfig.configuredCertificateKeySystem(request.uris[0]) : null);
-    if (!kind || !keySystem) return;
+    // A `data:` license is one Shaka made itself from keys it already holds (`drm.clearKeys`, HLS
+    // `KEYFORMAT="identity"`): no license server, nothing to route or attach a token to.
+    if (!kind || !keySystem || request.uris[0]?.startsWith('data:')) return;
     const baseUrl = kind === 'license' ? this.ctx_.playerConfig.licenseUrlFor(keySystem, this.ctx_.wantedServers()) : request.uris[0];
     if (!baseUrl) return;
     return this.rewriteRequest_(kind, keySystem, baseUrl, request, !!context?.isPreload);
