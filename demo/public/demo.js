@@ -246,7 +246,7 @@
   }
 
   document.getElementById('copy-report').addEventListener('click', async () => {
-    const { text } = keyflow.report();
+    const { text } = await keyflow.report();
     const pre = document.getElementById('report');
     pre.textContent = text;
     pre.hidden = false;

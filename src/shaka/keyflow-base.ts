@@ -17,7 +17,7 @@ import { LoadTracker, type LoadContext } from './load-tracker';
 import { SecretGuard } from './secret-guard';
 import { ServiceSession } from './service-session';
 import { ReportRecorder } from './report-recorder';
-import type { ReportInput } from '../diagnostics/report';
+import type { ProbedRobustness, ReportInput } from '../diagnostics/report';
 import { createTelemetry } from './telemetry-glue';
 import { checkPlayer, checkUpdate, markAttached, staticTokenSecrets, validateConfig } from './validate';
 import { ShakaRequestType, type ShakaNetworkingEngine, type ShakaPlayer, type ShakaRequestFilter, type ShakaResponseFilter } from './types';
@@ -219,9 +219,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     return this.destroyed_;
   }
 
-  /** What a support report is made of (see `supportReport()`, or `report()` on the main entry's Keyflow). */
-  reportData(): ReportInput {
-    return this.reports_.data();
+  /** What a support report is made of, with what EME answered (see `supportReport()`, or `report()` on the main entry's Keyflow). */
+  reportData(eme: readonly ProbedRobustness[]): ReportInput {
+    return this.reports_.data(eme);
   }
 
   /** Counts and sums since the current load started (a copy). */
