@@ -3,6 +3,10 @@
 // ?variant=a|b|c|d  one fresh player: a measured load of the sample, then a second load of the same
 //                   content in the same page; for each load, load() → first frame and load() → keys
 //                   usable, and the token / certificate / license requests the server saw.
+// &titles=N         N loads instead of two: a playlist of N titles (the same clip under N manifest URLs,
+//                   `?title=1…N`), for zapping; keyflow then says its tokens cover the service.
+// &contentOrigin=, &tokenOrigin=, &licenseOrigin=   where the manifest, the token endpoint and the
+//                   license server are (the network mode's three HTTPS origins); default: this page's.
 // ?mode=filter      keyflow's own request + response filter work per license request, through
 //                   Shaka's NetworkingEngine with a fake scheme plugin (no network).
 // Diagnosis switches (not used by npm run bench): &allServers=1 also configures, for a/b/c, the
@@ -38,8 +42,21 @@
     return (await fetch('/bench/counts?reset=1', { cache: 'no-store' })).json();
   }
 
+  // Key-system probes (keyflow's and Shaka's requestMediaKeySystemAccess calls), counted per load.
+  let probes = 0;
+  const requestAccess = navigator.requestMediaKeySystemAccess?.bind(navigator);
+  if (requestAccess) {
+    navigator.requestMediaKeySystemAccess = (...args) => {
+      probes++;
+      return requestAccess(...args);
+    };
+  }
+
   async function runLoads(variant) {
     const scheme = params.get('scheme') ?? 'cenc';
+    const titles = Math.max(2, Number(params.get('titles') ?? 2));
+    const playlist = params.has('titles');
+    const originOf = (name) => params.get(name) ?? location.origin;
     const waitMs = Number(params.get('timeoutMs') ?? 20000);
     shaka.polyfill.installAll();
     const video = document.createElement('video');
@@ -53,9 +70,9 @@
     const net = player.getNetworkingEngine();
     const NE = shaka.net.NetworkingEngine;
 
-    const manifestUri = new URL(`/content/${scheme}/manifest.mpd`, location.href).href;
-    const licenseBase = new URL('/hms/ck/rights/', location.href).href;
-    const tokenEndpoint = new URL('/api/token', location.href).href;
+    const manifestBase = new URL(`/content/${scheme}/manifest.mpd`, originOf('contentOrigin')).href;
+    const licenseBase = new URL('/hms/ck/rights/', originOf('licenseOrigin')).href;
+    const tokenEndpoint = new URL('/api/token', originOf('tokenOrigin')).href;
     const errors = [];
     player.addEventListener('error', (event) => errors.push(`Shaka ${event.detail?.code}: ${event.detail?.message ?? ''}`));
 
@@ -129,6 +146,10 @@
         provider: 'expressplay',
         token: (ctx) => fetchTokenUrl(tokenEndpoint, ctx.signal),
         servers: { [CLEARKEY]: licenseBase },
+        // The token backend's origin, warmed with the license origin (a no-op when it is this page's).
+        tokenOrigin: tokenEndpoint,
+        // The bench's tokens carry the keys of every title: one token covers the playlist.
+        ...(playlist ? { tokenScope: 'service' } : {}),
       });
       keyflow.on('tokenrequest', () => mark('tokenRequested'));
       keyflow.on('token', () => mark('tokenReady'));
@@ -149,8 +170,9 @@
     });
     await counts(); // start from zero
 
-    async function measuredLoad() {
+    async function measuredLoad(manifestUri) {
       marks = {};
+      probes = 0;
       t0 = performance.now();
       let resolveFrame;
       let resolveKeys;
@@ -201,14 +223,15 @@
       onCdmKeyStatuses = () => {};
       // The license exchange is over once the keys are usable: the counts belong to this load.
       const result = { ...marks };
-      result.counts = await counts();
+      result.counts = { ...(await counts()), probe: probes };
       return result;
     }
 
     const loads = [];
-    loads.push(await measuredLoad());
-    video.pause();
-    loads.push(await measuredLoad());
+    for (let title = 1; title <= titles; title++) {
+      if (title > 1) video.pause();
+      loads.push(await measuredLoad(playlist ? `${manifestBase}?title=${title}` : manifestBase));
+    }
     await player.destroy();
     return { mode: 'load', variant, scheme, loads, errors };
   }

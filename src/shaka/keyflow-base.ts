@@ -4,8 +4,7 @@ import type { KeyflowEvents } from '../api/events';
 import type { Provider } from '../providers/preset';
 import type { TelemetryCollector } from '../telemetry/collector';
 import type { KeyflowStats } from '../telemetry/stats';
-import { TokenBroker } from '../tokens/broker';
-import { TokenCache } from '../tokens/cache';
+import type { TokenBroker } from '../tokens/broker';
 import type { TokenSource } from '../tokens/source';
 import { routedServers, type AnyProvider, type BaseConfig, type InitDataDecoder, type NormalizedConfig } from './config-types';
 import { ExchangeBook, type Exchange } from './exchanges';
@@ -19,6 +18,7 @@ import { ServiceSession } from './service-session';
 import { ReportRecorder } from './report-recorder';
 import type { ProbedRobustness, ReportInput } from '../diagnostics/report';
 import { createTelemetry } from './telemetry-glue';
+import { createTokenBroker } from './token-glue';
 import { checkPlayer, checkUpdate, markAttached, staticTokenSecrets, validateConfig } from './validate';
 import { ShakaRequestType, type ShakaNetworkingEngine, type ShakaPlayer, type ShakaRequestFilter, type ShakaResponseFilter } from './types';
 
@@ -81,7 +81,13 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     });
     this.config_ = normalized;
     this.provider_ = provider;
-    this.tokens_ = this.createTokens_(normalized);
+    this.tokens_ = createTokenBroker(normalized, this.lifetime_.signal, {
+      config: () => this.config_,
+      provider: () => this.provider_,
+      telemetry: this.telemetry_,
+      tokenrequest: (event) => this.emit('tokenrequest', event),
+      token: (event) => this.emit('token', event),
+    });
     markAttached(player, this);
     net.registerRequestFilter(this.requestFilter_);
     net.registerResponseFilter(this.responseFilter_);
@@ -118,21 +124,6 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.secrets_.remember(staticTokenSecrets(this.config_));
     if ('token' in (update as object)) this.tokens_.cache.forget();
     this.playerConfig_.applyPreset(this.wantedServers_(), this.provider_, this.config_);
-  }
-
-  private createTokens_(config: NormalizedConfig): TokenBroker {
-    const cache = new TokenCache({ maxAgeMs: config.tokenMaxAgeMs, refreshMarginMs: config.tokenRefreshMarginMs, now: () => Date.now() });
-    return new TokenBroker(cache, this.lifetime_.signal, {
-      source: () => this.tokenSource_(),
-      timeoutMs: () => this.config_.tokenTimeoutMs,
-      fetchStarting: (reason, keySystem) => {
-        const started = this.telemetry_.tokenRequested();
-        this.emit('tokenrequest', { reason, keySystem });
-        return started;
-      },
-      tokenReady: (event) => this.emit('token', event),
-      singleUse: () => this.provider_.tokenReuse?.(this.config_) === 'per-request',
-    });
   }
 
   /**
