@@ -105,6 +105,20 @@ export function evaluateTargets(report) {
           }),
         );
       }
+      if (d.diagnostics) {
+        target(
+          targets,
+          check({
+            id: `${name}.diagnostics.requests`,
+            scenario: name,
+            what: `requests while keyflow.report() runs (d; report ${fmt(d.diagnostics.reportMs.median)} ms, ${d.diagnostics.emeAnswers} EME probes)`,
+            value: d.diagnostics.requests,
+            limit: 0,
+            op: '==',
+            digits: 0,
+          }),
+        );
+      }
       target(
         targets,
         check({

@@ -106,6 +106,7 @@
 
     // Per-variant setup, all before the clock starts. `beforeLoad` runs inside the measured window.
     let beforeLoad = async () => {};
+    let keyflow = null;
     if (variant === 'a') {
       // (a) bound: the tokenized license URL is already known (minted before the measurement).
       const bound = (await (await fetch('/bench/bound', { cache: 'no-store' })).text()).trim();
@@ -142,7 +143,7 @@
       };
     } else if (variant === 'd') {
       // (d) keyflow with an async token source (the app's token endpoint).
-      const keyflow = new shakaKeyflow.Keyflow(player, {
+      keyflow = new shakaKeyflow.Keyflow(player, {
         provider: 'expressplay',
         token: (ctx) => fetchTokenUrl(tokenEndpoint, ctx.signal),
         servers: { [CLEARKEY]: licenseBase },
@@ -232,8 +233,19 @@
       if (title > 1) video.pause();
       loads.push(await measuredLoad(playlist ? `${manifestBase}?title=${title}` : manifestBase));
     }
+    const diagnostics = keyflow ? await measureReport(keyflow) : null;
     await player.destroy();
-    return { mode: 'load', variant, scheme, loads, errors };
+    return { mode: 'load', variant, scheme, loads, errors, diagnostics };
+  }
+
+  /** keyflow.report() after the loads: how long it takes (EME probe included) and what it sends (nothing). */
+  async function measureReport(keyflow) {
+    await counts(); // from zero
+    const started = performance.now();
+    const report = await keyflow.report();
+    const reportMs = performance.now() - started;
+    const during = await counts();
+    return { reportMs, requests: during.token + during.certificate + during.license, emeAnswers: report.eme.length };
   }
 
   // --- filter work -------------------------------------------------------------------------------

@@ -149,6 +149,15 @@ async function runLoopback(options, log, started) {
             load1: summarizeCounts(runs.map((r) => r.loads[0].counts)),
             load2: summarizeCounts(runs.map((r) => r.loads[1].counts)),
           },
+          ...(runs.some((r) => r.diagnostics)
+            ? {
+                diagnostics: {
+                  reportMs: summarize(runs.map((r) => r.diagnostics?.reportMs)),
+                  requests: Math.max(...runs.map((r) => r.diagnostics?.requests ?? 0)),
+                  emeAnswers: runs[0].diagnostics?.emeAnswers ?? 0,
+                },
+              }
+            : {}),
         };
       }
       const scenario = { latencies, variants };
