@@ -469,6 +469,12 @@ for pl in video audio; do
   grep -q 'KEYFORMAT="urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"' "$m" || fail "$m lacks the Widevine EXT-X-KEY"
   grep -q 'KEYFORMAT="com.microsoft.playready"' "$m" || fail "$m lacks the PlayReady EXT-X-KEY"
 done
+for track in video audio; do
+  if [ "$track" = video ]; then key="$VIDEO_KEY"; else key="$AUDIO_KEY"; fi
+  got="$(od -An -v -tx1 "$OUT/hls/identity-keys/$track.key" | tr -d ' \n')"
+  [ "$got" = "$key" ] || fail "hls/identity-keys/$track.key is not the $track key (16 octets): $got"
+  grep -q "URI=\"identity-keys/$track.key\".*KEYFORMAT=\"identity\"" "$OUT/hls/$track-identity.m3u8" || fail "$track-identity.m3u8 lacks its identity key"
+done
 grep -q '#EXT-X-SESSION-KEY' "$OUT/hls/master-session-keys.m3u8" || fail "master-session-keys.m3u8 lacks EXT-X-SESSION-KEY"
 if grep -q '#EXT-X-SESSION-KEY' "$OUT/hls/master.m3u8"; then fail "master.m3u8 has session keys"; fi
 for folder in hls hls-cenc; do

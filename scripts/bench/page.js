@@ -42,13 +42,21 @@
     return (await fetch('/bench/counts?reset=1', { cache: 'no-store' })).json();
   }
 
-  // Key-system probes (keyflow's and Shaka's requestMediaKeySystemAccess calls), counted per load.
+  // Key-system probes, counted per load: requestMediaKeySystemAccess calls (keyflow's, Shaka's) and
+  // mediaCapabilities.decodingInfo calls that ask about a key system (how Shaka probes in Chromium).
   let probes = 0;
   const requestAccess = navigator.requestMediaKeySystemAccess?.bind(navigator);
   if (requestAccess) {
     navigator.requestMediaKeySystemAccess = (...args) => {
       probes++;
       return requestAccess(...args);
+    };
+  }
+  const decodingInfo = navigator.mediaCapabilities?.decodingInfo?.bind(navigator.mediaCapabilities);
+  if (decodingInfo) {
+    navigator.mediaCapabilities.decodingInfo = (config) => {
+      if (config?.keySystemConfiguration) probes++;
+      return decodingInfo(config);
     };
   }
 

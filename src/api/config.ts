@@ -189,7 +189,9 @@ export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & 
     } catch {
       parsed = null;
     }
-    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:' && parsed.protocol !== 'data:')) {
+    // Not `data:`: a license Shaka makes from a data: URI has no server to send a token to, and
+    // keyflow leaves such requests alone (drm.clearKeys does that job).
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
       throw invalid(`keyflow: servers['${keySystem}'] must be an absolute http(s) URL`);
     }
   }

@@ -54,16 +54,22 @@ async function probeOne(keySystem: string, robustness: string): Promise<Robustne
   return reason ? { keySystem, robustness, supported: false, reason } : { keySystem, robustness, supported: true };
 }
 
+/** One key system: asked without robustness first; its levels only when that is granted. */
+async function probeKeySystem(keySystem: string, robustnesses: readonly string[]): Promise<RobustnessProbe[]> {
+  const base = await probeOne(keySystem, '');
+  if (!base.supported) return [base];
+  return Promise.all(robustnesses.map((robustness) => (robustness ? probeOne(keySystem, robustness) : base)));
+}
+
 /**
- * Asks EME about every key system and robustness level of `levels` (all at
- * once, each given at most 3 s). Nothing goes on the network; a CDM may be
- * initialised, so this runs only when a report is asked for, never during a
- * load.
+ * Asks EME about every key system of `levels` (at once, each call given at
+ * most 3 s), and about its robustness levels where the key system is there at
+ * all (an unsupported one is one answer, asked once). Nothing goes on the
+ * network; a CDM may be initialised (a browser may show its DRM notice for a
+ * key system it offers to install), so this runs only when a report is asked
+ * for, never during a load.
  */
-export function probeRobustness(levels: Readonly<Record<string, readonly string[]>> = ROBUSTNESS_LEVELS): Promise<RobustnessProbe[]> {
-  const probes: Array<Promise<RobustnessProbe>> = [];
-  for (const [keySystem, robustnesses] of Object.entries(levels)) {
-    for (const robustness of robustnesses) probes.push(probeOne(keySystem, robustness));
-  }
-  return Promise.all(probes);
+export async function probeRobustness(levels: Readonly<Record<string, readonly string[]>> = ROBUSTNESS_LEVELS): Promise<RobustnessProbe[]> {
+  const answers = await Promise.all(Object.entries(levels).map(([keySystem, robustnesses]) => probeKeySystem(keySystem, robustnesses)));
+  return answers.flat();
 }

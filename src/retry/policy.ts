@@ -45,6 +45,12 @@ export interface FailedAttemptFacts {
   canRefreshToken: boolean;
   /** A new token was already fetched once for this request. */
   tokenRefreshed: boolean;
+  /**
+   * The token was fetched for another title and reused (`tokenScope:
+   * 'service'`): a refusal of the keys (NOT_ENTITLED) may only mean it does
+   * not cover this title, so it is treated as a token rejection, once.
+   */
+  tokenBorrowed?: boolean;
   /** What the reply's Retry-After asked for, ms; null without one. */
   retryAfterMs: number | null;
 }
@@ -64,8 +70,13 @@ export type RetryDecision =
   | { action: 'fail'; as: 'decoded' | 'token-rejected'; stopShakaRetries: boolean };
 
 /** The license server rejected the token (invalid or expired). */
-export function isTokenRejection(code: KeyflowErrorCode): boolean {
+function isTokenRejection(code: KeyflowErrorCode): boolean {
   return code === 'TOKEN_INVALID' || code === 'TOKEN_EXPIRED';
+}
+
+/** A rejection of the token, or a refusal of the keys to a token borrowed from another title. */
+export function isRefusalOfToken(code: KeyflowErrorCode, tokenBorrowed: boolean): boolean {
+  return isTokenRejection(code) || (tokenBorrowed && code === 'NOT_ENTITLED');
 }
 
 /**
@@ -78,7 +89,7 @@ export function isTokenRejection(code: KeyflowErrorCode): boolean {
  */
 export function decideRetry(facts: FailedAttemptFacts): RetryDecision {
   const attemptsLeft = facts.attempt + 1 < facts.maxAttempts;
-  if (isTokenRejection(facts.code) && facts.canRefreshToken) {
+  if (isRefusalOfToken(facts.code, facts.tokenBorrowed === true) && facts.canRefreshToken) {
     if (facts.tokenRefreshed) return { action: 'fail', as: 'token-rejected', stopShakaRetries: false };
     if (attemptsLeft && facts.perAttemptFilters) return { action: 'refresh' };
     return { action: 'fail', as: 'decoded', stopShakaRetries: !facts.perAttemptFilters };

@@ -82,6 +82,7 @@ export class ExchangeBook {
     const { baseUrl, ...identity } = start;
     const exchange: Exchange = {
       ...identity,
+      licenseOrigin: originOf(baseUrl),
       sentUrl: baseUrl,
       token: null,
       needsNewToken: false,
@@ -154,4 +155,13 @@ export function bytesOf(data: ArrayBuffer | ArrayBufferView | null | undefined):
   if (data instanceof Uint8Array) return data;
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return new Uint8Array(data);
+}
+
+/** The origin of `url`; null when it is not an absolute URL. */
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }

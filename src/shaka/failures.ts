@@ -12,7 +12,7 @@
 import { attachKeyflowError, findKeyflowError, KeyflowError, tokenRejectedError } from '../api/errors';
 import type { RecoveryContext, ShakaLine } from './line-types';
 import { noKeySystemError, noLicenseServerError, type KeySystemFacts } from '../api/key-system-errors';
-import { decideRetry, isTokenRejection } from '../retry/policy';
+import { decideRetry, isRefusalOfToken } from '../retry/policy';
 import { retryAfterMs } from '../retry/retry-after';
 import { redact } from '../util/redact';
 import type { AnyProvider, NormalizedConfig } from './config-types';
@@ -137,6 +137,7 @@ export class FailureHandler {
       perAttemptFilters: exchange.perAttemptFilters,
       canRefreshToken: this.ctx_.canRefreshToken(),
       tokenRefreshed: exchange.tokenRefreshed,
+      tokenBorrowed: isBorrowed(exchange),
       retryAfterMs: failed.status !== undefined ? retryAfterMs(failed.headers ?? {}, Date.now()) : null,
     });
     if (decision.action === 'refresh') {
@@ -176,7 +177,9 @@ export class FailureHandler {
       if (failed && exchange) {
         redactShakaErrorChain(inner, exchange.secrets);
         keyflowError = this.errorForAttempt_(failed, exchange);
-        if (isTokenRejection(keyflowError.code)) keyflowError = this.line_.recoverFromTokenRejection(keyflowError, exchange, this.ctx_);
+        if (isRefusalOfToken(keyflowError.code, isBorrowed(exchange))) {
+          keyflowError = this.line_.recoverFromTokenRejection(keyflowError, exchange, this.ctx_);
+        }
         // In Shaka's chain first: an app listener of keyflow's `error` that throws must not undo it.
         attachKeyflowError(error, keyflowError);
         this.ctx_.fail(keyflowError, exchange.secrets);
@@ -243,4 +246,9 @@ export class FailureHandler {
     attachKeyflowError(error, typed);
     this.ctx_.fail(typed, []);
   };
+}
+
+/** The exchange's token was fetched for another title (`tokenScope: 'service'`) and not yet replaced. */
+function isBorrowed(exchange: Exchange): boolean {
+  return !exchange.tokenRefreshed && !!exchange.token && exchange.token.key.manifestUri !== exchange.manifestUri;
 }

@@ -122,7 +122,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     const merged = { ...this.config_, ...update } as NormalizedConfig;
     this.config_ = validateConfig(merged, this.provider_);
     this.secrets_.remember(staticTokenSecrets(this.config_));
-    if ('token' in (update as object)) this.tokens_.cache.forget();
+    // Tokens are kept per token source, scope and license server: a change of any forgets them.
+    if (['token', 'servers', 'tokenScope'].some((name) => name in (update as object))) this.tokens_.cache.forget();
     this.playerConfig_.applyPreset(this.wantedServers_(), this.provider_, this.config_);
   }
 

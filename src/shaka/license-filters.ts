@@ -96,7 +96,7 @@ export class LicenseFilters {
       (kind === 'certificate' ? this.ctx_.playerConfig.configuredCertificateKeySystem(request.uris[0]) : null);
     // A `data:` license is one Shaka made itself from keys it already holds (`drm.clearKeys`, HLS
     // `KEYFORMAT="identity"`): no license server, nothing to route or attach a token to.
-    if (!kind || !keySystem || request.uris[0]?.startsWith('data:')) return;
+    if (!kind || !keySystem || /^data:/i.test(request.uris[0] ?? '')) return;
     const baseUrl = kind === 'license' ? this.ctx_.playerConfig.licenseUrlFor(keySystem, this.ctx_.wantedServers()) : request.uris[0];
     if (!baseUrl) return;
     return this.rewriteRequest_(kind, keySystem, baseUrl, request, !!context?.isPreload);

@@ -102,7 +102,10 @@ export class LoadTracker {
     const { warmUp, tokenOrigin } = this.ctx_.config();
     if (warmUp) this.warmUp_.preconnect([tokenOrigin]);
     if ((!this.ctx_.prefetches() && !warmUp) || !player) return;
-    const preferred = (player.getConfiguration() as { drm: { preferredKeySystems?: string[] } }).drm.preferredKeySystems ?? [];
+    const drm = (player.getConfiguration() as { drm: { preferredKeySystems?: string[]; clearKeys?: object } }).drm;
+    // The app's drm.clearKeys: Shaka licenses the content itself, no token or license server is needed.
+    if (Object.keys(drm.clearKeys ?? {}).length) return;
+    const preferred = drm.preferredKeySystems ?? [];
     guessKeySystem(candidates, preferred, this.support_.probes)
       .then((keySystem) => {
         if (!keySystem || this.ctx_.isDestroyed()) return;

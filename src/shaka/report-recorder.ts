@@ -30,7 +30,9 @@ export interface ReportSource {
   player(): ShakaPlayer | null;
   config(): object;
   keySystemFacts(): KeySystemFacts;
+  /** Every secret keyflow knows (the report is redacted against them). */
   readonly secrets: { knownSecrets(): readonly string[] };
+  /** keyflow's counters (`getStats()`). */
   readonly telemetry: { stats(): object };
 }
 

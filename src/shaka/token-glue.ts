@@ -1,8 +1,9 @@
 /**
  * keyflow's token broker wired to its configuration: the cache's lifetimes
- * and scope (per title, or service-wide with `tokenScope: 'service'`) read
- * from the configuration in force, fetches counted by telemetry and
- * announced (`tokenrequest`, `token`), single-use tokens as the preset says.
+ * from the configuration at construction, its scope (per title, or
+ * service-wide with `tokenScope: 'service'`), the source and timeout from the
+ * configuration in force; fetches counted by telemetry and announced
+ * (`tokenrequest`, `token`), single-use tokens as the preset says.
  *
  * @module
  */
@@ -20,6 +21,7 @@ export interface TokenGlue {
   config(): NormalizedConfig;
   /** The provider preset. */
   provider(): Provider<NormalizedConfig, unknown>;
+  /** Counts token fetches and their durations. */
   readonly telemetry: TelemetryCollector;
   /** keyflow's `tokenrequest` event. */
   tokenrequest(event: TokenRequestEvent): void;

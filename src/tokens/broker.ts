@@ -65,12 +65,17 @@ export class TokenBroker {
 
   /** Fetches a token for a load that is starting, unless one for `key` is cached or on its way. */
   prefetch(key: TokenKey): void {
-    if (!this.cache_.find(key)) this.fetch_(key, 'prefetch', 0);
+    if (!this.cache_.find(key)) this.fetch_(key, this.cache_.hasExpired(key) ? 'expired' : 'prefetch', 0);
   }
 
   /** The token for a license request: cached, joined in flight, or fetched now. */
   async tokenFor(use: TokenUse, attempt: number): Promise<unknown> {
-    const key: TokenKey = { keySystem: use.keySystem, manifestUri: use.manifestUri, keyIds: use.keyIds };
+    const key: TokenKey = {
+      keySystem: use.keySystem,
+      manifestUri: use.manifestUri,
+      keyIds: use.keyIds,
+      licenseOrigin: use.licenseOrigin ?? null,
+    };
     const singleUse = this.hooks_.singleUse?.() ?? false;
     // A single-use token went out with an earlier attempt: never send it again.
     if (singleUse && use.token && use.tokenAttempt !== attempt) use.token = null;
@@ -90,6 +95,7 @@ export class TokenBroker {
       use.token = found ?? this.fetch_(key, reason ?? (this.cache_.hasExpired(key) ? 'expired' : 'license'), attempt);
       // A single-use token (prefetched or fetched now) is this request's alone: no other finds it.
       if (singleUse) this.cache_.take(use.token);
+      this.cache_.pin(use.token, key.licenseOrigin);
     }
     use.tokenAttempt = attempt;
     const waitStart = performance.now();

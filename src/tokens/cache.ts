@@ -6,6 +6,12 @@ export interface TokenKey {
   manifestUri: string | null;
   /** Lower-case hex KIDs; empty when they were not known yet (a prefetch before the manifest). */
   keyIds: readonly string[];
+  /**
+   * The origin of the license URL the token goes to; unknown (absent) for a
+   * prefetch until a license request takes the token. A token never goes to
+   * another origin than the one it went to first.
+   */
+  licenseOrigin?: string | null;
 }
 
 /** Why a token is being fetched; reported in the `tokenrequest` event. */
@@ -73,6 +79,7 @@ export class TokenCache {
       // KIDs unknown on either side (a prefetch before the manifest) match any KIDs; a service-wide token covers any.
       if (entry.key.keyIds.length && key.keyIds.length && !this.shared_() && !sameKeyIds(entry.key.keyIds, key.keyIds)) continue;
       if (entry.failed || entry.rejected) continue;
+      if (entry.key.licenseOrigin && key.licenseOrigin && entry.key.licenseOrigin !== key.licenseOrigin) continue;
       if (entry.settled && entry.expiresAt !== null && entry.expiresAt - this.options.refreshMarginMs <= now) continue;
       return entry;
     }
@@ -134,6 +141,11 @@ export class TokenCache {
     this.entries_.push(entry);
     this.prune_();
     return entry;
+  }
+
+  /** A license request to `licenseOrigin` took `entry`: from now on it is found only for that origin. */
+  pin(entry: TokenEntry, licenseOrigin: string | null | undefined): void {
+    if (!entry.key.licenseOrigin && licenseOrigin) entry.key.licenseOrigin = licenseOrigin;
   }
 
   /** Takes an entry out of the cache for one request (a single-use token): nobody else finds it; its fetch goes on. */

@@ -2,14 +2,17 @@
 // Widevine through the test CDM and the ExpressPlay emulator, the certificate from
 // drm.advanced serverCertificateUri. Per title, the spec counts what went on the wire or to the
 // platform: token source calls, certificate and license requests the emulator saw, and
-// navigator.requestMediaKeySystemAccess calls (keyflow's probes and Shaka's). Counts, never
+// key-system probes: navigator.requestMediaKeySystemAccess calls and mediaCapabilities.decodingInfo
+// calls that ask about a key system (Shaka probes through the latter in Chromium). Counts, never
 // milliseconds (timings are in `npm run bench`). The titles are one encrypted clip under five
 // manifest URLs (`?title=N`): one token with its keys covers all five, as a service-wide token
 // (a user or session token, a catalogue's keys) does.
 import type S from 'shaka-player';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
-import { at, clearEmulatorRequests, emulatorRequests, mintToken, waitFor } from '../helpers/env';
+import type { TokenRequestEvent } from '../../src/api/events';
+import { at, clearEmulatorRequests, clearFaults, emulatorRequests, mintToken, queueFaults, waitFor } from '../helpers/env';
+import { shakaMajor } from '../helpers/shaka-version';
 import { expectPlaysPast } from '../helpers/playback';
 import { createTestCdmPlayer } from '../helpers/test-cdm-player';
 
@@ -44,7 +47,15 @@ describe('zapping: five titles of one service in one player', () => {
       probes++;
       return original.apply(this, args);
     };
-    restoreProbe = () => (navigator.requestMediaKeySystemAccess = original);
+    const decodingInfo = navigator.mediaCapabilities.decodingInfo;
+    navigator.mediaCapabilities.decodingInfo = function (this: MediaCapabilities, config) {
+      if (config.keySystemConfiguration) probes++;
+      return decodingInfo.call(this, config);
+    };
+    restoreProbe = () => {
+      navigator.requestMediaKeySystemAccess = original;
+      navigator.mediaCapabilities.decodingInfo = decodingInfo;
+    };
     await clearEmulatorRequests();
   });
 
@@ -52,6 +63,7 @@ describe('zapping: five titles of one service in one player', () => {
     keyflow?.destroy();
     restoreProbe();
     await dispose();
+    await clearFaults();
   });
 
   /** keyflow for ExpressPlay Widevine; `expiresAt(n)` is the expiry given with the n-th token (1-based). */
@@ -129,4 +141,37 @@ describe('zapping: five titles of one service in one player', () => {
     expect(column(costs, 'certificate')).toEqual([1, 0, 0, 0, 0]);
     expect(column(costs, 'license')).toEqual([1, 1, 1, 1, 1]);
   });
+
+  // A service-wide token may not cover every title: the server refuses the keys (403, NOT_ENTITLED).
+  // Then the borrowed token counts as rejected, once: a token for this title, the challenge again.
+  for (const tokenScope of ['service', 'title'] as const) {
+    it(`tokenScope '${tokenScope}': the license server refuses the keys of title 2 (403) ${
+      tokenScope === 'service' ? '→ a token for title 2, replayed, plays' : '→ NOT_ENTITLED (its own token: nothing to refresh)'
+    }`, async () => {
+      useKeyflow(tokenScope, () => Date.now() + 600_000);
+      const reasons: TokenRequestEvent['reason'][] = [];
+      const errors: string[] = [];
+      keyflow!.on('tokenrequest', (e) => reasons.push(e.reason));
+      keyflow!.on('error', (e) => errors.push(e.code));
+      await player.load(at(TITLES[0]!));
+      await expectPlaysPast(video, 1);
+      // Per title, every attempt Shaka makes meets the refusal; with a borrowed token, the first only.
+      const refusal = { pathPrefix: '/hms/wv/rights', status: 403, body: 'Forbidden' };
+      await queueFaults(...(tokenScope === 'title' ? [refusal, refusal, refusal] : [refusal]));
+      // load() may settle before the license exchange does: the outcome is read from keyflow's events.
+      const loading = player.load(at(TITLES[1]!)).catch(() => {});
+      if (tokenScope === 'title') {
+        await waitFor(() => errors.length > 0, 'the refusal');
+        expect(errors).toEqual(['NOT_ENTITLED']);
+        expect(reasons).toEqual(['prefetch', 'prefetch']);
+        await loading;
+        return;
+      }
+      await loading;
+      // Shaka 5 replays within the request; Shaka 4 reports the refusal (6007), then keyflow reloads the title.
+      await expectPlaysPast(video, 1);
+      expect(reasons).toEqual(['prefetch', 'rejected']);
+      expect(errors).toEqual(shakaMajor() >= 5 ? [] : ['NOT_ENTITLED']);
+    });
+  }
 });

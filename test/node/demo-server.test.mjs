@@ -145,6 +145,8 @@ describe('demo server', () => {
       await fs.writeFile(file, 'secret');
       await fs.chmod(file, 0o000);
       try {
+        // The control: this server reads dist/ (so a 403 below is the file's mode, not the server's user).
+        assert.equal((await request(new URL('/dist/shaka-keyflow.umd.min.js', server.url).href)).status, 200);
         const response = await request(new URL(`/dist/${path.basename(file)}`, server.url).href);
         assert.equal(response.status, 403);
         assert.ok(server.process.alive, `demo server exited: ${server.process.stderr}`);

@@ -91,6 +91,12 @@ describe('configuration checks', () => {
     ).not.toThrow();
   });
 
+  it('refuses a data: URI as a license server (Shaka licenses data: URIs itself: no server, nowhere for a token)', () => {
+    const error = configError(() => make({ provider: 'expressplay', token: 't', servers: { [CK]: 'DATA:application/json;base64,e30=' } }));
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toBe("keyflow: servers['org.w3.clearkey'] must be an absolute http(s) URL");
+  });
+
   it('refuses a second Keyflow on the same player (main or core entry), with one set of filters left', async () => {
     let calls = 0;
     make({ provider: 'expressplay', token: () => (calls++, 'T1'), servers: { [CK]: 'https://ck.example.test/' } });

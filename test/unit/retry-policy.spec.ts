@@ -59,6 +59,21 @@ const TABLE: Array<[string, Partial<FailedAttemptFacts>, RetryDecision]> = [
     { code: 'TOKEN_INVALID', status: 401, perAttemptFilters: false },
     FAIL(true),
   ],
+  [
+    "403 not entitled to a token borrowed from another title (tokenScope 'service'), Shaka 5: refresh and replay",
+    { code: 'NOT_ENTITLED', status: 403, tokenBorrowed: true },
+    { action: 'refresh' },
+  ],
+  [
+    '403 not entitled to a borrowed token on Shaka 4.x: fails (keyflow recovers by reload), Shaka retries cancelled',
+    { code: 'NOT_ENTITLED', status: 403, tokenBorrowed: true, perAttemptFilters: false },
+    FAIL(true),
+  ],
+  [
+    '400 bad request with a borrowed token: fails at once (only a refusal of the keys is retried)',
+    { code: 'BAD_REQUEST', status: 400, tokenBorrowed: true },
+    FAIL(false),
+  ],
   ['401 with a static token (nothing to refresh): fails', { code: 'TOKEN_INVALID', status: 401, canRefreshToken: false }, FAIL(false)],
   [
     '401 with a static token on Shaka 4.x: fails, Shaka retries cancelled',

@@ -121,6 +121,23 @@ describe('TokenCache', () => {
     expect(cache.find(key(['aa']))).toBe(first);
   });
 
+  it('a token taken by a license request to one origin is never found for another (either scope); a prefetch finds it', async () => {
+    for (const shared of [true, false]) {
+      cache = new TokenCache({ maxAgeMs: 60_000, refreshMarginMs: 5_000, now: () => now, sharedAcrossTitles: () => shared });
+      const prefetched = cache.start(key([]), 'prefetch', lifetime.signal, async () => 'P');
+      await prefetched.promise;
+      const toA = { ...key(['aa']), licenseOrigin: 'https://license-a.test' };
+      const toB = { ...key(['aa']), licenseOrigin: 'https://license-b.test' };
+      expect(cache.find(toA)).toBe(prefetched); // not pinned yet: the first license request takes it
+      cache.pin(prefetched, toA.licenseOrigin);
+      expect(cache.find(toA)).toBe(prefetched);
+      expect(cache.find(toB)).withContext(`shared ${shared}`).toBeNull();
+      expect(cache.find(key(['aa']))).toBe(prefetched); // a prefetch (destination unknown) still sees it: no second fetch
+      cache.pin(prefetched, toB.licenseOrigin); // pinned once, for good
+      expect(cache.find(toB)).toBeNull();
+    }
+  });
+
   it('stops handing out a token near its expiry, and says a refresh is due', async () => {
     const entry = cache.start(key(), 'license', lifetime.signal, async () => 'T');
     await entry.promise;
