@@ -23,6 +23,7 @@ import { EmulatedMessageError } from '../../message-error';
 import { buildPlayReadyLicenseResponse, playReadyChallengeKeyIds, readPlayReadyChallenge } from '../expressplay/playready-license.js';
 import {
   buildWidevineLicense,
+  buildWidevineRenewalLicense,
   emulatorServiceCertificateResponse,
   readWidevineChallenge,
   widevineChallengeKeyIds,
@@ -196,6 +197,11 @@ function widevineAnswer(
   }
   if (challenge.kind === 'certificate-request') {
     return { ok: true, body: emulatorServiceCertificateResponse(), contentType: 'application/octet-stream', kids: [] };
+  }
+  if (challenge.kind === 'renewal-request') {
+    // The vendor emulators mint licenses without a policy: a renewal is answered with the same (unlimited) terms.
+    const renewal = buildWidevineRenewalLicense(challenge.request, challenge.licenseId, now);
+    return { ok: true, body: renewal, contentType: 'application/octet-stream', kids: [] };
   }
   // A content-id-only request names no KIDs: the service resolves them (here: what the token grants, else every key).
   const kids = challenge.kids.length > 0 ? challenge.kids : [...(granted ?? store.keys())];
