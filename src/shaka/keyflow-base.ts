@@ -17,6 +17,7 @@ import { LoadTracker, type LoadContext } from './load-tracker';
 import { SecretGuard } from './secret-guard';
 import { ServiceSession } from './service-session';
 import { ReportRecorder } from './report-recorder';
+import { RenewalTracker } from './renewals';
 import type { ReportInput } from '../diagnostics/report';
 import { createTelemetry } from './telemetry-glue';
 import { checkPlayer, checkUpdate, markAttached, staticTokenSecrets, validateConfig } from './validate';
@@ -55,6 +56,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private readonly decodeInitData_: InitDataDecoder | null;
   private readonly session_ = new ServiceSession((error) => this.fail_(error, []));
   private readonly reports_: ReportRecorder;
+  private readonly renewals_ = new RenewalTracker(this.emit.bind(this), () => ({ config: this.config_, telemetry: this.telemetry_ }));
 
   /**
    * @param player a `shaka.Player` (4.9 or later), attached or not
@@ -77,7 +79,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.telemetry_ = createTelemetry(() => this.player_, {
       timing: (event) => this.emit('timing', event),
       keystatus: (event) => this.emit('keystatus', event),
-      expiration: (event) => this.emit('expiration', event),
+      expiration: (event) => this.emit('expiration', this.renewals_.expiry.licenseExpiration(event)),
     });
     this.config_ = normalized;
     this.provider_ = provider;
@@ -130,7 +132,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
         this.emit('tokenrequest', { reason, keySystem });
         return started;
       },
-      tokenReady: (event) => this.emit('token', event),
+      tokenReady: (event) => this.emit('token', this.renewals_.expiry.tokenUsed(this.tokenSource_(), event)),
       singleUse: () => this.provider_.tokenReuse?.(this.config_) === 'per-request',
     });
   }
@@ -149,6 +151,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       telemetry: this.telemetry_,
       playerConfig: this.playerConfig_,
       decodeInitData: this.decodeInitData_,
+      renewals: this.renewals_,
       emit: {
         licenserequest: (event) => this.emit('licenserequest', event),
         licenseresponse: (event) => this.emit('licenseresponse', event),
@@ -171,7 +174,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       },
       lastKeySystem: () => this.filters_.lastKeySystem,
       keySystemFacts: () => this.loads_.keySystemFacts(),
-      fail: (error, secrets) => this.fail_(error, secrets),
+      fail: (error, secrets, exchange) => this.renewals_.failed(exchange, this.fail_(error, secrets)),
     };
   }
 
@@ -191,12 +194,10 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.lifetime_.abort(new KeyflowError('DESTROYED', 'Abandoned: keyflow was destroyed'));
     this.loadLifetime_.abort(new KeyflowError('DESTROYED', 'Abandoned: keyflow was destroyed'));
     this.tokens_.cache.clear();
-    const net = this.net_;
-    if (net) {
-      net.unregisterRequestFilter(this.requestFilter_);
-      net.unregisterResponseFilter(this.responseFilter_);
-    }
+    this.net_?.unregisterRequestFilter(this.requestFilter_);
+    this.net_?.unregisterResponseFilter(this.responseFilter_);
     this.secrets_.release();
+    this.renewals_.clear();
     this.session_.ended();
     const player = this.player_;
     if (player) {
@@ -249,10 +250,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   ];
 
   /** The license URL per key system keyflow routes: provider defaults, then `servers`. */
-
   private wantedServers_(): Record<string, string> {
-    const provider = this.provider_;
-    return routedServers(provider.defaultServersFor?.(this.config_) ?? provider.defaultServers, this.config_.servers);
+    return routedServers(this.provider_.defaultServersFor?.(this.config_) ?? this.provider_.defaultServers, this.config_.servers);
   }
 
   private tokenSource_(): TokenSource<unknown> | undefined {
@@ -263,6 +262,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     // Requests of the content being unloaded are aborted (their download events come right away).
     this.secrets_.unloaded();
     this.session_.ended();
+    this.renewals_.clear();
     // Token fetches and Retry-After waits for the content being unloaded are not needed any more.
     this.tokens_.cache.abandonOthers(null);
     this.loadLifetime_.abort(new KeyflowError('ABORTED', 'Abandoned: the content was unloaded'));
