@@ -82,6 +82,8 @@ export interface KeyStatusEvent {
     /** What the status means for playback, in plain words (absent for `usable`). */
     explanation?: string;
   }>;
+  /** What keyflow did about the statuses (the `renewal.onExpired` / `renewal.onInternalError` options), if anything. */
+  action?: 'renew' | 'reload';
 }
 
 /** Payload of the `renewal` event: the license server answered a license renewal (EME `license-renewal`). */

@@ -56,7 +56,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private readonly decodeInitData_: InitDataDecoder | null;
   private readonly session_ = new ServiceSession((error) => this.fail_(error, []));
   private readonly reports_: ReportRecorder;
-  private readonly renewals_ = new RenewalTracker(this.emit.bind(this), () => ({ config: this.config_, telemetry: this.telemetry_ }));
+  private readonly renewals_ = new RenewalTracker(this, () => ({ config: this.config_, telemetry: this.telemetry_, player: this.player_ }));
 
   /**
    * @param player a `shaka.Player` (4.9 or later), attached or not
@@ -78,7 +78,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.playerConfig_ = new PlayerConfig(player);
     this.telemetry_ = createTelemetry(() => this.player_, {
       timing: (event) => this.emit('timing', event),
-      keystatus: (event) => this.emit('keystatus', event),
+      keystatus: (event) => this.emit('keystatus', this.renewals_.keys.handle(event)),
       expiration: (event) => this.emit('expiration', this.renewals_.expiry.licenseExpiration(event)),
     });
     this.config_ = normalized;

@@ -23,11 +23,12 @@ import { redact } from '../util/redact';
 import type { NormalizedConfig } from './config-types';
 import type { Exchange } from './exchanges';
 import { ExpiryWatch } from './expiry-watch';
+import { KeyStatusActions } from './key-status-actions';
 import { isAllowedRenewalUrl, readWidevineRenewalPolicy } from './license-renewal-url';
-import type { ShakaRequest } from './types';
+import type { ShakaPlayer, ShakaRequest } from './types';
 
-/** How the tracker emits keyflow's `renewal`, `renewalfailed` and `expiring` events. */
-type RenewalEmit = EventEmitter<KeyflowEvents>['emit'];
+/** Where the tracker emits keyflow's `renewal`, `renewalfailed` and `expiring` events. */
+type RenewalEmitter = Pick<EventEmitter<KeyflowEvents>, 'emit'>;
 
 /** How many sessions' renewal URLs are kept (sessions of earlier loads are dropped first). */
 const MAX_SESSIONS = 32;
@@ -39,19 +40,22 @@ export class RenewalTracker {
   private readonly failed_ = new WeakSet<Exchange>();
   /** The `expiring` warnings (told whether a renewal is in sight). */
   readonly expiry: ExpiryWatch;
+  /** Key status explanations and actions. */
+  readonly keys: KeyStatusActions;
 
   /**
-   * @param emit_ keyflow's emitter
-   * @param keyflow_ the configuration in force and the stats
+   * @param emitter_ keyflow (its events)
+   * @param keyflow_ the configuration in force, the stats and the player
    */
   constructor(
-    private readonly emit_: RenewalEmit,
-    private readonly keyflow_: () => { config: NormalizedConfig; telemetry: TelemetryCollector },
+    private readonly emitter_: RenewalEmitter,
+    private readonly keyflow_: () => { config: NormalizedConfig; telemetry: TelemetryCollector; player: ShakaPlayer | null },
   ) {
     this.expiry = new ExpiryWatch({
       warnBeforeMs: () => keyflow_().config.renewal.warnBeforeMs,
-      emit: (event) => emit_('expiring', event),
+      emit: (event) => emitter_.emit('expiring', event),
     });
+    this.keys = new KeyStatusActions(keyflow_);
   }
 
   /** Where a license request goes: for a renewal, its license's renewal server when allowed; else `licenseUrl`. */
@@ -71,7 +75,7 @@ export class RenewalTracker {
     if (!exchange.renewal) return;
     this.expiry.renewable(true);
     this.keyflow_().telemetry.renewal(true);
-    this.emit_('renewal', {
+    this.emitter_.emit('renewal', {
       keySystem: exchange.keySystem,
       url: redact(exchange.sentUrl, exchange.secrets),
       toLicenseRenewalUrl,
@@ -91,7 +95,7 @@ export class RenewalTracker {
       ...(error.httpStatus !== undefined ? { httpStatus: error.httpStatus } : {}),
       cause: error,
     });
-    this.emit_('renewalfailed', { keySystem: exchange.keySystem, error: failure });
+    this.emitter_.emit('renewalfailed', { keySystem: exchange.keySystem, error: failure });
     this.expiry.renewalFailed();
     return error;
   }

@@ -5,14 +5,32 @@
 // the emulator's records, Shaka's error codes (never timings).
 import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
-import type { ExpiringEvent, LicenseRequestEvent, RenewalEvent, RenewalFailedEvent, TokenRequestEvent } from '../../src/api/events';
+import type {
+  ExpiringEvent,
+  KeyStatusEvent,
+  LicenseRequestEvent,
+  RenewalEvent,
+  RenewalFailedEvent,
+  TokenRequestEvent,
+} from '../../src/api/events';
+import type { TestCdm } from '../../src/testing/index';
 import { explain } from '../../src/diagnostics/explain';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
-import { at, clearEmulatorRequests, emulatorRequests, mintToken, waitFor, type EmulatorRecord, type MintOptions } from '../helpers/env';
+import {
+  at,
+  CONTENT_KEYS,
+  clearEmulatorRequests,
+  emulatorRequests,
+  mintToken,
+  waitFor,
+  type EmulatorRecord,
+  type MintOptions,
+} from '../helpers/env';
 import { LeakSweep } from '../helpers/leak-sweep';
 import { expectPlaysPast } from '../helpers/playback';
 import { createTestCdmPlayer } from '../helpers/test-cdm-player';
+import { shakaMajor } from '../helpers/shaka-version';
 
 const WV = 'com.widevine.alpha';
 const PR = 'com.microsoft.playready';
@@ -32,6 +50,7 @@ describe('License renewal under the test CDM', () => {
   let video: HTMLVideoElement;
   let player: S.Player;
   let dispose: () => Promise<void>;
+  let cdm: TestCdm;
   let keyflow: Keyflow | null;
   let sweep: LeakSweep;
   let log: {
@@ -42,11 +61,12 @@ describe('License renewal under the test CDM', () => {
     tokenRequests: TokenRequestEvent[];
     errors: KeyflowError[];
     shakaErrors: S.util.Error[];
+    keyStatuses: KeyStatusEvent[];
     order: string[];
   };
 
   beforeEach(async () => {
-    ({ video, player, dispose } = await createTestCdmPlayer());
+    ({ video, player, cdm, dispose } = await createTestCdmPlayer());
     keyflow = null;
     sweep = new LeakSweep();
     sweep.watchShaka(player, 'listener added before keyflow:');
@@ -74,7 +94,18 @@ describe('License renewal under the test CDM', () => {
     });
     sweep.watchShaka(player, 'listener added after keyflow:');
     sweep.watchKeyflow(keyflow);
-    log = { requests: [], renewals: [], failures: [], expiring: [], tokenRequests: [], errors: [], shakaErrors: [], order: [] };
+    log = {
+      requests: [],
+      renewals: [],
+      failures: [],
+      expiring: [],
+      tokenRequests: [],
+      errors: [],
+      shakaErrors: [],
+      keyStatuses: [],
+      order: [],
+    };
+    keyflow.on('keystatus', (e) => log.keyStatuses.push(e));
     keyflow.on('licenserequest', (e) => log.requests.push(e));
     keyflow.on('renewal', (e) => log.order.push('renewal') && log.renewals.push(e));
     keyflow.on('renewalfailed', (e) => log.order.push('renewalfailed') && log.failures.push(e));
@@ -200,5 +231,67 @@ describe('License renewal under the test CDM', () => {
     expect(explain(expired).evidence.shakaCode).toBe(6014);
     expect(keyflow!.getStats().renewalFailures).toBeGreaterThanOrEqual(1);
     expect(keyflow!.getStats().renewals).toBe(0);
+  });
+
+  it('renewal.useLicenseRenewalUrl: false keeps renewals on the license URL', async () => {
+    useKeyflow(WV, bareToken(policy(5, 1, { renewalServerUrl: at('hms/wv/renewal/') })), { renewal: { useLicenseRenewalUrl: false } });
+    await player.load(at(CENC));
+    await waitFor(() => log.renewals.length >= 1, 'a renewal');
+    expect(log.renewals[0]!.toLicenseRenewalUrl).toBeFalse();
+    const posts = await licensePosts();
+    expect(posts.some((r) => r.path === '/hms/wv/renewal/')).toBeFalse();
+    expect(posts.some((r) => r.path === '/hms/wv/rights/' && r.kind === 'renewal' && r.status === 200)).toBeTrue();
+  });
+
+  describe('key statuses', () => {
+    const statusOf = (event: KeyStatusEvent, kid: string): KeyStatusEvent['keys'][number] | undefined =>
+      event.keys.find((k) => k.keyId === kid);
+
+    it('output-restricted and internal-error are explained in the keystatus event; by default keyflow only reports', async () => {
+      useKeyflow(WV, mint({ drm: 'wv' }));
+      await player.load(at(CENC));
+      await expectPlaysPast(video, 1);
+      const licenses = log.requests.length;
+      cdm.setKeyStatus(CONTENT_KEYS.video.kid, 'output-restricted');
+      cdm.setKeyStatus(CONTENT_KEYS.audio.kid, 'internal-error');
+      await waitFor(() => log.keyStatuses.some((e) => statusOf(e, CONTENT_KEYS.audio.kid)?.status === 'internal-error'), 'the statuses');
+      const event = log.keyStatuses.find((e) => statusOf(e, CONTENT_KEYS.audio.kid)?.status === 'internal-error')!;
+      expect(statusOf(event, CONTENT_KEYS.video.kid)?.status).toBe('output-restricted');
+      expect(statusOf(event, CONTENT_KEYS.video.kid)?.explanation).toContain('output protection');
+      expect(statusOf(event, CONTENT_KEYS.audio.kid)?.explanation).toContain('CDM failed');
+      expect(event.action).toBeUndefined();
+      expect(log.keyStatuses[0]!.keys.every((k) => k.status === 'usable' && k.explanation === undefined)).toBeTrue();
+      expect(log.requests.length).toBe(licenses);
+    });
+
+    it("onInternalError: 'reload' reloads once at the current position, with a new license", async () => {
+      useKeyflow(WV, mint({ drm: 'wv' }), { renewal: { onInternalError: 'reload' } });
+      keyflow!.on('keystatus', (e) => e.action === 'reload' && cdm.setKeyStatus(CONTENT_KEYS.audio.kid, null)); // the CDM recovers
+      await player.load(at(CENC));
+      await expectPlaysPast(video, 1);
+      const licenses = log.requests.filter((r) => r.messageType === 'license-request').length;
+      cdm.setKeyStatus(CONTENT_KEYS.audio.kid, 'internal-error');
+      await waitFor(() => log.keyStatuses.some((e) => e.action === 'reload'), 'the reload');
+      await waitFor(() => log.requests.filter((r) => r.messageType === 'license-request').length > licenses, 'a new license request');
+      const position = video.currentTime;
+      await video.play().catch(() => undefined); // a reload may leave the element paused (Shaka 4.x)
+      await waitFor(() => video.currentTime > position + 1, 'playback to go on after the reload');
+      expect(log.keyStatuses.filter((e) => e.action === 'reload').length).toBe(1);
+    });
+
+    it("onExpired: 'renew' renews now (Shaka 5: renewLicense for PlayReady; Shaka 4: a reload)", async () => {
+      useKeyflow(PR, mint({ drm: 'pr' }), { renewal: { onExpired: 'renew' } });
+      keyflow!.on('keystatus', (e) => e.action && cdm.setKeyStatus(CONTENT_KEYS.video.kid, null));
+      await player.load(at(CENC));
+      await expectPlaysPast(video, 1);
+      const before = log.requests.length;
+      cdm.setKeyStatus(CONTENT_KEYS.video.kid, 'expired');
+      await waitFor(() => log.keyStatuses.some((e) => e.action !== undefined), 'the action');
+      const acted = log.keyStatuses.find((e) => e.action !== undefined)!;
+      expect(acted.action).toBe(shakaMajor() >= 5 ? 'renew' : 'reload');
+      expect(statusOf(acted, CONTENT_KEYS.video.kid)?.explanation).toContain('expired');
+      await waitFor(() => log.requests.length > before, 'a new license exchange');
+      if (shakaMajor() >= 5) expect(log.requests.slice(before).some((r) => r.messageType === 'license-renewal')).toBeTrue();
+    });
   });
 });

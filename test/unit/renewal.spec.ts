@@ -77,16 +77,20 @@ describe('isAllowedRenewalUrl', () => {
 });
 
 describe('the renewal option', () => {
-  it('defaults: renewal URL from the license, warnings 30 s ahead', () => {
-    expect(normalizeRenewalOptions(undefined)).toEqual({ useLicenseRenewalUrl: true, warnBeforeMs: 30000 });
-    expect(normalizeRenewalOptions({ useLicenseRenewalUrl: false, warnBeforeMs: 0 })).toEqual({
-      useLicenseRenewalUrl: false,
-      warnBeforeMs: 0,
+  it('defaults: renewal URL from the license, warnings 30 s ahead, key statuses only reported', () => {
+    expect(normalizeRenewalOptions(undefined)).toEqual({
+      useLicenseRenewalUrl: true,
+      warnBeforeMs: 30000,
+      onExpired: 'report',
+      onInternalError: 'report',
     });
+    const chosen = { useLicenseRenewalUrl: false, warnBeforeMs: 0, onExpired: 'renew', onInternalError: 'reload' } as const;
+    expect(normalizeRenewalOptions(chosen)).toEqual(chosen);
   });
 
   it('refuses wrong types and unknown names with INVALID_CONFIG', () => {
-    for (const bad of [{ useLicenseRenewalUrl: 'no' }, { warnBeforeMs: -1 }, { warnBeforeMs: NaN }, { warnBefore: 1 }, 'yes', []]) {
+    const bads = [{ useLicenseRenewalUrl: 'no' }, { warnBeforeMs: -1 }, { warnBeforeMs: NaN }, { warnBefore: 1 }, { onExpired: 'reload' }];
+    for (const bad of [...bads, { onInternalError: 'renew' }, 'yes', []]) {
       expect(() => normalizeRenewalOptions(bad)).toThrowMatching((e: unknown) => (e as { code?: string }).code === 'INVALID_CONFIG');
     }
   });
