@@ -12,9 +12,11 @@
 #   content/cenc-content-id/manifest.mpd + video/ audio/ (cenc, one Widevine PSSH with a content id
 #     and no key IDs)
 #   content/hls-content-id/ (HLS, cbcs, only the content-id-only Widevine PSSH)
+#   content/hls-cenc/ (HLS, cenc: SAMPLE-AES-CTR, Widevine and PlayReady EXT-X-KEYs)
 #   content/hls/master.m3u8 + video.m3u8 audio.m3u8 + video/ audio/  (fMP4 HLS, cbcs; FairPlay,
 #     Widevine and PlayReady EXT-X-KEYs), hls/master-session-keys.m3u8 (EXT-X-SESSION-KEY),
-#     hls/fairplay-test.cer (a stand-in FairPlay application certificate)
+#     hls/fairplay-test.cer (a stand-in FairPlay application certificate), hls/master-identity.m3u8
+#     + video-identity.m3u8 audio-identity.m3u8 + identity-keys/ (ClearKey as KEYFORMAT="identity")
 #   content/keys.json, content/README.md
 #
 # The keys below are PUBLIC TEST KEYS. Never use them for real content.
@@ -194,9 +196,48 @@ cmd=("$PACKAGER"
 echo "== packaging HLS with a content-id-only Widevine PSSH:"
 show_cmd "${cmd[@]}"
 "${cmd[@]}" >"$TMP/packager-hls-content-id.log" 2>&1 || { cat "$TMP/packager-hls-content-id.log" >&2; exit 1; }
+# HLS in cenc (METHOD=SAMPLE-AES-CTR), which Shaka plays with Widevine and PlayReady (FairPlay
+# is cbcs only, so no FairPlay tag): the same clip, keys and IV.
+dir="$OUT/hls-cenc"
+rm -rf "$dir"
+mkdir -p "$dir/video" "$dir/audio"
+cmd=("$PACKAGER"
+  "in=$TMP/source.mp4,stream=video,init_segment=$dir/video/init.mp4,segment_template=$dir/video/seg-\$Number\$.m4s,playlist_name=video.m3u8,drm_label=VIDEO"
+  "in=$TMP/source.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/seg-\$Number\$.m4s,playlist_name=audio.m3u8,hls_group_id=audio,hls_name=en,drm_label=AUDIO"
+  --enable_raw_key_encryption
+  --keys "$KEYS"
+  --iv "$IV"
+  --protection_scheme cenc
+  --protection_systems Widevine,PlayReady
+  --clear_lead 0
+  --segment_duration 2
+  --use_fake_clock_for_muxer
+  --hls_playlist_type VOD
+  --hls_master_playlist_output "$dir/master.m3u8"
+)
+echo "== packaging HLS in cenc:"
+show_cmd "${cmd[@]}"
+"${cmd[@]}" >"$TMP/packager-hls-cenc.log" 2>&1 || { cat "$TMP/packager-hls-cenc.log" >&2; exit 1; }
 # The FairPlay "application certificate" the test tools use: any bytes (the test CDM cannot check
 # Apple's signature, and the emulators only hash it). Not a real certificate.
 printf 'shaka-keyflow test FairPlay application certificate: not issued by Apple, protects nothing\n' >"$OUT/hls/fairplay-test.cer"
+# HLS for the real ClearKey CDM: Shaka's HLS parser knows ClearKey only as KEYFORMAT="identity"
+# (it fetches the raw 16-octet key from the URI, RFC 8216 5.2, and builds the license itself), so
+# these playlists point the same cbcs segments at key files instead of the three DRM EXT-X-KEYs
+# (the same tag the packager writes for its CommonSystem, with a key URI per track).
+mkdir -p "$OUT/hls/identity-keys"
+for track in video audio; do
+  if [ "$track" = video ]; then key="$VIDEO_KEY"; else key="$AUDIO_KEY"; fi
+  # shellcheck disable=SC2059 # the format is the key as \xNN escapes
+  printf "$(printf '%s' "$key" | sed 's/../\\x&/g')" >"$OUT/hls/identity-keys/$track.key"
+  awk -v track="$track" -v iv="$IV" '
+    /^#EXT-X-KEY/ { next }
+    { print }
+    /^#EXT-X-MAP/ { printf "#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"identity-keys/%s.key\",IV=0x%s,KEYFORMATVERSIONS=\"1\",KEYFORMAT=\"identity\"\n", track, iv }
+  ' "$OUT/hls/$track.m3u8" >"$OUT/hls/$track-identity.m3u8"
+done
+sed -e 's/^video\.m3u8$/video-identity.m3u8/' -e 's/URI="audio\.m3u8"/URI="audio-identity.m3u8"/' \
+  "$OUT/hls/master.m3u8" >"$OUT/hls/master-identity.m3u8"
 
 # --- 3. keys.json + README --------------------------------------------------
 cat >"$OUT/keys.json" <<JSON
@@ -273,8 +314,15 @@ playlist with three `#EXT-X-KEY`s: FairPlay (`KEYFORMAT="com.apple.streamingkeyd
 PlayReady (`com.microsoft.playready`, the PlayReady object as a data URI).
 `hls/master-session-keys.m3u8` is the same with `#EXT-X-SESSION-KEY`s in the multivariant
 playlist. `hls/fairplay-test.cer` stands in for a FairPlay application certificate (text, not
-issued by Apple: the test CDM cannot check one). There is no ClearKey signalling: Shaka's HLS
-parser has no ClearKey license-server key format (its `identity` keys are fetched as raw keys).
+issued by Apple: the test CDM cannot check one).
+
+ClearKey in HLS: Shaka's HLS parser knows it only as `KEYFORMAT="identity"` (it fetches the raw
+16-octet key from the URI and builds the ClearKey license itself; no license server).
+`hls/master-identity.m3u8` (with `video-identity.m3u8`, `audio-identity.m3u8`) plays the same
+segments that way; `hls/identity-keys/video.key` and `audio.key` are the raw test keys.
+
+`hls-cenc/` is the same clip as HLS in `cenc` (`METHOD=SAMPLE-AES-CTR`) with Widevine and
+PlayReady `#EXT-X-KEY`s (FairPlay is `cbcs` only).
 
 ## Regenerating
 
@@ -415,18 +463,26 @@ for pl in video audio; do
   [ "$(grep -c '#EXT-X-KEY' "$m")" = 1 ] || fail "$m: not the one Widevine EXT-X-KEY"
   grep -q 'KEYFORMAT="urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"' "$m" || fail "$m lacks the Widevine EXT-X-KEY"
 done
+for pl in video audio; do
+  m="$OUT/hls-cenc/$pl.m3u8"
+  [ "$(grep -c '#EXT-X-KEY:METHOD=SAMPLE-AES-CTR' "$m")" = 2 ] || fail "$m: not two SAMPLE-AES-CTR EXT-X-KEYs"
+  grep -q 'KEYFORMAT="urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"' "$m" || fail "$m lacks the Widevine EXT-X-KEY"
+  grep -q 'KEYFORMAT="com.microsoft.playready"' "$m" || fail "$m lacks the PlayReady EXT-X-KEY"
+done
 grep -q '#EXT-X-SESSION-KEY' "$OUT/hls/master-session-keys.m3u8" || fail "master-session-keys.m3u8 lacks EXT-X-SESSION-KEY"
 if grep -q '#EXT-X-SESSION-KEY' "$OUT/hls/master.m3u8"; then fail "master.m3u8 has session keys"; fi
-for t in video audio; do
-  dec="$TMP/dec-hls-$t"
-  mkdir -p "$dec"
-  cat "$OUT/hls/$t/init.mp4" "$OUT/hls/$t"/seg-*.m4s >"$dec/in.mp4"
-  "$PACKAGER" "in=$dec/in.mp4,stream=$t,output=$dec/out.mp4" --enable_raw_key_decryption --keys "$KEYS" >"$dec/log" 2>&1 \
-    || { cat "$dec/log" >&2; fail "decryption of hls/$t failed"; }
-  got="$(packets_md5 "$dec/out.mp4" "$t")" || fail "reading decrypted hls/$t failed"
-  want="$(packets_md5 "$TMP/source.mp4" "$t")"
-  [ "$got" = "$want" ] || fail "decrypted hls/$t differs from the source ($got != $want)"
-  echo "== verified hls/$t: decrypts to the source's samples (md5 $got)"
+for folder in hls hls-cenc; do
+  for t in video audio; do
+    dec="$TMP/dec-$folder-$t"
+    mkdir -p "$dec"
+    cat "$OUT/$folder/$t/init.mp4" "$OUT/$folder/$t"/seg-*.m4s >"$dec/in.mp4"
+    "$PACKAGER" "in=$dec/in.mp4,stream=$t,output=$dec/out.mp4" --enable_raw_key_decryption --keys "$KEYS" >"$dec/log" 2>&1 \
+      || { cat "$dec/log" >&2; fail "decryption of $folder/$t failed"; }
+    got="$(packets_md5 "$dec/out.mp4" "$t")" || fail "reading decrypted $folder/$t failed"
+    want="$(packets_md5 "$TMP/source.mp4" "$t")"
+    [ "$got" = "$want" ] || fail "decrypted $folder/$t differs from the source ($got != $want)"
+    echo "== verified $folder/$t: decrypts to the source's samples (md5 $got)"
+  done
 done
 
 total=$(find "$OUT" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')

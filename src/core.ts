@@ -146,13 +146,17 @@ export type { RenewalOptions } from './api/renewal-options';
 export type { SessionContext, SessionHooks } from './api/session-hooks';
 export { explain, type FailureExplanation, type FailureEvidence } from './diagnostics/explain';
 export type { FailurePhase } from './diagnostics/catalogue';
+export { supportReport } from './shaka/support-report';
 export {
-  supportReport,
   type SupportReport,
   type ReportedExchange,
   type ReportedError,
   type ReportInput,
   type RecordedError,
+  type ReportedTiming,
+  type ReportedTokenFetch,
+  type ProbedRobustness,
+  type KeySystemChoice,
 } from './diagnostics/report';
 export type { KeySystemFacts } from './api/key-system-errors';
 export type { AnyProvider, InitDataDecoder, BaseConfig } from './shaka/keyflow-base';

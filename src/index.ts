@@ -10,13 +10,17 @@ export type { CommonOptions } from './api/config';
 export type { SessionContext, SessionHooks } from './api/session-hooks';
 export { explain, type FailureExplanation, type FailureEvidence } from './diagnostics/explain';
 export type { FailurePhase } from './diagnostics/catalogue';
+export { supportReport } from './shaka/support-report';
 export {
-  supportReport,
   type SupportReport,
   type ReportedExchange,
   type ReportedError,
   type ReportInput,
   type RecordedError,
+  type ReportedTiming,
+  type ReportedTokenFetch,
+  type ProbedRobustness,
+  type KeySystemChoice,
 } from './diagnostics/report';
 export type { KeySystemFacts } from './api/key-system-errors';
 export type {

@@ -2,7 +2,8 @@ import { KeyflowBase } from './shaka/keyflow-base';
 import { providerFor, type KeyflowConfig, type KeyflowConfigUpdate } from './providers/registry';
 import { decodeInitData } from './pssh/init-data';
 import type { ShakaPlayer } from './shaka/types';
-import { supportReport, type SupportReport } from './diagnostics/report';
+import type { SupportReport } from './diagnostics/report';
+import { supportReport } from './shaka/support-report';
 
 /**
  * Runs the license workflow of one DRM provider for one Shaka player.
@@ -41,11 +42,12 @@ export class Keyflow extends KeyflowBase<KeyflowConfig, KeyflowConfigUpdate> {
   }
 
   /**
-   * A support report: keyflow's and Shaka's versions, the browser, key systems, the configuration
-   * with its secrets redacted, the last 20 exchanges, the failures explained, as JSON with a
-   * `text` rendering (`supportReport(keyflow)` with `shaka-keyflow/core`).
+   * A support report: keyflow's and Shaka's versions, the browser, key systems (the choice and
+   * why, EME support per robustness level, probed now), the configuration with its secrets
+   * redacted, counters, the last 20 exchanges with phase timings and token fetches, the failures
+   * explained, as JSON with a `text` rendering (`supportReport(keyflow)` with `shaka-keyflow/core`).
    */
-  report(): SupportReport {
+  report(): Promise<SupportReport> {
     return supportReport(this);
   }
 }

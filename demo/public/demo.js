@@ -191,9 +191,19 @@
     await shakaKeyflowTesting.resetShakaDrmCaches(shaka);
   }
 
+  /**
+   * ClearKey in HLS is Shaka's KEYFORMAT="identity": Shaka fetches the keys from the playlist's key
+   * URIs and licenses itself (no license exchange, so keyflow's log stays quiet); the other key
+   * systems play the playlists with FairPlay, Widevine and PlayReady keys.
+   */
+  function manifestFor(scheme, keySystem) {
+    if (scheme !== 'hls') return 'content/' + scheme + '/manifest.mpd';
+    return keySystem === 'org.w3.clearkey' ? 'content/hls/master-identity.m3u8' : 'content/hls/master.m3u8';
+  }
+
   async function load() {
-    const manifest = schemeSelect.value === 'hls' ? 'content/hls/master.m3u8' : 'content/' + schemeSelect.value + '/manifest.mpd';
     const keySystem = keySystemSelect.value;
+    const manifest = manifestFor(schemeSelect.value, keySystem);
     state.phase = 'loading';
     state.error = null;
     setStatus('Loading ' + manifest + '…');
@@ -236,7 +246,7 @@
   }
 
   document.getElementById('copy-report').addEventListener('click', async () => {
-    const { text } = keyflow.report();
+    const { text } = await keyflow.report();
     const pre = document.getElementById('report');
     pre.textContent = text;
     pre.hidden = false;

@@ -3,6 +3,10 @@
 // ?variant=a|b|c|d  one fresh player: a measured load of the sample, then a second load of the same
 //                   content in the same page; for each load, load() → first frame and load() → keys
 //                   usable, and the token / certificate / license requests the server saw.
+// &titles=N         N loads instead of two: a playlist of N titles (the same clip under N manifest URLs,
+//                   `?title=1…N`), for zapping; keyflow then says its tokens cover the service.
+// &contentOrigin=, &tokenOrigin=, &licenseOrigin=   where the manifest, the token endpoint and the
+//                   license server are (the network mode's three HTTPS origins); default: this page's.
 // ?mode=filter      keyflow's own request + response filter work per license request (and per
 //                   license renewal), through
 //                   Shaka's NetworkingEngine with a fake scheme plugin (no network).
@@ -39,8 +43,21 @@
     return (await fetch('/bench/counts?reset=1', { cache: 'no-store' })).json();
   }
 
+  // Key-system probes (keyflow's and Shaka's requestMediaKeySystemAccess calls), counted per load.
+  let probes = 0;
+  const requestAccess = navigator.requestMediaKeySystemAccess?.bind(navigator);
+  if (requestAccess) {
+    navigator.requestMediaKeySystemAccess = (...args) => {
+      probes++;
+      return requestAccess(...args);
+    };
+  }
+
   async function runLoads(variant) {
     const scheme = params.get('scheme') ?? 'cenc';
+    const titles = Math.max(2, Number(params.get('titles') ?? 2));
+    const playlist = params.has('titles');
+    const originOf = (name) => params.get(name) ?? location.origin;
     const waitMs = Number(params.get('timeoutMs') ?? 20000);
     shaka.polyfill.installAll();
     const video = document.createElement('video');
@@ -54,9 +71,9 @@
     const net = player.getNetworkingEngine();
     const NE = shaka.net.NetworkingEngine;
 
-    const manifestUri = new URL(`/content/${scheme}/manifest.mpd`, location.href).href;
-    const licenseBase = new URL('/hms/ck/rights/', location.href).href;
-    const tokenEndpoint = new URL('/api/token', location.href).href;
+    const manifestBase = new URL(`/content/${scheme}/manifest.mpd`, originOf('contentOrigin')).href;
+    const licenseBase = new URL('/hms/ck/rights/', originOf('licenseOrigin')).href;
+    const tokenEndpoint = new URL('/api/token', originOf('tokenOrigin')).href;
     const errors = [];
     player.addEventListener('error', (event) => errors.push(`Shaka ${event.detail?.code}: ${event.detail?.message ?? ''}`));
 
@@ -90,6 +107,7 @@
 
     // Per-variant setup, all before the clock starts. `beforeLoad` runs inside the measured window.
     let beforeLoad = async () => {};
+    let keyflow = null;
     if (variant === 'a') {
       // (a) bound: the tokenized license URL is already known (minted before the measurement).
       const bound = (await (await fetch('/bench/bound', { cache: 'no-store' })).text()).trim();
@@ -126,10 +144,14 @@
       };
     } else if (variant === 'd') {
       // (d) keyflow with an async token source (the app's token endpoint).
-      const keyflow = new shakaKeyflow.Keyflow(player, {
+      keyflow = new shakaKeyflow.Keyflow(player, {
         provider: 'expressplay',
         token: (ctx) => fetchTokenUrl(tokenEndpoint, ctx.signal),
         servers: { [CLEARKEY]: licenseBase },
+        // The token backend's origin, warmed with the license origin (a no-op when it is this page's).
+        tokenOrigin: tokenEndpoint,
+        // The bench's tokens carry the keys of every title: one token covers the playlist.
+        ...(playlist ? { tokenScope: 'service' } : {}),
       });
       keyflow.on('tokenrequest', () => mark('tokenRequested'));
       keyflow.on('token', () => mark('tokenReady'));
@@ -150,8 +172,9 @@
     });
     await counts(); // start from zero
 
-    async function measuredLoad() {
+    async function measuredLoad(manifestUri) {
       marks = {};
+      probes = 0;
       t0 = performance.now();
       let resolveFrame;
       let resolveKeys;
@@ -202,16 +225,28 @@
       onCdmKeyStatuses = () => {};
       // The license exchange is over once the keys are usable: the counts belong to this load.
       const result = { ...marks };
-      result.counts = await counts();
+      result.counts = { ...(await counts()), probe: probes };
       return result;
     }
 
     const loads = [];
-    loads.push(await measuredLoad());
-    video.pause();
-    loads.push(await measuredLoad());
+    for (let title = 1; title <= titles; title++) {
+      if (title > 1) video.pause();
+      loads.push(await measuredLoad(playlist ? `${manifestBase}?title=${title}` : manifestBase));
+    }
+    const diagnostics = keyflow ? await measureReport(keyflow) : null;
     await player.destroy();
-    return { mode: 'load', variant, scheme, loads, errors };
+    return { mode: 'load', variant, scheme, loads, errors, diagnostics };
+  }
+
+  /** keyflow.report() after the loads: how long it takes (EME probe included) and what it sends (nothing). */
+  async function measureReport(keyflow) {
+    await counts(); // from zero
+    const started = performance.now();
+    const report = await keyflow.report();
+    const reportMs = performance.now() - started;
+    const during = await counts();
+    return { reportMs, requests: during.token + during.certificate + during.license, emeAnswers: report.eme.length };
   }
 
   // --- filter work -------------------------------------------------------------------------------

@@ -113,6 +113,8 @@ export async function startBenchServer({ port = 0, host = '127.0.0.1', latencies
   const keys = loadContentKeys();
   let current = { ...latencies };
   let emulator = () => false;
+  /** More counts for /bench/counts (the network mode's connections and requests per origin). */
+  let extraCounts = null;
   /** Records of the emulator already counted (its log is append-only until cleared). */
   let counted = { token: 0 };
 
@@ -143,6 +145,7 @@ export async function startBenchServer({ port = 0, host = '127.0.0.1', latencies
       token: counted.token,
       certificate: records.filter((r) => r.kind === 'certificate').length,
       license: records.filter((r) => r.kind === 'license').length,
+      ...(extraCounts ? { wire: extraCounts(reset) } : {}),
     };
     if (reset) {
       counted = { token: 0 };
@@ -151,7 +154,7 @@ export async function startBenchServer({ port = 0, host = '127.0.0.1', latencies
     return result;
   }
 
-  const server = http.createServer(async (req, res) => {
+  const handle = async (req, res) => {
     const arrived = performance.now();
     try {
       const { pathname, searchParams } = new URL(req.url, 'http://localhost');
@@ -164,7 +167,8 @@ export async function startBenchServer({ port = 0, host = '127.0.0.1', latencies
         counted.token++;
         const url = await mintToken();
         await until(arrived, current.token);
-        res.writeHead(200, { 'Content-Type': 'text/uri-list', 'Cache-Control': 'no-store' });
+        // The token backend may be another origin (network mode): a plain GET, no preflight.
+        res.writeHead(200, { 'Content-Type': 'text/uri-list', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' });
         res.end(url);
         return;
       }
@@ -206,7 +210,8 @@ export async function startBenchServer({ port = 0, host = '127.0.0.1', latencies
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(`bench server error: ${error.message}`);
     }
-  });
+  };
+  const server = http.createServer(handle);
   server.keepAliveTimeout = 30_000;
 
   await new Promise((resolve, reject) => {
@@ -215,10 +220,21 @@ export async function startBenchServer({ port = 0, host = '127.0.0.1', latencies
   });
   const actualPort = server.address().port;
   const url = `http://127.0.0.1:${actualPort}/`;
-  emulator = createExpressPlayHandler({ customerAuthenticators: [AUTHENTICATOR], keys, publicBaseUrl: url.replace(/\/$/, '') });
+  const useLicenseBase = (base) => {
+    emulator = createExpressPlayHandler({ customerAuthenticators: [AUTHENTICATOR], keys, publicBaseUrl: base.replace(/\/$/, '') });
+  };
+  useLicenseBase(url);
   return {
     url,
     port: actualPort,
+    /** The request listener, for the network mode's HTTPS origins (net-server.mjs). */
+    handle,
+    /** Tokens minted from now on name `base` as their license server (the network mode's license origin). */
+    useLicenseBase,
+    /** Adds counts of the caller's to /bench/counts (`wire`), reset with the others. */
+    setExtraCounts(fn) {
+      extraCounts = fn;
+    },
     get latencies() {
       return { ...current };
     },

@@ -47,6 +47,15 @@ export interface CommonOptions {
    * function. Optional.
    */
   tokenOrigin?: string;
+  /**
+   * What one token covers. `'title'` (default): a token is used only for the
+   * manifest it was fetched for. `'service'`: your backend's tokens cover every
+   * title of the service (a user or session token, or one carrying the keys of
+   * a whole catalogue), so the next title reuses the token while it is fresh:
+   * no token round trip when zapping. A rejected or expired token is replaced
+   * as usual; single-use tokens are never shared either way.
+   */
+  tokenScope?: 'title' | 'service';
   /** License renewals, expiry warnings and what to do on `expired` / `internal-error` keys (see docs/renewal.md). */
   renewal?: RenewalOptions;
 }
@@ -63,6 +72,7 @@ export const COMMON_OPTION_NAMES: readonly string[] = [
   'allowInsecureHttp',
   'warmUp',
   'tokenOrigin',
+  'tokenScope',
   'renewal',
 ];
 
@@ -196,6 +206,8 @@ export function normalizeCommonOptions<T extends CommonOptions>(
   const refreshRejectedToken = flag(config.refreshRejectedToken, true, 'refreshRejectedToken');
   const allowInsecureHttp = flag(config.allowInsecureHttp, false, 'allowInsecureHttp');
   const warmUp = flag(config.warmUp, true, 'warmUp');
+  const tokenScope = config.tokenScope ?? 'title';
+  if (tokenScope !== 'title' && tokenScope !== 'service') throw invalid("keyflow: `tokenScope` must be 'title' or 'service'");
   if (config.tokenOrigin !== undefined && !isHttpUrlText(config.tokenOrigin)) {
     throw invalid('keyflow: `tokenOrigin` must be an http(s) URL or origin, e.g. https://api.example.com');
   }
@@ -209,6 +221,7 @@ export function normalizeCommonOptions<T extends CommonOptions>(
     refreshRejectedToken,
     allowInsecureHttp,
     warmUp,
+    tokenScope,
     renewal: normalizeRenewalOptions(config.renewal),
   };
 }

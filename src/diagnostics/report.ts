@@ -29,6 +29,54 @@ export interface ReportedExchange {
   durationMs: number;
 }
 
+/** Where the time of one license exchange went (keyflow's `timing` event), ms. */
+export interface ReportedTiming {
+  /** When the keys became usable (ISO 8601). */
+  at: string;
+  /** The key system. */
+  keySystem: string;
+  /** Waiting for the app's token. */
+  tokenWaitMs: number;
+  /** The service-certificate fetch before it, if any. */
+  certificateMs?: number;
+  /** The license request on the network (last attempt). */
+  networkMs: number;
+  /** The CDM taking the license. */
+  cdmMs: number;
+  /** keyflow seeing the request → keys usable, retries and waits included. */
+  totalMs: number;
+}
+
+/** One call to the app's token source (keyflow's `tokenrequest` event). */
+export interface ReportedTokenFetch {
+  /** When (ISO 8601). */
+  at: string;
+  /** Why: `prefetch`, `license`, `expired` (a refresh), `rejected` (the server refused the last one). */
+  reason: string;
+  /** The key system it was for. */
+  keySystem: string;
+}
+
+/** What EME answered for one key system at one robustness level. */
+export interface ProbedRobustness {
+  /** The key system asked for. */
+  keySystem: string;
+  /** The robustness asked for (`''`: none). */
+  robustness: string;
+  /** Whether the browser granted it. */
+  supported: boolean;
+  /** Why not (the DOMException's name, `no answer`, `no EME`). */
+  reason?: string;
+}
+
+/** The key system of the current load and why it is that one. */
+export interface KeySystemChoice {
+  /** The key system chosen, or null. */
+  chosen: string | null;
+  /** Why, in words. */
+  why: string;
+}
+
 /** One failure, with its explanation. */
 export interface ReportedError {
   /** When it happened (ISO 8601). */
@@ -59,6 +107,16 @@ export interface ReportInput {
   exchanges: readonly ReportedExchange[];
   /** The last failures, oldest first. */
   errors: readonly RecordedError[];
+  /** The last exchanges' timings, oldest first. */
+  timings: readonly ReportedTiming[];
+  /** The last calls to the token source, oldest first. */
+  tokenFetches: readonly ReportedTokenFetch[];
+  /** keyflow's counters (`getStats()`) for the current load. */
+  stats: Readonly<Record<string, number>>;
+  /** The player's `drm.preferredKeySystems`. */
+  preferredKeySystems: readonly string[];
+  /** EME support per key system and robustness level, probed for this report. */
+  eme: readonly ProbedRobustness[];
   /** Every secret keyflow knows (tokens in every form): none may appear in the report. */
   secrets: readonly string[];
 }
@@ -77,10 +135,20 @@ export interface SupportReport {
   keySystem: string | null;
   /** Key systems: signalled by the content, routed by keyflow and the app, supported here. */
   keySystems: KeySystemFacts;
+  /** The key system of the current load and why it is that one. */
+  keySystemChoice: KeySystemChoice;
+  /** EME support per key system and robustness level, probed for this report. */
+  eme: ProbedRobustness[];
+  /** keyflow's counters for the current load (`getStats()`). */
+  stats: Record<string, number>;
   /** The configuration, secrets redacted (the token becomes its kind, URLs lose their query). */
   configuration: Record<string, unknown>;
   /** The last 20 exchanges. */
   exchanges: ReportedExchange[];
+  /** The last 20 exchanges' phase timings. */
+  timings: ReportedTiming[];
+  /** The last 20 calls to the token source (refreshes show as `expired` / `rejected`). */
+  tokenFetches: ReportedTokenFetch[];
   /** The failures, explained. */
   errors: ReportedError[];
   /** The report as plain text, for a ticket. */
@@ -110,14 +178,32 @@ function render(report: Omit<SupportReport, 'text'>): string {
   const lines = [
     `shaka-keyflow ${report.keyflowVersion}, Shaka Player ${report.shakaVersion ?? '?'}, ${report.generatedAt}`,
     `Browser: ${report.userAgent ?? '?'}`,
-    `Key system: ${report.keySystem ?? 'none chosen'}; content signals [${report.keySystems.signalled.join(', ')}]; routed [${report.keySystems.routed.join(', ')}]; supported here [${report.keySystems.supported.join(', ')}]`,
+    `Key system: ${report.keySystem ?? 'none chosen'} (${report.keySystemChoice.why}); content signals [${report.keySystems.signalled.join(', ')}]; routed [${report.keySystems.routed.join(', ')}]; supported here [${report.keySystems.supported.join(', ')}]`,
+    `EME: ${report.eme.map((p) => `${p.keySystem}${p.robustness ? ` ${p.robustness}` : ''} ${p.supported ? 'yes' : `no (${p.reason ?? '?'})`}`).join('; ')}`,
     `Configuration: ${JSON.stringify(report.configuration)}`,
+    `Stats: ${JSON.stringify(report.stats)}`,
     `Exchanges (${report.exchanges.length}):`,
     ...report.exchanges.map((e) => `  ${e.at} ${e.kind} ${e.keySystem} ${e.status} ${Math.round(e.durationMs)} ms ${e.url}`),
+    `Timings, ms (${report.timings.length}):`,
+    ...report.timings.map(
+      (t) =>
+        `  ${t.at} ${t.keySystem} token ${Math.round(t.tokenWaitMs)}${t.certificateMs !== undefined ? `, certificate ${Math.round(t.certificateMs)}` : ''}, network ${Math.round(t.networkMs)}, CDM ${Math.round(t.cdmMs)}, total ${Math.round(t.totalMs)}`,
+    ),
+    `Token fetches (${report.tokenFetches.length}): ${report.tokenFetches.map((f) => `${f.at} ${f.reason} ${f.keySystem}`).join('; ')}`,
     `Errors (${report.errors.length}):`,
     ...report.errors.map(({ at, explanation: x }) => `  ${at} [${x.phase}] ${x.summary} ${JSON.stringify(x.evidence)}`),
   ];
   return lines.join('\n');
+}
+
+/** Why the current load uses its key system, from what the player was told and what Shaka does. */
+function whyKeySystem({ keySystem, preferredKeySystems, keySystems }: ReportInput): string {
+  if (!keySystem) return 'no load, or no key system could be used: see the errors';
+  if (preferredKeySystems.includes(keySystem)) {
+    return `the first usable of drm.preferredKeySystems [${preferredKeySystems.join(', ')}]`;
+  }
+  const routed = keySystems.routed.includes(keySystem) ? 'has a license server' : 'has no license server keyflow knows of';
+  return `Shaka's order: the content signals it, this browser supports it, and it ${routed} (drm.preferredKeySystems does not name it)`;
 }
 
 /** Builds the report, redacted against every secret in `input.secrets`. */
@@ -134,19 +220,15 @@ export function buildSupportReport(input: ReportInput, now: Date = new Date()): 
     userAgent: typeof navigator === 'undefined' ? null : navigator.userAgent,
     keySystem: input.keySystem,
     keySystems: input.keySystems,
+    keySystemChoice: { chosen: input.keySystem, why: whyKeySystem(input) },
+    eme: [...input.eme],
+    stats: { ...input.stats },
     configuration,
     exchanges: input.exchanges.slice(-20).map((e) => ({ ...e, url: withoutQuery(e.url) })),
+    timings: input.timings.slice(-20),
+    tokenFetches: input.tokenFetches.slice(-20),
     errors: input.errors.map(({ at, error }) => ({ at, explanation: explain(error) })),
   };
   const redacted = redactDeep(report, input.secrets) as Omit<SupportReport, 'text'>;
   return { ...redacted, text: render(redacted) };
-}
-
-/**
- * The support report of a keyflow instance: keyflow's and Shaka's versions, the browser, key
- * systems, the configuration with its secrets redacted, the last 20 exchanges, the failures
- * explained, and a `text` rendering. (The main entry's `Keyflow` has it as `report()`.)
- */
-export function supportReport(keyflow: { reportData(): ReportInput }): SupportReport {
-  return buildSupportReport(keyflow.reportData());
 }

@@ -4,8 +4,7 @@ import type { KeyflowEvents } from '../api/events';
 import type { Provider } from '../providers/preset';
 import type { TelemetryCollector } from '../telemetry/collector';
 import type { KeyflowStats } from '../telemetry/stats';
-import { TokenBroker } from '../tokens/broker';
-import { TokenCache } from '../tokens/cache';
+import type { TokenBroker } from '../tokens/broker';
 import type { TokenSource } from '../tokens/source';
 import { routedServers, type AnyProvider, type BaseConfig, type InitDataDecoder, type NormalizedConfig } from './config-types';
 import { ExchangeBook, type Exchange } from './exchanges';
@@ -18,8 +17,9 @@ import { SecretGuard } from './secret-guard';
 import { ServiceSession } from './service-session';
 import { ReportRecorder } from './report-recorder';
 import { RenewalTracker } from './renewals';
-import type { ReportInput } from '../diagnostics/report';
+import type { ProbedRobustness, ReportInput } from '../diagnostics/report';
 import { createTelemetry } from './telemetry-glue';
+import { createTokenBroker } from './token-glue';
 import { checkPlayer, checkUpdate, markAttached, staticTokenSecrets, validateConfig } from './validate';
 import { ShakaRequestType, type ShakaNetworkingEngine, type ShakaPlayer, type ShakaRequestFilter, type ShakaResponseFilter } from './types';
 
@@ -83,7 +83,13 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     });
     this.config_ = normalized;
     this.provider_ = provider;
-    this.tokens_ = this.createTokens_(normalized);
+    this.tokens_ = createTokenBroker(normalized, this.lifetime_.signal, {
+      config: () => this.config_,
+      provider: () => this.provider_,
+      telemetry: this.telemetry_,
+      tokenrequest: (event) => this.emit('tokenrequest', event),
+      token: (event) => this.emit('token', this.renewals_.expiry.tokenUsed(this.tokenSource_(), event)),
+    });
     markAttached(player, this);
     net.registerRequestFilter(this.requestFilter_);
     net.registerResponseFilter(this.responseFilter_);
@@ -122,21 +128,6 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.playerConfig_.applyPreset(this.wantedServers_(), this.provider_, this.config_);
   }
 
-  private createTokens_(config: NormalizedConfig): TokenBroker {
-    const cache = new TokenCache({ maxAgeMs: config.tokenMaxAgeMs, refreshMarginMs: config.tokenRefreshMarginMs, now: () => Date.now() });
-    return new TokenBroker(cache, this.lifetime_.signal, {
-      source: () => this.tokenSource_(),
-      timeoutMs: () => this.config_.tokenTimeoutMs,
-      fetchStarting: (reason, keySystem) => {
-        const started = this.telemetry_.tokenRequested();
-        this.emit('tokenrequest', { reason, keySystem });
-        return started;
-      },
-      tokenReady: (event) => this.emit('token', this.renewals_.expiry.tokenUsed(this.tokenSource_(), event)),
-      singleUse: () => this.provider_.tokenReuse?.(this.config_) === 'per-request',
-    });
-  }
-
   /**
    * What the parts (load tracker, license filters, failure handler) read and
    * use of keyflow: one narrow view, parts reached lazily (they are created
@@ -168,7 +159,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       manifestOf: (isPreload) => this.loads_.manifestOf(isPreload),
       manifestChanged: () => this.filters_.newLoad(),
       wantsInitData: () => this.listenerCount('initdata') > 0,
-      licensed: (keySystem, manifestUri) => {
+      licensed: (exchange, license) => {
+        this.renewals_.answered(exchange, license);
+        const { keySystem, manifestUri } = exchange;
         const isPreload = manifestUri !== null && manifestUri !== this.loads_.manifestOf(false);
         if (!isPreload) this.session_.licensed(() => this.provider_.sessionHooks?.(this.config_) ?? null, keySystem, manifestUri);
       },
@@ -220,9 +213,9 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     return this.destroyed_;
   }
 
-  /** What a support report is made of (see `supportReport()`, or `report()` on the main entry's Keyflow). */
-  reportData(): ReportInput {
-    return this.reports_.data();
+  /** What a support report is made of, with what EME answered (see `supportReport()`, or `report()` on the main entry's Keyflow). */
+  reportData(eme: readonly ProbedRobustness[]): ReportInput {
+    return this.reports_.data(eme);
   }
 
   /** Counts and sums since the current load started (a copy). */

@@ -53,8 +53,8 @@ export interface FilterContext {
   manifestOf(isPreload: boolean): string | null;
   /** Whether the app listens for `initdata`. */
   wantsInitData(): boolean;
-  /** A license for `manifestUri` (resolved; null when unknown) was accepted (the service session may start). */
-  licensed(keySystem: string, manifestUri: string | null): void;
+  /** A license (or renewal) reached the CDM: the service session may start (`exchange.manifestUri`: resolved, or null), renewals are followed. */
+  licensed(exchange: Exchange, license: Uint8Array): void;
   /** Redacts, emits once (keyflow's `error` event) and returns the error; a renewal's failure is reported as one. */
   fail(error: KeyflowError, secrets: readonly string[], exchange?: Exchange): KeyflowError;
 }
@@ -96,7 +96,9 @@ export class LicenseFilters {
     const keySystem =
       request.drmInfo?.keySystem ??
       (kind === 'certificate' ? this.ctx_.playerConfig.configuredCertificateKeySystem(request.uris[0]) : null);
-    if (!kind || !keySystem) return;
+    // A `data:` license is one Shaka made itself from keys it already holds (`drm.clearKeys`, HLS
+    // `KEYFORMAT="identity"`): no license server, nothing to route or attach a token to.
+    if (!kind || !keySystem || request.uris[0]?.startsWith('data:')) return;
     const licenseUrl = kind === 'license' ? this.ctx_.playerConfig.licenseUrlFor(keySystem, this.ctx_.wantedServers()) : request.uris[0];
     const baseUrl = licenseUrl && kind === 'license' ? this.ctx_.renewals.urlFor(request, licenseUrl) : licenseUrl;
     if (!baseUrl) return;
@@ -284,7 +286,6 @@ export class LicenseFilters {
       this.ctx_.telemetry.certificateFetched(exchange.keySystem, exchange.respondedAt - exchange.startedAt);
     } else {
       this.ctx_.telemetry.licenseDelivered(exchange, license.byteLength);
-      this.ctx_.renewals.answered(exchange, license);
     }
     this.ctx_.emit.licenseresponse({
       kind: exchange.kind,
@@ -294,6 +295,6 @@ export class LicenseFilters {
       durationMs: Math.max(0, performance.now() - exchange.sentAt),
       byteLength: license.byteLength,
     });
-    if (exchange.kind === 'license' && !exchange.isCertificateChallenge) this.ctx_.licensed(exchange.keySystem, exchange.manifestUri);
+    if (exchange.kind === 'license' && !exchange.isCertificateChallenge) this.ctx_.licensed(exchange, license);
   };
 }

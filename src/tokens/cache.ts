@@ -36,6 +36,12 @@ export interface TokenCacheOptions {
   refreshMarginMs: number;
   /** The clock (ms since the epoch). */
   now: () => number;
+  /**
+   * Whether a token covers every title of the service (the `tokenScope:
+   * 'service'` option): then a token fetched for one manifest is found for
+   * any other (and any KIDs) while it is fresh. Default: per manifest.
+   */
+  sharedAcrossTitles?: () => boolean;
 }
 
 function sameKeyIds(a: readonly string[], b: readonly string[]): boolean {
@@ -63,9 +69,9 @@ export class TokenCache {
     const now = this.options.now();
     for (let i = this.entries_.length - 1; i >= 0; i--) {
       const entry = this.entries_[i]!;
-      if (entry.key.keySystem !== key.keySystem || entry.key.manifestUri !== key.manifestUri) continue;
-      // KIDs unknown on either side (a prefetch before the manifest) match any KIDs.
-      if (entry.key.keyIds.length && key.keyIds.length && !sameKeyIds(entry.key.keyIds, key.keyIds)) continue;
+      if (entry.key.keySystem !== key.keySystem || !this.sameTitle_(entry.key, key)) continue;
+      // KIDs unknown on either side (a prefetch before the manifest) match any KIDs; a service-wide token covers any.
+      if (entry.key.keyIds.length && key.keyIds.length && !this.shared_() && !sameKeyIds(entry.key.keyIds, key.keyIds)) continue;
       if (entry.failed || entry.rejected) continue;
       if (entry.settled && entry.expiresAt !== null && entry.expiresAt - this.options.refreshMarginMs <= now) continue;
       return entry;
@@ -79,7 +85,7 @@ export class TokenCache {
     return this.entries_.some(
       (entry) =>
         entry.key.keySystem === key.keySystem &&
-        entry.key.manifestUri === key.manifestUri &&
+        this.sameTitle_(entry.key, key) &&
         entry.settled &&
         !entry.failed &&
         !entry.rejected &&
@@ -141,8 +147,14 @@ export class TokenCache {
     this.remove_(entry);
   }
 
-  /** Aborts in-flight fetches for other manifests than `manifestUri` (a new load started). */
+  /**
+   * Aborts in-flight fetches for other manifests than `manifestUri` (a new
+   * load started; null: the content was unloaded), unless tokens cover the
+   * whole service.
+   */
   abandonOthers(manifestUri: string | null): void {
+    // A service-wide token being fetched is the next title's token too: it goes on.
+    if (this.shared_()) return;
     for (const entry of [...this.entries_]) {
       if (entry.key.manifestUri !== manifestUri && !entry.settled) {
         entry.controller.abort();
@@ -163,6 +175,15 @@ export class TokenCache {
   clear(): void {
     for (const entry of this.entries_) if (!entry.settled) entry.controller.abort();
     this.entries_ = [];
+  }
+
+  private shared_(): boolean {
+    return this.options.sharedAcrossTitles?.() ?? false;
+  }
+
+  /** Whether an entry fetched for `a` serves `b`: same manifest, or any manifest when tokens cover the service. */
+  private sameTitle_(a: TokenKey, b: TokenKey): boolean {
+    return a.manifestUri === b.manifestUri || this.shared_();
   }
 
   private remove_(entry: TokenEntry): void {

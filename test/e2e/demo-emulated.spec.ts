@@ -27,4 +27,14 @@ describe('demo page, emulated key systems', () => {
       expect(state.events).not.toContain('error');
     });
   }
+
+  it('plays the HLS sample with ClearKey (real CDM): identity keys, Shaka licenses itself, no license exchange', async () => {
+    const state = await playDemo('scheme=hls&keysystem=org.w3.clearkey', 1);
+    expect(state.error).toBeNull();
+    expect(state.phase).toBe('playing');
+    expect(state.keySystem).toBe('org.w3.clearkey');
+    expect(state.decodedFrames).toBeGreaterThan(0);
+    expect(state.events).not.toContain('licenserequest');
+    expect(state.events).not.toContain('error');
+  });
 });

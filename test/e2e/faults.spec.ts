@@ -55,6 +55,8 @@ describe('fault injection (license server and token source)', () => {
   });
 
   afterEach(async () => {
+    // the support report of what happened (exchanges, failures explained, configuration) is swept too
+    if (keyflow) sweep.observe('the support report', await keyflow.report());
     keyflow?.destroy();
     await dispose();
     await clearFaults();

@@ -18,6 +18,7 @@ const WV = 'com.widevine.alpha';
 const PR = 'com.microsoft.playready';
 const FP = 'com.apple.fps';
 const HLS = 'content/hls/master.m3u8';
+const HLS_CENC = 'content/hls-cenc/master.m3u8';
 const CERTIFICATE = 'content/hls/fairplay-test.cer';
 
 describe('HLS through the test CDM (ExpressPlay)', () => {
@@ -69,6 +70,18 @@ describe('HLS through the test CDM (ExpressPlay)', () => {
       expect(log.errors).toEqual([]);
       expect(log.tokens.length).toBe(1);
       expect((await licensePosts(drm)).every((r) => r.status === 200)).toBe(true);
+    });
+
+    it(`${name}: plays the cenc HLS (SAMPLE-AES-CTR)`, async () => {
+      useKeyflow(keySystem, drm);
+      await player.load(at(HLS_CENC));
+      await expectPlaysPast(video, 2);
+      expect(log.errors).toEqual([]);
+      expect(log.tokens.length).toBe(1);
+      const posts = await licensePosts(drm);
+      expect(posts.length).toBeGreaterThan(0);
+      expect(posts.every((r) => r.status === 200)).toBe(true);
+      expect(player.getKeyStatuses()[CONTENT_KEYS.video.kid]).toBe('usable');
     });
   }
 

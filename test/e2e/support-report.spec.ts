@@ -6,6 +6,7 @@ import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import { at, CONTENT_KEYS, mintToken } from '../helpers/env';
 import { createAttachedPlayer, expectPlaysPast, loadExpectingError } from '../helpers/playback';
+import { createTestCdmPlayer } from '../helpers/test-cdm-player';
 
 const CK = 'org.w3.clearkey';
 
@@ -48,13 +49,20 @@ describe('keyflow.report()', () => {
     const { keyflowError } = await loadExpectingError(player, at('content/cbcs/manifest.mpd'));
     expect(keyflowError?.code).toBe('NOT_ENTITLED');
 
-    const report = keyflow.report();
+    const report = await keyflow.report();
     expect(report.shakaVersion).toMatch(/^v?\d+\.\d+/);
     expect(report.configuration.token).toBe('[token function]');
     expect(report.exchanges.length).toBeGreaterThan(0);
     expect(report.exchanges.every((e) => !e.url.includes('ExpressPlayToken=') && e.keySystem === CK)).toBe(true);
     expect(report.errors.map((e) => e.explanation.evidence.keyflowCode)).toEqual(['NOT_ENTITLED']);
     expect(report.text).toContain('[license-request]');
+    // the first load's exchange: its timing; the token fetches: one per load (prefetch at each start)
+    expect(report.timings.length).toBeGreaterThan(0);
+    expect(report.timings.every((t) => t.keySystem === CK && t.networkMs >= 0 && t.totalMs >= t.networkMs)).toBe(true);
+    expect(report.tokenFetches.map((f) => f.keySystem)).toEqual([CK, CK]);
+    expect(report.keySystemChoice.chosen).toBe(report.keySystem);
+    // the real ClearKey CDM, probed for the report
+    expect(report.eme).toContain({ keySystem: CK, robustness: '', supported: true });
     const all = JSON.stringify(report) + report.text;
     expect(tokens.length).toBe(2);
     for (const token of tokens) {
@@ -62,5 +70,29 @@ describe('keyflow.report()', () => {
       expect(all).not.toContain(encodeURIComponent(token));
       expect(all).not.toContain(token.slice(0, 24));
     }
+  });
+
+  it('probes EME per robustness level: under the test CDM, software Widevine and PlayReady SL150/SL2000 yes, hardware levels no', async () => {
+    await dispose();
+    ({ player, dispose } = await createTestCdmPlayer());
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, { provider: 'expressplay', token: async () => 'unused' });
+    const report = await keyflow.report();
+    const answer = (keySystem: string, robustness: string) =>
+      report.eme.find((p) => p.keySystem === keySystem && p.robustness === robustness);
+    // what the test CDM documents: hardware robustness (HW_SECURE_*, PlayReady 3000) is refused with NotSupportedError
+    for (const level of ['SW_SECURE_CRYPTO', 'SW_SECURE_DECODE']) expect(answer('com.widevine.alpha', level)?.supported).toBe(true);
+    for (const level of ['HW_SECURE_CRYPTO', 'HW_SECURE_DECODE', 'HW_SECURE_ALL']) {
+      expect(answer('com.widevine.alpha', level)).toEqual({
+        keySystem: 'com.widevine.alpha',
+        robustness: level,
+        supported: false,
+        reason: 'NotSupportedError',
+      });
+    }
+    const PR = 'com.microsoft.playready.recommendation';
+    expect([answer(PR, '150')?.supported, answer(PR, '2000')?.supported, answer(PR, '3000')?.supported]).toEqual([true, true, false]);
+    expect(answer(CK, '')?.supported).toBe(true);
+    expect(report.text).toContain('com.widevine.alpha HW_SECURE_ALL no (NotSupportedError)');
+    expect(report.keySystemChoice).toEqual({ chosen: null, why: 'no load, or no key system could be used: see the errors' });
   });
 });

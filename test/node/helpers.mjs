@@ -78,9 +78,9 @@ export function startChild(args, options = {}) {
 }
 
 /** Starts demo/server.mjs on a free port in a child process. Resolves to `{ url, pid, process, rssBytes(), stop() }`. */
-export async function startDemoChild() {
+export async function startDemoChild(spawnOptions = {}) {
   requireBuild();
-  const proc = startChild([path.join(ROOT, 'test', 'node', 'fixtures', 'demo-child.mjs')]);
+  const proc = startChild([path.join(ROOT, 'test', 'node', 'fixtures', 'demo-child.mjs')], spawnOptions);
   const match = await proc.waitFor(/^(\{.*\})$/m);
   const { url, pid } = JSON.parse(match[1]);
   return {

@@ -318,6 +318,9 @@ describe('Keyflow configuration errors', () => {
     expect(configError(() => new Keyflow(p(), { provider: 'expressplay', token: 't', tokenTimeoutMs: -1 })).message).toContain(
       'tokenTimeoutMs',
     );
+    expect(configError(() => new Keyflow(p(), { provider: 'expressplay', token: 't', tokenScope: 'user' as never })).message).toContain(
+      "`tokenScope` must be 'title' or 'service'",
+    );
     expect(configError(() => new Keyflow({} as ShakaPlayer, { provider: 'expressplay', token: 't' })).message).toContain('shaka.Player');
   });
 

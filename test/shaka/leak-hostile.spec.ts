@@ -29,6 +29,11 @@ describe('token confidentiality against hostile replies', () => {
     sweep.watchShaka(player, 'before keyflow:');
   });
   afterEach(async () => {
+    // the support report of what happened (exchanges, failures explained, configuration) is swept too
+    if (keyflow) {
+      sweep.observe('the support report', await keyflow.report());
+      expect(sweep.leaks().join('\n')).toBe('');
+    }
     keyflow?.destroy();
     keyflow = null;
     fake?.uninstall();

@@ -94,6 +94,33 @@ describe('TokenCache', () => {
     expect(cache.find(key([]))).toBe(known); // the newest usable entry
   });
 
+  it("with tokenScope 'service', a token serves every manifest and KIDs of its key system until it expires", async () => {
+    let shared = true;
+    cache = new TokenCache({ maxAgeMs: 60_000, refreshMarginMs: 5_000, now: () => now, sharedAcrossTitles: () => shared });
+    const first = cache.start(key(['aa']), 'license', lifetime.signal, async () => 'S');
+    await first.promise;
+    expect(cache.find(key(['bb'], 'https://cdn.test/title-2.mpd'))).toBe(first);
+    expect(cache.find(key([], 'https://cdn.test/title-3.mpd'))).toBe(first);
+    expect(cache.find(key(['aa'], 'https://cdn.test/title-2.mpd', 'com.widevine.alpha'))).toBeNull();
+    // A fetch in flight is not abandoned by the next load: it is that load's token too.
+    const pending = cache.start(
+      key([], 'https://cdn.test/title-1.mpd', 'com.widevine.alpha'),
+      'prefetch',
+      lifetime.signal,
+      () => new Promise(() => {}),
+    );
+    cache.abandonOthers('https://cdn.test/title-4.mpd');
+    cache.abandonOthers(null);
+    expect(pending.controller.signal.aborted).toBe(false);
+    now += 60_000 - 5_000;
+    expect(cache.find(key(['aa'], 'https://cdn.test/title-2.mpd'))).toBeNull();
+    expect(cache.hasExpired(key(['aa'], 'https://cdn.test/title-5.mpd'))).toBe(true);
+    shared = false; // back to per title: the option is read at every lookup
+    now -= 60_000 - 5_000;
+    expect(cache.find(key(['aa'], 'https://cdn.test/title-2.mpd'))).toBeNull();
+    expect(cache.find(key(['aa']))).toBe(first);
+  });
+
   it('stops handing out a token near its expiry, and says a refresh is due', async () => {
     const entry = cache.start(key(), 'license', lifetime.signal, async () => 'T');
     await entry.promise;

@@ -1,0 +1,53 @@
+/**
+ * keyflow's token broker wired to its configuration: the cache's lifetimes
+ * and scope (per title, or service-wide with `tokenScope: 'service'`) read
+ * from the configuration in force, fetches counted by telemetry and
+ * announced (`tokenrequest`, `token`), single-use tokens as the preset says.
+ *
+ * @module
+ */
+import type { TokenEvent, TokenRequestEvent } from '../api/events';
+import type { Provider } from '../providers/preset';
+import type { TelemetryCollector } from '../telemetry/collector';
+import { TokenBroker } from '../tokens/broker';
+import { TokenCache } from '../tokens/cache';
+import type { TokenSource } from '../tokens/source';
+import type { NormalizedConfig } from './config-types';
+
+/** What the token broker reads of keyflow and tells it. */
+export interface TokenGlue {
+  /** The configuration in force. */
+  config(): NormalizedConfig;
+  /** The provider preset. */
+  provider(): Provider<NormalizedConfig, unknown>;
+  readonly telemetry: TelemetryCollector;
+  /** keyflow's `tokenrequest` event. */
+  tokenrequest(event: TokenRequestEvent): void;
+  /** keyflow's `token` event. */
+  token(event: TokenEvent): void;
+}
+
+/**
+ * A token broker for keyflow; `lifetime` aborts its fetches (destroy()).
+ *
+ * @param initial the configuration at construction (token lifetimes)
+ */
+export function createTokenBroker(initial: NormalizedConfig, lifetime: AbortSignal, glue: TokenGlue): TokenBroker {
+  const cache = new TokenCache({
+    maxAgeMs: initial.tokenMaxAgeMs,
+    refreshMarginMs: initial.tokenRefreshMarginMs,
+    now: () => Date.now(),
+    sharedAcrossTitles: () => glue.config().tokenScope === 'service',
+  });
+  return new TokenBroker(cache, lifetime, {
+    source: () => (glue.config() as { token?: TokenSource<unknown> }).token,
+    timeoutMs: () => glue.config().tokenTimeoutMs,
+    fetchStarting: (reason, keySystem) => {
+      const started = glue.telemetry.tokenRequested();
+      glue.tokenrequest({ reason, keySystem });
+      return started;
+    },
+    tokenReady: (event) => glue.token(event),
+    singleUse: () => glue.provider().tokenReuse?.(glue.config()) === 'per-request',
+  });
+}
