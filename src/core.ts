@@ -142,6 +142,7 @@ export type { JsonTemplate } from './providers/engine/template';
 export { KeyflowError, findKeyflowError } from './api/errors';
 export type { KeyflowErrorCode, KeyflowErrorDetails } from './api/errors';
 export type { CommonOptions } from './api/config';
+export type { RenewalOptions } from './api/renewal-options';
 export type { SessionContext, SessionHooks } from './api/session-hooks';
 export { explain, type FailureExplanation, type FailureEvidence } from './diagnostics/explain';
 export type { FailurePhase } from './diagnostics/catalogue';

@@ -43,7 +43,11 @@ export type {
   InitDataEvent,
   KeyStatusEvent,
   ExpirationEvent,
+  RenewalEvent,
+  RenewalFailedEvent,
+  ExpiringEvent,
 } from './api/events';
+export type { RenewalOptions } from './api/renewal-options';
 export type { TimingEvent, KeyflowStats } from './telemetry/stats';
 export type { TokenFetchReason } from './tokens/cache';
 export type { DecodedSystem, DecodedInitData, PlayReadyHeader, WidevinePsshData } from './pssh/index';

@@ -268,6 +268,11 @@ export function printTable(report) {
         `  keyflow request + response filters: mean ${fmt(f.filterMs.mean, 3)} ms, p50 ${fmt(f.filterMs.p50, 3)}, p90 ${fmt(f.filterMs.p90, 3)} (request ${fmt(f.requestFilterMs.mean, 3)}, response ${fmt(f.responseFilterMs.mean, 3)})`,
       );
       lines.push(`  whole request without / with keyflow: ${fmt(f.engineMs.plain, 3)} / ${fmt(f.engineMs.keyflow, 3)} ms (p50 of blocks)`);
+      if (f.renewal) {
+        lines.push(
+          `  a license renewal (license-renewal request): keyflow filters mean ${fmt(f.renewal.filterMs.mean, 3)} ms, p50 ${fmt(f.renewal.filterMs.p50, 3)}; whole request ${fmt(f.renewal.engineMs.keyflow, 3)} ms (p50 of blocks)`,
+        );
+      }
       lines.push(
         `  player.getConfiguration(): ${fmt(f.getConfigurationMs.p50, 3)} ms (p50) per call, ${fmt(f.getConfigurationCallsPerRequest, 1)} call(s) per request by keyflow;` +
           ` with that copy memoized (diagnosis) keyflow's filters take mean ${fmt(f.withoutConfigCopy.filterMs.mean, 3)} ms, p50 ${fmt(f.withoutConfigCopy.filterMs.p50, 3)}`,

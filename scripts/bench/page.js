@@ -7,7 +7,8 @@
 //                   `?title=1…N`), for zapping; keyflow then says its tokens cover the service.
 // &contentOrigin=, &tokenOrigin=, &licenseOrigin=   where the manifest, the token endpoint and the
 //                   license server are (the network mode's three HTTPS origins); default: this page's.
-// ?mode=filter      keyflow's own request + response filter work per license request, through
+// ?mode=filter      keyflow's own request + response filter work per license request (and per
+//                   license renewal), through
 //                   Shaka's NetworkingEngine with a fake scheme plugin (no network).
 // Diagnosis switches (not used by npm run bench): &allServers=1 also configures, for a/b/c, the
 // ExpressPlay production URLs keyflow adds to drm.servers; &preferClearKey=1 sets
@@ -326,11 +327,13 @@
       if (type === NE.RequestType.LICENSE && recording) respTimes.push(performance.now() - respStart);
     });
 
+    // The CDM message type of the requests sent: license-request, or license-renewal for the renewal pass.
+    let messageType = 'license-request';
     const licenseRequest = () => {
       const request = NE.makeRequest([LICENSE_URL], { ...NE.defaultRetryParameters(), maxAttempts: 1 });
       request.method = 'POST';
       request.body = challenge.slice().buffer;
-      request.licenseRequestType = 'license-request';
+      request.licenseRequestType = messageType;
       request.sessionId = 'bench-session';
       request.drmInfo = { keySystem: CLEARKEY, keyIds: new Set([KID_HEX]), licenseServerUri: LICENSE_URL };
       return request;
@@ -370,6 +373,11 @@
       };
     };
     const measured = await pass();
+    // A renewal exchange (EME license-renewal, as a CDM sends it on its license's schedule): the
+    // same filters plus the renewal bookkeeping (renewal URL, event, count).
+    messageType = 'license-renewal';
+    const renewals = await pass();
+    messageType = 'license-request';
     memoized = getConfiguration();
     const withoutConfigCopy = await pass();
     memoized = null;
@@ -389,6 +397,7 @@
       ...measured,
       getConfigurationMs: stats(configTimes),
       withoutConfigCopy: { filterMs: withoutConfigCopy.filterMs, engineMs: withoutConfigCopy.engineMs },
+      renewal: { filterMs: renewals.filterMs, engineMs: renewals.engineMs },
     };
   }
 

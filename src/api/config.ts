@@ -1,5 +1,6 @@
 import { KeyflowError } from './errors';
 import type { LicenseServers } from './key-systems';
+import { normalizeRenewalOptions, type RenewalOptions } from './renewal-options';
 
 /** Options every provider accepts. */
 export interface CommonOptions {
@@ -55,6 +56,8 @@ export interface CommonOptions {
    * as usual; single-use tokens are never shared either way.
    */
   tokenScope?: 'title' | 'service';
+  /** License renewals, expiry warnings and what to do on `expired` / `internal-error` keys (see docs/renewal.md). */
+  renewal?: RenewalOptions;
 }
 
 /** The names of {@link CommonOptions}, plus `provider`: what every configuration may hold. */
@@ -70,6 +73,7 @@ export const COMMON_OPTION_NAMES: readonly string[] = [
   'warmUp',
   'tokenOrigin',
   'tokenScope',
+  'renewal',
 ];
 
 /** Default for {@link CommonOptions.tokenTimeoutMs}. */
@@ -169,7 +173,9 @@ function flag(value: unknown, fallback: boolean, name: string): boolean {
  * Checks the options every provider shares and returns a copy with defaults
  * filled in. Provider-specific checks are done by the provider.
  */
-export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & Required<Omit<CommonOptions, 'tokenOrigin'>> {
+export function normalizeCommonOptions<T extends CommonOptions>(
+  config: T,
+): T & Required<Omit<CommonOptions, 'tokenOrigin' | 'renewal'>> & { renewal: Required<RenewalOptions> } {
   if (!config || typeof config !== 'object') throw invalid('keyflow: the configuration must be an object');
   const servers = config.servers ?? {};
   if (typeof servers !== 'object' || Array.isArray(servers)) {
@@ -218,5 +224,6 @@ export function normalizeCommonOptions<T extends CommonOptions>(config: T): T & 
     allowInsecureHttp,
     warmUp,
     tokenScope,
+    renewal: normalizeRenewalOptions(config.renewal),
   };
 }

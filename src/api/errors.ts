@@ -37,6 +37,8 @@ export type KeyflowErrorCode =
   | 'ABORTED'
   /** The license server rejected the token, and rejected the refreshed one too. */
   | 'TOKEN_REJECTED'
+  /** A license renewal failed for good (`cause`: the typed failure); the keys expire unless a later renewal succeeds. */
+  | 'RENEWAL_FAILED'
   /**
    * Shaka chose a key system for which no license URL is configured (Shaka
    * 6012). The message names what the content signals, what keyflow routes

@@ -79,7 +79,43 @@ export interface KeyStatusEvent {
     keyId: string;
     /** EME key status: `usable`, `expired`, `released`, `output-restricted`, `output-downscaled`, `status-pending`, `internal-error`. */
     status: string;
+    /** What the status means for playback, in plain words (absent for `usable`). */
+    explanation?: string;
   }>;
+  /** What keyflow did about the statuses (the `renewal.onExpired` / `renewal.onInternalError` options), if anything. */
+  action?: 'renew' | 'reload';
+}
+
+/** Payload of the `renewal` event: the license server answered a license renewal (EME `license-renewal`). */
+export interface RenewalEvent {
+  /** The key system of the session renewed. */
+  keySystem: string;
+  /** Where the renewal went (secrets redacted). */
+  url: string;
+  /** True when the URL is the renewal server the license named (Widevine `renewal_server_url`). */
+  toLicenseRenewalUrl: boolean;
+  /** Attempts before the one answered (Shaka retries, token replays). */
+  attempt: number;
+  /** Request sent → reply, ms (the last attempt). */
+  durationMs: number;
+}
+
+/** Payload of the `renewalfailed` event: a license renewal failed for good (after keyflow's retry rules). */
+export interface RenewalFailedEvent {
+  /** The key system of the session. */
+  keySystem: string;
+  /** `RENEWAL_FAILED`, its `cause` the typed failure (`explain(error)` says what to do). Secrets redacted. */
+  error: KeyflowError;
+}
+
+/** Payload of the `expiring` event: a license or the token expires soon, with no renewal in sight. */
+export interface ExpiringEvent {
+  /** What expires: the licenses (session expiration) or the app's token (a static one keyflow cannot refresh). */
+  what: 'license' | 'token';
+  /** When, ms since the epoch. */
+  expiresAt: number;
+  /** How long from now, ms (never negative). */
+  inMs: number;
 }
 
 /** Payload of the `expiration` event: when the licenses expire. */
@@ -109,6 +145,12 @@ export interface KeyflowEvents {
   keystatus: [event: KeyStatusEvent];
   /** When the current licenses expire. */
   expiration: [event: ExpirationEvent];
+  /** A license renewal was answered (see `renewal` options). */
+  renewal: [event: RenewalEvent];
+  /** A license renewal failed for good; the keys expire unless a later renewal succeeds. */
+  renewalfailed: [event: RenewalFailedEvent];
+  /** A license or the token expires within `renewal.warnBeforeMs`, with no renewal in sight. */
+  expiring: [event: ExpiringEvent];
   /** Every failure, as a typed {@link KeyflowError}; the same error also reaches Shaka's error chain. */
   error: [error: KeyflowError];
 }

@@ -171,6 +171,20 @@ export const keyflowFailures = (): Readonly<Record<KeyflowErrorCode, FailureEntr
     causes: ['A license or certificate URL is http: on a host that is not loopback.', 'networking.forceHTTP is on.'],
     fixes: ['Use https:. On a closed test network only, set allowInsecureHttp: true.'],
   },
+  RENEWAL_FAILED: {
+    phase: 'license-request',
+    summary: 'A license renewal failed; the keys expire at the license’s end unless a later renewal succeeds.',
+    causes: [
+      'The renewal was refused: its cause says why (expired or invalid token, not entitled any more, server error).',
+      'The renewal server the license named (Widevine renewal_server_url) is unreachable or refuses keyflow’s request.',
+      'The network failed while the license was being renewed.',
+    ],
+    fixes: [
+      'Look at the error’s cause: explain(error.cause) names the failed exchange.',
+      'Make the token function return a fresh token (renewals refresh an expired token first).',
+      'If the renewal server the license names is wrong, set renewal.useLicenseRenewalUrl: false.',
+    ],
+  },
   SESSION_FAILED: {
     phase: 'session',
     summary: 'A session hook (started, heartbeat or stopped) failed; playback went on.',

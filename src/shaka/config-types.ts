@@ -7,6 +7,7 @@
  * @module
  */
 import type { CommonOptions } from '../api/config';
+import type { RenewalOptions } from '../api/renewal-options';
 import type { Provider } from '../providers/preset';
 import type { DecodedInitData } from '../pssh/init-data';
 
@@ -18,9 +19,8 @@ export type BaseConfig = CommonOptions & {
 
 /** A configuration after validation: the common options' defaults filled in. */
 export type NormalizedConfig = BaseConfig &
-  Required<Omit<CommonOptions, 'tokenOrigin'>> &
-  Pick<CommonOptions, 'tokenOrigin'> &
-  Record<string, unknown>;
+  Required<Omit<CommonOptions, 'tokenOrigin' | 'renewal'>> &
+  Pick<CommonOptions, 'tokenOrigin'> & { renewal: Required<RenewalOptions> } & Record<string, unknown>;
 
 /**
  * Decodes EME init data (PSSH boxes, keyids JSON) for the `initdata` event

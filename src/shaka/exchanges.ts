@@ -43,6 +43,10 @@ export interface Exchange extends TokenUse {
   startedAt: number;
   /** `performance.now()` when the reply reached keyflow. */
   respondedAt: number;
+  /** A license renewal (the CDM's `license-renewal` message). */
+  renewal: boolean;
+  /** The EME session the request belongs to, when Shaka says. */
+  sessionId: string | null;
 }
 
 /** How many sent URLs are remembered to match replies and failures. */
@@ -102,6 +106,8 @@ export class ExchangeBook {
         body.every((byte, i) => byte === WIDEVINE_CERTIFICATE_REQUEST[i]),
       startedAt: performance.now(),
       respondedAt: 0,
+      renewal: start.kind === 'license' && request.licenseRequestType === 'license-renewal',
+      sessionId: request.sessionId ?? null,
     };
     this.byRequest_.set(request, exchange);
     return exchange;

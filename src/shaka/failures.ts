@@ -82,8 +82,8 @@ export interface FailureContext extends RecoveryContext {
   lastKeySystem(): string | null;
   /** What the content signals, what has a license URL, and what this browser supports. */
   keySystemFacts(): KeySystemFacts;
-  /** Redacts, emits once (keyflow's `error` event) and returns the error. */
-  fail(error: KeyflowError, secrets: readonly string[]): KeyflowError;
+  /** Redacts, emits once (keyflow's `error` event) and returns the error; a renewal's failure is reported as one. */
+  fail(error: KeyflowError, secrets: readonly string[], exchange?: Exchange): KeyflowError;
 }
 
 /** Types, decides on and reports the failures of keyflow's license exchanges. */
@@ -178,11 +178,11 @@ export class FailureHandler {
         redactShakaErrorChain(inner, exchange.secrets);
         keyflowError = this.errorForAttempt_(failed, exchange);
         if (isRefusalOfToken(keyflowError.code, isBorrowed(exchange))) {
-          keyflowError = this.line_.recoverFromTokenRejection(keyflowError, exchange, this.ctx_);
+          keyflowError = this.recoverFromTokenRejection_(keyflowError, exchange);
         }
         // In Shaka's chain first: an app listener of keyflow's `error` that throws must not undo it.
         attachKeyflowError(error, keyflowError);
-        this.ctx_.fail(keyflowError, exchange.secrets);
+        this.ctx_.fail(keyflowError, exchange.secrets, exchange);
       }
     } else if (error.code === ShakaErrorCode.SERVER_CERTIFICATE_REQUIRED) {
       keyflowError = this.certificateError(lastKeySystem, error.code);
@@ -198,6 +198,20 @@ export class FailureHandler {
     }
     if (keyflowError) attachKeyflowError(error, keyflowError);
   };
+
+  /**
+   * A token rejection the line could not replay (Shaka 4.x): a renewal gets a new token for the
+   * CDM's next renewal request (no reload: the keys in use are still valid); a license request
+   * is recovered as the Shaka line does (4.x: new token, reload).
+   */
+  private recoverFromTokenRejection_(rejection: KeyflowError, exchange: Exchange): KeyflowError {
+    if (!exchange.renewal) return this.line_.recoverFromTokenRejection(rejection, exchange, this.ctx_);
+    if (this.ctx_.canRefreshToken() && !exchange.tokenRefreshed) {
+      exchange.needsNewToken = true;
+      this.ctx_.tokens.tokenFor(exchange, exchange.attempt + 1).catch(() => undefined);
+    }
+    return rejection;
+  }
 
   private errorForAttempt_(failed: FailedAttempt, exchange: Exchange): KeyflowError {
     if (failed.status !== undefined) {

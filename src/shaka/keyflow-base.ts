@@ -16,6 +16,7 @@ import { LoadTracker, type LoadContext } from './load-tracker';
 import { SecretGuard } from './secret-guard';
 import { ServiceSession } from './service-session';
 import { ReportRecorder } from './report-recorder';
+import { RenewalTracker } from './renewals';
 import type { ProbedRobustness, ReportInput } from '../diagnostics/report';
 import { createTelemetry } from './telemetry-glue';
 import { createTokenBroker } from './token-glue';
@@ -55,6 +56,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private readonly decodeInitData_: InitDataDecoder | null;
   private readonly session_ = new ServiceSession((error) => this.fail_(error, []));
   private readonly reports_: ReportRecorder;
+  private readonly renewals_ = new RenewalTracker(this, () => ({ config: this.config_, telemetry: this.telemetry_, player: this.player_ }));
 
   /**
    * @param player a `shaka.Player` (4.9 or later), attached or not
@@ -76,8 +78,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.playerConfig_ = new PlayerConfig(player);
     this.telemetry_ = createTelemetry(() => this.player_, {
       timing: (event) => this.emit('timing', event),
-      keystatus: (event) => this.emit('keystatus', event),
-      expiration: (event) => this.emit('expiration', event),
+      keystatus: (event) => this.emit('keystatus', this.renewals_.keys.handle(event)),
+      expiration: (event) => this.emit('expiration', this.renewals_.expiry.licenseExpiration(event)),
     });
     this.config_ = normalized;
     this.provider_ = provider;
@@ -86,7 +88,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       provider: () => this.provider_,
       telemetry: this.telemetry_,
       tokenrequest: (event) => this.emit('tokenrequest', event),
-      token: (event) => this.emit('token', event),
+      token: (event) => this.emit('token', this.renewals_.expiry.tokenUsed(this.tokenSource_(), event)),
     });
     markAttached(player, this);
     net.registerRequestFilter(this.requestFilter_);
@@ -141,6 +143,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       telemetry: this.telemetry_,
       playerConfig: this.playerConfig_,
       decodeInitData: this.decodeInitData_,
+      renewals: this.renewals_,
       emit: {
         licenserequest: (event) => this.emit('licenserequest', event),
         licenseresponse: (event) => this.emit('licenseresponse', event),
@@ -157,13 +160,15 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       manifestOf: (isPreload) => this.loads_.manifestOf(isPreload),
       manifestChanged: () => this.filters_.newLoad(),
       wantsInitData: () => this.listenerCount('initdata') > 0,
-      licensed: (keySystem, manifestUri) => {
+      licensed: (exchange, license) => {
+        this.renewals_.answered(exchange, license);
+        const { keySystem, manifestUri } = exchange;
         const isPreload = manifestUri !== null && manifestUri !== this.loads_.manifestOf(false);
         if (!isPreload) this.session_.licensed(() => this.provider_.sessionHooks?.(this.config_) ?? null, keySystem, manifestUri);
       },
       lastKeySystem: () => this.filters_.lastKeySystem,
       keySystemFacts: () => this.loads_.keySystemFacts(),
-      fail: (error, secrets) => this.fail_(error, secrets),
+      fail: (error, secrets, exchange) => this.renewals_.failed(exchange, this.fail_(error, secrets)),
     };
   }
 
@@ -183,12 +188,10 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     this.lifetime_.abort(new KeyflowError('DESTROYED', 'Abandoned: keyflow was destroyed'));
     this.loadLifetime_.abort(new KeyflowError('DESTROYED', 'Abandoned: keyflow was destroyed'));
     this.tokens_.cache.clear();
-    const net = this.net_;
-    if (net) {
-      net.unregisterRequestFilter(this.requestFilter_);
-      net.unregisterResponseFilter(this.responseFilter_);
-    }
+    this.net_?.unregisterRequestFilter(this.requestFilter_);
+    this.net_?.unregisterResponseFilter(this.responseFilter_);
     this.secrets_.release();
+    this.renewals_.clear();
     this.session_.ended();
     const player = this.player_;
     if (player) {
@@ -241,10 +244,8 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   ];
 
   /** The license URL per key system keyflow routes: provider defaults, then `servers`. */
-
   private wantedServers_(): Record<string, string> {
-    const provider = this.provider_;
-    return routedServers(provider.defaultServersFor?.(this.config_) ?? provider.defaultServers, this.config_.servers);
+    return routedServers(this.provider_.defaultServersFor?.(this.config_) ?? this.provider_.defaultServers, this.config_.servers);
   }
 
   private tokenSource_(): TokenSource<unknown> | undefined {
@@ -255,6 +256,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     // Requests of the content being unloaded are aborted (their download events come right away).
     this.secrets_.unloaded();
     this.session_.ended();
+    this.renewals_.clear();
     // Token fetches and Retry-After waits for the content being unloaded are not needed any more.
     this.tokens_.cache.abandonOthers(null);
     this.loadLifetime_.abort(new KeyflowError('ABORTED', 'Abandoned: the content was unloaded'));

@@ -21,6 +21,7 @@ import type { AnyProvider, InitDataDecoder, NormalizedConfig } from './config-ty
 import { bytesOf, type Exchange, type ExchangeBook } from './exchanges';
 import { checkReplySize } from './failures';
 import type { PlayerConfig } from './player-config';
+import type { RenewalTracker } from './renewals';
 import type { SecretGuard } from './secret-guard';
 import { ShakaRequestType, type ShakaRequest, type ShakaRequestContext, type ShakaResponse } from './types';
 
@@ -32,6 +33,7 @@ export interface FilterContext {
   readonly telemetry: TelemetryCollector;
   readonly playerConfig: PlayerConfig;
   readonly decodeInitData: InitDataDecoder | null;
+  readonly renewals: RenewalTracker;
   /** Where the filters' events go. */
   readonly emit: {
     licenserequest(event: LicenseRequestEvent): void;
@@ -51,10 +53,10 @@ export interface FilterContext {
   manifestOf(isPreload: boolean): string | null;
   /** Whether the app listens for `initdata`. */
   wantsInitData(): boolean;
-  /** A license for `manifestUri` (resolved; null when unknown) was accepted (the service session may start). */
-  licensed(keySystem: string, manifestUri: string | null): void;
-  /** Redacts, emits once (keyflow's `error` event) and returns the error. */
-  fail(error: KeyflowError, secrets: readonly string[]): KeyflowError;
+  /** A license (or renewal) reached the CDM: the service session may start (`exchange.manifestUri`: resolved, or null), renewals are followed. */
+  licensed(exchange: Exchange, license: Uint8Array): void;
+  /** Redacts, emits once (keyflow's `error` event) and returns the error; a renewal's failure is reported as one. */
+  fail(error: KeyflowError, secrets: readonly string[], exchange?: Exchange): KeyflowError;
 }
 
 function bytesKey(bytes: Uint8Array): string {
@@ -97,7 +99,8 @@ export class LicenseFilters {
     // A `data:` license is one Shaka made itself from keys it already holds (`drm.clearKeys`, HLS
     // `KEYFORMAT="identity"`): no license server, nothing to route or attach a token to.
     if (!kind || !keySystem || /^data:/i.test(request.uris[0] ?? '')) return;
-    const baseUrl = kind === 'license' ? this.ctx_.playerConfig.licenseUrlFor(keySystem, this.ctx_.wantedServers()) : request.uris[0];
+    const licenseUrl = kind === 'license' ? this.ctx_.playerConfig.licenseUrlFor(keySystem, this.ctx_.wantedServers()) : request.uris[0];
+    const baseUrl = licenseUrl && kind === 'license' ? this.ctx_.renewals.urlFor(request, licenseUrl) : licenseUrl;
     if (!baseUrl) return;
     return this.rewriteRequest_(kind, keySystem, baseUrl, request, !!context?.isPreload);
   };
@@ -157,7 +160,7 @@ export class LicenseFilters {
     }
     exchange.attempt = attempt;
     this.lastKeySystem = keySystem;
-    if (exchange.pendingError) throw this.ctx_.fail(exchange.pendingError, exchange.secrets);
+    if (exchange.pendingError) throw this.ctx_.fail(exchange.pendingError, exchange.secrets, exchange);
     const token = await this.tokenAfterWaiting_(exchange, attempt);
     const body = bytesOf(request.body);
     let rewritten: RewrittenDrmRequest;
@@ -180,7 +183,7 @@ export class LicenseFilters {
         this.ctx_.config(),
       );
     } catch (error) {
-      throw this.ctx_.fail(toKeyflowError(error, keySystem), exchange.secrets);
+      throw this.ctx_.fail(toKeyflowError(error, keySystem), exchange.secrets, exchange);
     }
     this.send_(exchange, request, rewritten, body, isPreload);
   }
@@ -193,7 +196,7 @@ export class LicenseFilters {
       if (waitUntil > 0) await sleep(waitUntil, this.ctx_.loadSignal());
       if (this.ctx_.hasTokenSource()) token = await this.ctx_.tokens.tokenFor(exchange, attempt);
     } catch (error) {
-      throw this.ctx_.fail(toKeyflowError(error, exchange.keySystem), exchange.secrets);
+      throw this.ctx_.fail(toKeyflowError(error, exchange.keySystem), exchange.secrets, exchange);
     }
     if (this.ctx_.isDestroyed()) {
       throw new KeyflowError('DESTROYED', 'License request abandoned: keyflow was destroyed', { keySystem: exchange.keySystem });
@@ -212,7 +215,7 @@ export class LicenseFilters {
       allowInsecureHttp: this.ctx_.config().allowInsecureHttp,
       forcesHttp: this.ctx_.playerConfig.forcesHttp(),
     });
-    if (refusal) throw this.ctx_.fail(refusal, rewritten.secrets);
+    if (refusal) throw this.ctx_.fail(refusal, rewritten.secrets, exchange);
     request.uris = [rewritten.url];
     request.headers = rewritten.headers;
     if (rewritten.body !== body) {
@@ -273,7 +276,7 @@ export class LicenseFilters {
         this.ctx_.config(),
       );
     } catch (error) {
-      throw this.ctx_.fail(toKeyflowError(error, exchange.keySystem), exchange.secrets);
+      throw this.ctx_.fail(toKeyflowError(error, exchange.keySystem), exchange.secrets, exchange);
     }
     if (license !== body) response.data = license;
     this.ctx_.exchanges.answered(exchange);
@@ -292,6 +295,6 @@ export class LicenseFilters {
       durationMs: Math.max(0, performance.now() - exchange.sentAt),
       byteLength: license.byteLength,
     });
-    if (exchange.kind === 'license' && !exchange.isCertificateChallenge) this.ctx_.licensed(exchange.keySystem, exchange.manifestUri);
+    if (exchange.kind === 'license' && !exchange.isCertificateChallenge) this.ctx_.licensed(exchange, license);
   };
 }

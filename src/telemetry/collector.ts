@@ -122,6 +122,12 @@ export class TelemetryCollector {
     this.awaitingKeys_.push(exchange);
   }
 
+  /** A renewal was answered (`ok`) or failed for good. */
+  renewal(ok: boolean): void {
+    if (ok) this.stats_.renewals++;
+    else this.stats_.renewalFailures++;
+  }
+
   /** keyflow reported an error. */
   failed(): void {
     this.stats_.failures++;

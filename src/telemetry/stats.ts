@@ -16,6 +16,10 @@ export interface KeyflowStats {
   licenseNetworkMs: number;
   /** Sum of the time token fetches took, ms. */
   tokenFetchMs: number;
+  /** License renewals answered (EME `license-renewal` exchanges). */
+  renewals: number;
+  /** License renewals that failed for good. */
+  renewalFailures: number;
 }
 
 /** A fresh, all-zero {@link KeyflowStats}. */
@@ -29,6 +33,8 @@ export function emptyStats(): KeyflowStats {
     licenseBytes: 0,
     licenseNetworkMs: 0,
     tokenFetchMs: 0,
+    renewals: 0,
+    renewalFailures: 0,
   };
 }
 

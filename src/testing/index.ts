@@ -43,6 +43,8 @@ export {
   type WidevineContentId,
   type WidevineLicense,
   type WidevineLicenseKey,
+  type WidevineLicenseId,
+  type WidevineLicensePolicy,
   type WidevineLicenseRequest,
   type WidevineEncryptedClientIdentification,
   type WidevineServiceCertificate,

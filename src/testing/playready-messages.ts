@@ -64,6 +64,10 @@
  * 50  2  key encryption: 0x0000 NONE — the key is IN CLEAR                        [emulator-only value]
  * 52  2  key length (16)
  * 54 16  the content key, in clear
+ * -- optional (a license with an expiry, the lifecycle emulation) --
+ * 70  8  object header: u16 flags (0x0001), u16 type (0x0012 "expiration restriction"), u32 length (16)
+ * 78  4  begin date, seconds since the epoch
+ * 82  4  end date, seconds since the epoch: the license expires then
  * ```
  *
  * A real XMR license nests its objects in an outer container, carries
@@ -311,6 +315,13 @@ export interface EmulatedPlayReadyLicense {
   cipher: number;
   /** The rights ID (16 bytes). */
   rightsId: Uint8Array;
+  /** The expiration restriction, when the license expires. */
+  expiration?: {
+    /** Begin date, seconds since the epoch. */
+    begin: number;
+    /** End date, seconds since the epoch: the license expires then. */
+    end: number;
+  };
 }
 
 const XMR_MAGIC = [0x58, 0x4d, 0x52, 0x00];
@@ -319,12 +330,15 @@ const XMR_HEADER_BYTES = 24;
 const CONTENT_KEY_OBJECT = 0x000a;
 const CONTENT_KEY_OBJECT_BYTES = 8 + 16 + 2 + 2 + 2 + 16;
 const KEY_ENCRYPTION_NONE = 0;
+const EXPIRATION_OBJECT = 0x0012;
+const EXPIRATION_OBJECT_BYTES = 8 + 4 + 4;
+const BASE_LICENSE_BYTES = XMR_HEADER_BYTES + CONTENT_KEY_OBJECT_BYTES;
 
 /** Encodes one emulated license (see the module comment for the layout). */
 export function encodeEmulatedLicense(license: EmulatedPlayReadyLicense): Uint8Array {
   if (license.key.length !== 16) throw new RangeError('content key must be 16 bytes');
   if (license.rightsId.length !== 16) throw new RangeError('rights ID must be 16 bytes');
-  const out = new Uint8Array(XMR_HEADER_BYTES + CONTENT_KEY_OBJECT_BYTES);
+  const out = new Uint8Array(BASE_LICENSE_BYTES + (license.expiration ? EXPIRATION_OBJECT_BYTES : 0));
   const view = new DataView(out.buffer);
   out.set(XMR_MAGIC, 0);
   view.setUint32(4, XMR_VERSION);
@@ -337,6 +351,13 @@ export function encodeEmulatedLicense(license: EmulatedPlayReadyLicense): Uint8A
   view.setUint16(50, KEY_ENCRYPTION_NONE);
   view.setUint16(52, 16);
   out.set(license.key, 54);
+  if (license.expiration) {
+    view.setUint16(70, 0x0001);
+    view.setUint16(72, EXPIRATION_OBJECT);
+    view.setUint32(74, EXPIRATION_OBJECT_BYTES);
+    view.setUint32(78, license.expiration.begin);
+    view.setUint32(82, license.expiration.end);
+  }
   return out;
 }
 
@@ -347,7 +368,8 @@ export function encodeEmulatedLicense(license: EmulatedPlayReadyLicense): Uint8A
  */
 export function decodeEmulatedLicense(bytes: Uint8Array): EmulatedPlayReadyLicense {
   return guardMessage('emulated PlayReady license', () => {
-    if (bytes.length !== XMR_HEADER_BYTES + CONTENT_KEY_OBJECT_BYTES || XMR_MAGIC.some((b, i) => bytes[i] !== b)) {
+    const withExpiration = bytes.length === BASE_LICENSE_BYTES + EXPIRATION_OBJECT_BYTES;
+    if ((bytes.length !== BASE_LICENSE_BYTES && !withExpiration) || XMR_MAGIC.some((b, i) => bytes[i] !== b)) {
       throw new EmulatedMessageError('MALFORMED', 'not an emulated XMR license (magic or size)');
     }
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -357,12 +379,19 @@ export function decodeEmulatedLicense(bytes: Uint8Array): EmulatedPlayReadyLicen
     if (view.getUint16(50) !== KEY_ENCRYPTION_NONE || view.getUint16(52) !== 16) {
       throw new EmulatedMessageError('UNSUPPORTED', 'the license key is encrypted: only emulated clear-key licenses can be read');
     }
-    return {
+    const license: EmulatedPlayReadyLicense = {
       keyId: bytesToHex(swapGuidByteOrder(bytes.slice(32, 48))),
       key: bytes.slice(54, 70),
       cipher: view.getUint16(48),
       rightsId: bytes.slice(8, 24),
     };
+    if (withExpiration) {
+      if (view.getUint16(72) !== EXPIRATION_OBJECT || view.getUint32(74) !== EXPIRATION_OBJECT_BYTES) {
+        throw new EmulatedMessageError('MALFORMED', 'emulated XMR license has an unexpected second object');
+      }
+      license.expiration = { begin: view.getUint32(78), end: view.getUint32(82) };
+    }
+    return license;
   });
 }
 

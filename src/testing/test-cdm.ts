@@ -51,11 +51,25 @@
  *   Malformed licenses, SOAP Faults, a license for another request (Widevine
  *   `request_id`, PlayReady nonce) reject with `TypeError` as Chromium does
  *   for an invalid response.
- * - `expiration` is NaN unless a Widevine license policy sets
- *   `license_duration_seconds` (then start + duration); keys are not expired
- *   by the test CDM. `close()`, `remove()`, `load()`, `closed` and
- *   `keyStatuses` are the real session's (so `load()` of a temporary session
- *   fails with TypeError, as it does in Chromium).
+ * - License lifecycle (`test-cdm-lifecycle.ts`): `expiration` is NaN unless
+ *   the license has a duration (Widevine `license_duration_seconds`, counted
+ *   from `license_start_time`; PlayReady the emulated expiration object's end
+ *   date). A Widevine policy with `can_renew` and `renewal_delay_seconds`
+ *   makes the session send a `license-renewal` message then — a
+ *   LICENSE_REQUEST of type RENEWAL whose `content_id.existing_license`
+ *   names the license (`License.id`), no client identification — and again
+ *   every `renewal_retry_interval_seconds` until a renewal license (same
+ *   license id, any keys) is accepted; its policy replaces the old one. A
+ *   PlayReady license with an expiration is renewed (emulation choice:
+ *   PlayReady in EME rarely renews) halfway to its end, by a new
+ *   AcquireLicense challenge (new nonce) sent as `license-renewal`, retried
+ *   every quarter of the remaining time; the answer is a full license. When
+ *   the expiration passes without a renewal, every key reports `expired`
+ *   and `keystatuseschange` fires (the real ClearKey keys stay usable:
+ *   only the statuses say so). `keyStatuses` is the real session's map seen
+ *   through that and through {@link TestCdm.setKeyStatus}.
+ *   `close()`, `remove()`, `load()` and `closed` are the real session's (so
+ *   `load()` of a temporary session fails with TypeError, as in Chromium).
  * - Unsupported requests fail as a real CDM's would: `persistent-license`
  *   sessions, `distinctiveIdentifier: 'required'`, hardware robustness
  *   (`HW_SECURE_*`, PlayReady `3000`) → NotSupportedError from
@@ -79,8 +93,10 @@
  * and CKC cryptography and Apple's certificate rules are not emulated, nor is
  * Safari's legacy `WebKitMediaKeys` path), that your
  * content plays on devices (robustness, HDCP, output protection, device
- * revocation, VMP), license policies (durations, renewals, persistence),
- * or performance. Check those on real devices against the real service.
+ * revocation, VMP), how a real CDM enforces license policies (when it
+ * renews, whether it stops decryption at expiry, persistence), or
+ * performance. The renewal schedule proves only that the app and keyflow
+ * answer `license-renewal` messages when a CDM sends them. Check those on real devices against the real service.
  *
  * Emulated sessions keep working after `uninstall()` (they are real
  * ClearKey sessions); `uninstall()` only stops *new* accesses being
@@ -93,6 +109,7 @@ import { bytesToHex, encodeBase64, encodeBase64Url, hexToBytes } from '../pssh/b
 import { splitPsshBoxes } from '../pssh/box';
 import { decodeInitData } from '../pssh/init-data';
 import { decodeCkc, encodeSpc } from './fairplay-messages';
+import { KeyStatusOverrides, SessionLifecycle, type LicenseTerms } from './test-cdm-lifecycle';
 import { parseKeyIdsInitData } from '../pssh/keyids';
 import { decodePlayReadyObject } from '../pssh/playready';
 import { decodeWidevinePsshData } from '../pssh/widevine';
@@ -116,11 +133,13 @@ import {
   LICENSE_TYPE_STREAMING,
   PROTOCOL_VERSION_2_1,
   REQUEST_TYPE_NEW,
+  REQUEST_TYPE_RENEWAL,
   TOKEN_TYPE_DRM_DEVICE_CERTIFICATE,
   WIDEVINE_SERVICE_CERTIFICATE_REQUEST,
   WidevineMessageType,
   type WidevineClientIdentification,
   type WidevineContentId,
+  type WidevineLicense,
   type WidevineServiceCertificate,
 } from './widevine-messages';
 
@@ -147,6 +166,11 @@ export interface TestCdmOptions {
    * Chrome.
    */
   widevinePrivacyMode?: boolean;
+  /**
+   * Key statuses to report instead of `usable`, per key ID (32 hex digits),
+   * e.g. `{ [hdKid]: 'output-restricted' }`; see also {@link TestCdm.setKeyStatus}.
+   */
+  keyStatuses?: Readonly<Record<string, MediaKeyStatus>>;
 }
 
 /** An installed test CDM. */
@@ -155,6 +179,12 @@ export interface TestCdm {
   readonly keySystems: readonly EmulatedKeySystem[];
   /** False once {@link TestCdm.uninstall} was called. */
   readonly installed: boolean;
+  /**
+   * Reports `status` instead of `usable` for `keyId` (32 hex digits) in every
+   * emulated session holding it, from now on (`null`: the real status again);
+   * live sessions dispatch `keystatuseschange` at once.
+   */
+  setKeyStatus(keyId: string, status: MediaKeyStatus | null): void;
   /**
    * Restores `navigator.requestMediaKeySystemAccess` and
    * `navigator.mediaCapabilities.decodingInfo`. Idempotent. MediaKeys and
@@ -385,6 +415,7 @@ interface DecodingConfig extends MediaDecodingConfiguration {
 
 interface Installation {
   active: boolean;
+  overrides: KeyStatusOverrides;
   keySystems: ReadonlySet<string>;
   privacyMode: boolean;
   requestAccess: RequestAccess;
@@ -433,8 +464,11 @@ export function installTestCdm(options: TestCdmOptions = {}): TestCdm {
   const mediaCapabilities = (navigator as Navigator & { mediaCapabilities?: MediaCapabilities }).mediaCapabilities;
   const originalDecodingInfo = mediaCapabilities?.decodingInfo as DecodingInfo | undefined;
 
+  const overrides = new KeyStatusOverrides();
+  for (const [kid, status] of Object.entries(options.keyStatuses ?? {})) overrides.set(kid, status);
   const installation: Installation = {
     active: true,
+    overrides,
     keySystems: new Set(keySystems),
     privacyMode: options.widevinePrivacyMode ?? true,
     requestAccess: async (keySystem, configs) => {
@@ -493,6 +527,7 @@ export function installTestCdm(options: TestCdmOptions = {}): TestCdm {
     get installed() {
       return installation.active;
     },
+    setKeyStatus: (keyId, status) => overrides.set(keyId, status),
     uninstall() {
       if (!installation.active) return;
       installation.active = false;
@@ -567,6 +602,8 @@ interface KeysState {
   certificate: WidevineServiceCertificate | null;
   /** FairPlay: the server certificate's bytes, set by setServerCertificate(). */
   fairPlayCertificate: Uint8Array | null;
+  /** The key statuses tests ask for. */
+  overrides: KeyStatusOverrides;
 }
 
 function createAccess(
@@ -590,7 +627,14 @@ function createAccess(
     },
     async createMediaKeys(): Promise<MediaKeys> {
       const mediaKeys = await real.createMediaKeys();
-      emulateMediaKeys(mediaKeys, { keySystem, profile, privacyMode, certificate: null, fairPlayCertificate: null });
+      emulateMediaKeys(mediaKeys, {
+        keySystem,
+        profile,
+        privacyMode,
+        certificate: null,
+        fairPlayCertificate: null,
+        overrides: installation.overrides,
+      });
       return mediaKeys;
     },
   } as MediaKeySystemAccess;
@@ -606,7 +650,7 @@ function emulateMediaKeys(mediaKeys: MediaKeys, state: KeysState): void {
     const session = realCreateSession(sessionType); // throws NotSupportedError for persistent-license, as in Chromium
     if (state.profile.system === 'widevine') emulateWidevineSession(session, state);
     else if (state.profile.system === 'fairplay') emulateFairPlaySession(session, state);
-    else emulatePlayReadySession(session);
+    else emulatePlayReadySession(session, state);
     return session;
   });
   define(mediaKeys, 'setServerCertificate', async (certificate: BufferSource): Promise<boolean> => {
@@ -645,10 +689,11 @@ interface SessionCore {
   dispatchLater(messageType: MediaKeyMessageType, message: () => Promise<Uint8Array>): void;
   closed(): boolean;
   checkCallable(method: string): void;
-  setExpiration(ms: number): void;
+  /** Expiration, renewals and reported key statuses. */
+  lifecycle: SessionLifecycle;
 }
 
-function prepareSession(session: MediaKeySession): SessionCore {
+function prepareSession(session: MediaKeySession, overrides: KeyStatusOverrides, renew: () => void = () => undefined): SessionCore {
   const realGenerateRequest = session.generateRequest.bind(session);
   const realUpdate = session.update.bind(session);
   const realClose = session.close.bind(session);
@@ -666,18 +711,16 @@ function prepareSession(session: MediaKeySession): SessionCore {
     },
     { capture: true },
   );
-  void session.closed.then(
-    () => {
-      closed = true;
-    },
-    () => {
-      closed = true;
-    },
-  );
+  const lifecycle = new SessionLifecycle(session, { renew, setExpiration: (ms) => (expiration = ms), closed: () => closed }, overrides);
+  const markClosed = (): void => {
+    closed = true;
+    lifecycle.closed();
+  };
+  void session.closed.then(markClosed, markClosed);
   Object.defineProperty(session, 'expiration', { get: () => expiration, configurable: true });
   define(session, 'close', async (): Promise<void> => {
     await realClose();
-    closed = true;
+    markClosed();
   });
 
   const core: SessionCore = {
@@ -709,9 +752,7 @@ function prepareSession(session: MediaKeySession): SessionCore {
       if (closed) throw invalidState(method, 'The session is already closed.');
       if (!generated) throw invalidState(method, 'The session is not callable.');
     },
-    setExpiration(ms) {
-      expiration = ms;
-    },
+    lifecycle,
   };
   return core;
 }
@@ -771,8 +812,21 @@ function hasWidevineContentId(content: WidevineContent): boolean {
   });
 }
 
+/** A Widevine license's terms (License.Policy, from license_start_time). */
+function widevineTerms(license: WidevineLicense): LicenseTerms {
+  const { licenseDurationSeconds, canRenew, renewalDelaySeconds, renewalRetryIntervalSeconds } = license.policy;
+  const start = license.licenseStartTime * 1000;
+  return {
+    expiresAt: licenseDurationSeconds > 0 ? start + licenseDurationSeconds * 1000 : NaN,
+    renewAt: canRenew && renewalDelaySeconds ? start + renewalDelaySeconds * 1000 : null,
+    retryMs: canRenew ? (renewalRetryIntervalSeconds ?? 0) * 1000 : 0,
+  };
+}
+
 function emulateWidevineSession(session: MediaKeySession, keys: KeysState): void {
-  const core = prepareSession(session);
+  const core: SessionCore = prepareSession(session, keys.overrides, () => core.dispatchLater('license-renewal', renewalRequest));
+  /** The license in force (renewals name it). */
+  let current: WidevineLicense | null = null;
   let started = false;
   let content: WidevineContent | null = null;
   let requestId: Uint8Array = new Uint8Array(0);
@@ -800,6 +854,19 @@ function emulateWidevineSession(session: MediaKeySession, keys: KeysState): void
             },
           }
         : { clientId: TEST_CDM_CLIENT_IDENTIFICATION }),
+    });
+    return encodeSignedMessage({ type: WidevineMessageType.LICENSE_REQUEST, msg, signature: await sha256(msg) });
+  };
+
+  /** A LICENSE_REQUEST of type RENEWAL naming the license in force (no client identification). */
+  const renewalRequest = async (): Promise<Uint8Array> => {
+    const id = current!.id;
+    const msg = encodeLicenseRequest({
+      contentId: { kind: 'existing-license', licenseId: id, licenseType: id.type, requestId: id.requestId },
+      type: REQUEST_TYPE_RENEWAL,
+      requestTime: Math.floor(Date.now() / 1000),
+      protocolVersion: PROTOCOL_VERSION_2_1,
+      keyControlNonce: 1 + (new DataView(randomBytes(4).buffer).getUint32(0) % 0x7fffffff),
     });
     return encodeSignedMessage({ type: WidevineMessageType.LICENSE_REQUEST, msg, signature: await sha256(msg) });
   };
@@ -873,11 +940,12 @@ function emulateWidevineSession(session: MediaKeySession, keys: KeysState): void
       throw typeError('update', 'Invalid response.', "the license is for another request (request_id does not match this session's)");
     }
     const contentKeys = license.keys.filter((key) => key.type === KEY_TYPE_CONTENT && key.keyId.length > 0 && key.key.length === 16);
-    if (contentKeys.length === 0) throw typeError('update', 'Invalid response.', 'the license has no content keys');
+    const renewal = current !== null && equalBytes(license.id.sessionId, current.id.sessionId);
+    if (contentKeys.length === 0 && !renewal) throw typeError('update', 'Invalid response.', 'the license has no content keys');
     if (core.deferred()) await core.realGenerateRequest(contentKeys.map((key) => bytesToHex(key.keyId)));
-    await core.realUpdate(jwkSet(contentKeys));
-    const duration = license.policy.licenseDurationSeconds;
-    core.setExpiration(duration > 0 ? (license.licenseStartTime + duration) * 1000 : NaN);
+    if (contentKeys.length > 0) await core.realUpdate(jwkSet(contentKeys));
+    current = license;
+    core.lifecycle.licensed(widevineTerms(license));
   });
 }
 
@@ -898,11 +966,29 @@ function playReadyContent(initDataType: string, initData: Uint8Array): { wrmHead
   return { wrmHeaderXml: '', kids: [] };
 }
 
-function emulatePlayReadySession(session: MediaKeySession): void {
-  const core = prepareSession(session);
+/** An emulated PlayReady license's terms: expiry at the earliest end date; renewal halfway (emulation choice). */
+function playReadyTerms(licenses: ReadonlyArray<{ expiration?: { end: number } }>): LicenseTerms {
+  const ends = licenses.map((license) => license.expiration?.end ?? Infinity);
+  const end = Math.min(...ends) * 1000;
+  if (!Number.isFinite(end)) return { expiresAt: NaN, renewAt: null, retryMs: 0 };
+  const left = Math.max(0, end - Date.now());
+  return { expiresAt: end, renewAt: Date.now() + left / 2, retryMs: Math.max(250, left / 4) };
+}
+
+function emulatePlayReadySession(session: MediaKeySession, state: KeysState): void {
+  const core: SessionCore = prepareSession(session, state.overrides, () => core.dispatchLater('license-renewal', challenge));
   const profile = PLAYREADY;
   let started = false;
   let nonce = '';
+  let wrmHeaderXml = '';
+
+  /** A new AcquireLicense challenge (a new nonce) for the session's header, as a PlayReady key message. */
+  const challenge = async (): Promise<Uint8Array> => {
+    const nonceBytes = randomBytes(16);
+    nonce = encodeBase64(nonceBytes);
+    const xml = buildAcquireLicenseChallenge({ wrmHeaderXml, nonce: nonceBytes, clientTime: Math.floor(Date.now() / 1000) });
+    return encodePlayReadyKeyMessage(utf8Bytes(xml));
+  };
 
   define(session, 'generateRequest', async (initDataType: string, initData: BufferSource): Promise<void> => {
     const bytes = toBytes(initData);
@@ -919,15 +1005,9 @@ function emulatePlayReadySession(session: MediaKeySession): void {
       );
     }
     started = true;
-    const nonceBytes = randomBytes(16);
-    nonce = encodeBase64(nonceBytes);
+    wrmHeaderXml = parsed.wrmHeaderXml;
     await core.realGenerateRequest(parsed.kids);
-    const challenge = buildAcquireLicenseChallenge({
-      wrmHeaderXml: parsed.wrmHeaderXml,
-      nonce: nonceBytes,
-      clientTime: Math.floor(Date.now() / 1000),
-    });
-    core.dispatch('license-request', encodePlayReadyKeyMessage(utf8Bytes(challenge)));
+    core.dispatch('license-request', await challenge());
   });
 
   define(session, 'update', async (response: BufferSource): Promise<void> => {
@@ -952,16 +1032,14 @@ function emulatePlayReadySession(session: MediaKeySession): void {
     if (answer.nonce !== undefined && answer.nonce !== nonce) {
       throw typeError('update', 'Invalid response.', "the license is for another challenge (LicenseNonce does not match this session's)");
     }
-    let keys;
+    let licenses;
     try {
-      keys = answer.licenses.map((license) => {
-        const decoded = decodeEmulatedLicense(license);
-        return { keyId: hexToBytes(decoded.keyId), key: decoded.key };
-      });
+      licenses = answer.licenses.map((license) => decodeEmulatedLicense(license));
     } catch (error) {
       throw typeError('update', 'Invalid response.', describe(error));
     }
-    await core.realUpdate(jwkSet(keys));
+    await core.realUpdate(jwkSet(licenses.map((license) => ({ keyId: hexToBytes(license.keyId), key: license.key }))));
+    core.lifecycle.licensed(playReadyTerms(licenses));
   });
 }
 
@@ -1008,7 +1086,7 @@ function decodeSkdText(initData: Uint8Array): string {
 }
 
 function emulateFairPlaySession(session: MediaKeySession, keys: KeysState): void {
-  const core = prepareSession(session);
+  const core = prepareSession(session, keys.overrides);
   let started = false;
   let nonce = '';
 

@@ -18,11 +18,12 @@
  *                                     4 public_key, 7 provider_id (string), 8 service_types (LICENSE_SERVER_SDK = 1)
  * LICENSE_REQUEST                    msg = LicenseRequest
  *   LicenseRequest                    1 client_id (ClientIdentification, privacy mode off),
- *                                     2 content_id, 3 type (NEW = 1), 4 request_time (s),
+ *                                     2 content_id, 3 type (NEW = 1, RENEWAL = 2), 4 request_time (s),
  *                                     6 protocol_version (VERSION_2_1 = 21), 7 key_control_nonce,
  *                                     8 encrypted_client_id (privacy mode on)
  *   ContentIdentification (oneof)     1 widevine_pssh_data {1 pssh_data (repeated), 2 license_type, 3 request_id}
  *                                     2 webm_key_id {1 header, 2 license_type, 3 request_id}
+ *                                     3 existing_license {1 license_id (LicenseIdentification)} (renewals)
  *                                     4 init_data {1 init_data_type (CENC 1, WEBM 2), 2 init_data,
  *                                                  3 license_type, 4 request_id}
  *   ClientIdentification              1 type (DRM_DEVICE_CERTIFICATE = 1), 2 token, 3 client_info {1 name, 2 value}
@@ -30,7 +31,9 @@
  *                                     3 encrypted_client_id, 4 encrypted_client_id_iv
  * LICENSE                            msg = License
  *   License                           1 id {1 request_id, 2 session_id, 4 type (STREAMING 1), 5 version},
- *                                     2 policy {1 can_play, 2 can_persist, 3 can_renew, 6 license_duration_seconds},
+ *                                     2 policy {1 can_play, 2 can_persist, 3 can_renew, 6 license_duration_seconds,
+ *                                               8 renewal_server_url, 9 renewal_delay_seconds,
+ *                                               10 renewal_retry_interval_seconds},
  *                                     3 key (repeated KeyContainer), 4 license_start_time, 7 protection_scheme
  *   KeyContainer                      1 id, 3 key, 4 type (CONTENT = 2), 5 level (SW_SECURE_CRYPTO = 1)
  * ```
@@ -77,6 +80,8 @@ export const WIDEVINE_SERVICE_CERTIFICATE_REQUEST: Uint8Array = Uint8Array.of(0x
 export const LICENSE_TYPE_STREAMING = 1;
 /** `LicenseRequest.RequestType.NEW`. */
 export const REQUEST_TYPE_NEW = 1;
+/** `LicenseRequest.RequestType.RENEWAL`: a renewal names the license (`content_id.existing_license`). */
+export const REQUEST_TYPE_RENEWAL = 2;
 /** `ProtocolVersion.VERSION_2_1`. */
 export const PROTOCOL_VERSION_2_1 = 21;
 /** `DrmCertificate.Type.SERVICE`. */
@@ -281,6 +286,17 @@ export type WidevineContentId =
       /** `request_id`, echoed in the license's id. */
       requestId: Uint8Array;
     }
+  /** Field 3: the license being renewed (a RENEWAL request). */
+  | {
+      /** Which `ContentIdentification` field is set. */
+      kind: 'existing-license';
+      /** `ExistingLicense.license_id`: the `License.id` of the license being renewed. */
+      licenseId: WidevineLicenseId;
+      /** The license id's `type` (not a field of ExistingLicense; kept so every variant has one). */
+      licenseType: number;
+      /** The license id's `request_id` (not a field of ExistingLicense; kept so every variant has one). */
+      requestId: Uint8Array;
+    }
   /** Field 4: raw init data (the test CDM uses it for `cenc` init data without a Widevine PSSH box). */
   | {
       /** Which `ContentIdentification` field is set. */
@@ -347,6 +363,8 @@ export function encodeLicenseRequest(request: WidevineLicenseRequest): Uint8Arra
     content.message(1, inner.uint(2, id.licenseType).bytes(3, id.requestId));
   } else if (id.kind === 'webm-key-id') {
     content.message(2, new ProtobufWriter().bytes(1, id.header).uint(2, id.licenseType).bytes(3, id.requestId));
+  } else if (id.kind === 'existing-license') {
+    content.message(3, new ProtobufWriter().message(1, encodeLicenseId(id.licenseId)));
   } else {
     content.message(4, new ProtobufWriter().uint(1, id.initDataType).bytes(2, id.initData).uint(3, id.licenseType).bytes(4, id.requestId));
   }
@@ -384,6 +402,7 @@ export function decodeLicenseRequest(bytes: Uint8Array): WidevineLicenseRequest 
     const pssh = content.bytes(1);
     const webm = content.bytes(2);
     const init = content.bytes(4);
+    const existing = content.bytes(3);
     if (pssh) {
       const p = ProtobufFields.parse(pssh, 'WidevinePsshData');
       contentId = {
@@ -400,6 +419,9 @@ export function decodeLicenseRequest(bytes: Uint8Array): WidevineLicenseRequest 
         licenseType: p.varint(2) ?? 0,
         requestId: p.bytes(3) ?? new Uint8Array(0),
       };
+    } else if (existing) {
+      const licenseId = decodeLicenseId(ProtobufFields.parse(existing, 'ExistingLicense').bytes(1) ?? new Uint8Array(0));
+      contentId = { kind: 'existing-license', licenseId, licenseType: licenseId.type, requestId: licenseId.requestId };
     } else if (init) {
       const p = ProtobufFields.parse(init, 'InitData');
       contentId = {
@@ -410,7 +432,10 @@ export function decodeLicenseRequest(bytes: Uint8Array): WidevineLicenseRequest 
         requestId: p.bytes(4) ?? new Uint8Array(0),
       };
     } else {
-      throw new EmulatedMessageError('MISSING_FIELD', 'ContentIdentification has none of widevine_pssh_data, webm_key_id, init_data');
+      throw new EmulatedMessageError(
+        'MISSING_FIELD',
+        'ContentIdentification has none of widevine_pssh_data, webm_key_id, existing_license, init_data',
+      );
     }
     const out: WidevineLicenseRequest = {
       contentId,
@@ -478,6 +503,8 @@ export function licenseRequestContent(request: WidevineLicenseRequest): Widevine
       }
     } else if (id.kind === 'webm-key-id') {
       if (id.header.length > 0) kids.push(bytesToHex(id.header));
+    } else if (id.kind === 'existing-license') {
+      // A renewal names the license, not keys.
     } else {
       const decoded = decodeInitData(id.initDataType === 2 ? 'webm' : 'cenc', id.initData);
       for (const system of decoded.systems) kids.push(...system.keyIds);
@@ -502,31 +529,57 @@ export interface WidevineLicenseKey {
   level?: number;
 }
 
+/** `LicenseIdentification`: names a license (in `License.id`, and in a renewal's `existing_license`). */
+export interface WidevineLicenseId {
+  /** `request_id`, from the license request. */
+  requestId: Uint8Array;
+  /** `session_id`. */
+  sessionId: Uint8Array;
+  /** `type` (1 streaming, 2 offline). */
+  type: number;
+  /** `version` (a renewal license has the next version). */
+  version: number;
+}
+
+function encodeLicenseId(id: WidevineLicenseId): ProtobufWriter {
+  return new ProtobufWriter().bytes(1, id.requestId).bytes(2, id.sessionId).uint(4, id.type).uint(5, id.version);
+}
+
+function decodeLicenseId(bytes: Uint8Array): WidevineLicenseId {
+  const f = ProtobufFields.parse(bytes, 'LicenseIdentification');
+  return {
+    requestId: f.bytes(1) ?? new Uint8Array(0),
+    sessionId: f.bytes(2) ?? new Uint8Array(0),
+    type: f.varint(4) ?? 0,
+    version: f.varint(5) ?? 0,
+  };
+}
+
+/** `License.Policy`: the subset emulated (field numbers of license_protocol.proto). */
+export interface WidevineLicensePolicy {
+  /** `can_play` (1). */
+  canPlay: boolean;
+  /** `can_persist` (2). */
+  canPersist: boolean;
+  /** `can_renew` (3): the `renewal*` fields apply only when set. */
+  canRenew: boolean;
+  /** `license_duration_seconds` (6; 0: unlimited): playback must stop at license_start_time + this. */
+  licenseDurationSeconds: number;
+  /** `renewal_server_url` (8): where renewal requests for this license go (absent: the license URL). */
+  renewalServerUrl?: string;
+  /** `renewal_delay_seconds` (9): seconds after license_start_time before the first renewal. */
+  renewalDelaySeconds?: number;
+  /** `renewal_retry_interval_seconds` (10): seconds between renewal requests while they fail. */
+  renewalRetryIntervalSeconds?: number;
+}
+
 /** A decoded (or to-be-encoded) emulated `License`. */
 export interface WidevineLicense {
   /** `License.id`. */
-  id: {
-    /** `request_id`, from the license request. */
-    requestId: Uint8Array;
-    /** `session_id`. */
-    sessionId: Uint8Array;
-    /** `type` (1 streaming, 2 offline). */
-    type: number;
-    /** `version`. */
-    version: number;
-  };
+  id: WidevineLicenseId;
   /** `License.policy`: the subset emulated. */
-  policy: {
-    /** `can_play`. */
-    canPlay: boolean;
-    /** `can_persist`. */
-    canPersist: boolean;
-    /** `can_renew`. */
-    canRenew: boolean;
-    /** `license_duration_seconds` (0: unlimited). */
-    licenseDurationSeconds: number;
-  };
-  /** `License.key`, in order. */
+  policy: WidevineLicensePolicy;
+  /** `License.key`, in order (a renewal license may carry none). */
   keys: WidevineLicenseKey[];
   /** `License.license_start_time`, seconds since the epoch. */
   licenseStartTime: number;
@@ -536,16 +589,16 @@ export interface WidevineLicense {
 
 /** Serializes a `License` (the `msg` of a LICENSE SignedMessage). Zero/false policy fields are omitted (proto2 defaults). */
 export function encodeLicense(license: WidevineLicense): Uint8Array {
-  const id = new ProtobufWriter()
-    .bytes(1, license.id.requestId)
-    .bytes(2, license.id.sessionId)
-    .uint(4, license.id.type)
-    .uint(5, license.id.version);
+  const id = encodeLicenseId(license.id);
+  const p = license.policy;
   const policy = new ProtobufWriter();
-  if (license.policy.canPlay) policy.bool(1, true);
-  if (license.policy.canPersist) policy.bool(2, true);
-  if (license.policy.canRenew) policy.bool(3, true);
-  if (license.policy.licenseDurationSeconds > 0) policy.uint(6, license.policy.licenseDurationSeconds);
+  if (p.canPlay) policy.bool(1, true);
+  if (p.canPersist) policy.bool(2, true);
+  if (p.canRenew) policy.bool(3, true);
+  if (p.licenseDurationSeconds > 0) policy.uint(6, p.licenseDurationSeconds);
+  if (p.renewalServerUrl) policy.string(8, p.renewalServerUrl);
+  if (p.renewalDelaySeconds) policy.uint(9, p.renewalDelaySeconds);
+  if (p.renewalRetryIntervalSeconds) policy.uint(10, p.renewalRetryIntervalSeconds);
   const w = new ProtobufWriter().message(1, id).message(2, policy);
   for (const key of license.keys) {
     w.message(
@@ -570,21 +623,10 @@ export function encodeLicense(license: WidevineLicense): Uint8Array {
 export function decodeLicense(bytes: Uint8Array): WidevineLicense {
   return guardMessage('Widevine License', () => {
     const f = ProtobufFields.parse(bytes, 'Widevine License');
-    const idFields = ProtobufFields.parse(f.bytes(1) ?? new Uint8Array(0), 'LicenseIdentification');
     const policyFields = ProtobufFields.parse(f.bytes(2) ?? new Uint8Array(0), 'License.Policy');
     const out: WidevineLicense = {
-      id: {
-        requestId: idFields.bytes(1) ?? new Uint8Array(0),
-        sessionId: idFields.bytes(2) ?? new Uint8Array(0),
-        type: idFields.varint(4) ?? 0,
-        version: idFields.varint(5) ?? 0,
-      },
-      policy: {
-        canPlay: (policyFields.varint(1) ?? 0) !== 0,
-        canPersist: (policyFields.varint(2) ?? 0) !== 0,
-        canRenew: (policyFields.varint(3) ?? 0) !== 0,
-        licenseDurationSeconds: policyFields.varint(6) ?? 0,
-      },
+      id: decodeLicenseId(f.bytes(1) ?? new Uint8Array(0)),
+      policy: decodePolicy(policyFields),
       keys: f.repeatedBytes(3).map((entry) => {
         const k = ProtobufFields.parse(entry, 'KeyContainer');
         return {
@@ -600,6 +642,22 @@ export function decodeLicense(bytes: Uint8Array): WidevineLicense {
     if (scheme !== undefined) out.protectionScheme = scheme;
     return out;
   });
+}
+
+function decodePolicy(f: ProtobufFields): WidevineLicensePolicy {
+  const policy: WidevineLicensePolicy = {
+    canPlay: (f.varint(1) ?? 0) !== 0,
+    canPersist: (f.varint(2) ?? 0) !== 0,
+    canRenew: (f.varint(3) ?? 0) !== 0,
+    licenseDurationSeconds: f.varint(6) ?? 0,
+  };
+  const url = f.string(8);
+  if (url) policy.renewalServerUrl = url;
+  const delay = f.varint(9);
+  if (delay !== undefined) policy.renewalDelaySeconds = delay;
+  const retry = f.varint(10);
+  if (retry !== undefined) policy.renewalRetryIntervalSeconds = retry;
+  return policy;
 }
 
 /** Builds a Widevine PSSH data message listing `keyIds` (hex), as the test CDM does for `keyids` init data. */

@@ -92,7 +92,7 @@ export interface EmulatorRecord {
   method: string;
   path: string;
   drm: string | null;
-  kind: 'token' | 'license' | 'certificate' | 'other';
+  kind: 'token' | 'license' | 'renewal' | 'certificate' | 'other';
   status: number;
   kids?: string[];
   hadToken: boolean;

@@ -28,6 +28,9 @@ export const KEYFLOW_EVENTS = [
   'timing',
   'keystatus',
   'expiration',
+  'renewal',
+  'renewalfailed',
+  'expiring',
 ] as const;
 
 const WINDOW = 8;

@@ -2,17 +2,23 @@
 // or FairPlay: the test CDM installed first and Shaka's page-wide DRM caches reset, undone in the
 // same order by dispose(), so the ClearKey specs elsewhere are unaffected.
 import type S from 'shaka-player';
-import { installTestCdm, resetShakaDrmCaches } from '../../src/testing/index';
+import { installTestCdm, resetShakaDrmCaches, type TestCdm } from '../../src/testing/index';
 import { createAttachedPlayer } from './playback';
 import { shaka } from './shaka-global';
 
 /** A `shaka.Player` attached to a fresh video element, with the test CDM installed until `dispose()`. */
-export async function createTestCdmPlayer(): Promise<{ video: HTMLVideoElement; player: S.Player; dispose: () => Promise<void> }> {
+export async function createTestCdmPlayer(): Promise<{
+  video: HTMLVideoElement;
+  player: S.Player;
+  cdm: TestCdm;
+  dispose: () => Promise<void>;
+}> {
   const cdm = installTestCdm();
   await resetShakaDrmCaches(shaka);
   const attached = await createAttachedPlayer();
   return {
     ...attached,
+    cdm,
     dispose: async () => {
       await attached.dispose();
       cdm.uninstall();

@@ -54,6 +54,7 @@ export {
   type TokenKeyEntry,
   type TokenPayload,
 } from './token-seal.js';
+export type { EmulatedLicensePolicy } from './license-policy.js';
 
 export {
   bytesToHex,

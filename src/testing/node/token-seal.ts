@@ -23,6 +23,7 @@
  * @module
  */
 
+import { isLicensePolicy, type EmulatedLicensePolicy } from './license-policy.js';
 import { Buffer } from 'node:buffer';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
@@ -53,6 +54,8 @@ export interface TokenPayload {
   readonly iat: number;
   /** The `cookie` correlation string given at minting (≤ 32 characters), if any. */
   readonly cookie?: string;
+  /** The license's terms in time (duration, renewals), when the token request named them. */
+  readonly policy?: EmulatedLicensePolicy;
 }
 
 /** Length of a token sealing secret in bytes (AES-256). */
@@ -91,7 +94,8 @@ function cookieLength(cookie: string): number {
 export function isTokenPayload(value: unknown): value is TokenPayload {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const p = value as Record<string, unknown>;
-  const allowed = new Set(['v', 'drm', 'keys', 'exp', 'iat', 'cookie']);
+  const allowed = new Set(['v', 'drm', 'keys', 'exp', 'iat', 'cookie', 'policy']);
+  if ('policy' in p && !isLicensePolicy(p['policy'])) return false;
   if (Object.keys(p).some((name) => !allowed.has(name))) return false;
   if (p['v'] !== 1) return false;
   if (typeof p['drm'] !== 'string' || !DRMS.has(p['drm'])) return false;
@@ -133,6 +137,7 @@ export function sealToken(payload: TokenPayload, secret: Uint8Array): string {
     exp: payload.exp,
     iat: payload.iat,
     ...(payload.cookie !== undefined ? { cookie: payload.cookie } : {}),
+    ...(payload.policy !== undefined ? { policy: { ...payload.policy } } : {}),
   };
   if (!isTokenPayload(canonical)) throw new TypeError('Invalid token payload');
   const iv = randomBytes(IV_LENGTH);

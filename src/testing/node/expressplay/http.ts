@@ -45,6 +45,8 @@ const FIXED_ROUTES: Record<string, Route> = {
   '/hms/ck/token': { kind: 'token', drm: 'ck' },
   '/hms/fp/token': { kind: 'token', drm: 'fp' },
   '/hms/wv/rights': { kind: 'license', drm: 'wv' },
+  // The emulator's own: a renewal server a license can name (renewal_server_url).
+  '/hms/wv/renewal': { kind: 'license', drm: 'wv' },
   '/hms/ck/rights': { kind: 'license', drm: 'ck' },
   '/hms/fp/rights': { kind: 'license', drm: 'fp' },
   '/hms/wv/certificate': { kind: 'certificate', drm: 'wv' },

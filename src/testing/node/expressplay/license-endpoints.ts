@@ -13,6 +13,18 @@
  * a real CDM's requests are not understood). A body of `08 04` at the Widevine URL is Widevine's
  * service certificate request, answered without a token as real license proxies do.
  *
+ * License lifecycle: a token minted with a policy (`../license-policy.ts`) gets licenses with it
+ * (Widevine `License.Policy`: `license_duration_seconds`, and with a renewal delay `can_renew`,
+ * `renewal_delay_seconds`, `renewal_retry_interval_seconds`, `renewal_server_url`, field numbers of
+ * Widevine's license_protocol.proto; PlayReady the emulated expiration object). A Widevine
+ * LICENSE_REQUEST of type RENEWAL (it names the license in `content_id.existing_license`, as
+ * Widevine CDMs send renewals) is answered, after the same token checks, with a renewal license:
+ * the license id with the next version, the policy counted from the renewal's request time, no
+ * keys (the emulator keeps no record of the licenses it issued: any license id is renewed). The
+ * emulator's own `/hms/wv/renewal/` path answers like `/hms/wv/rights/` (a renewal server for
+ * `renewalServerUrl` tests). PlayReady renewals are new AcquireLicense challenges, answered as
+ * licenses.
+ *
  * Emulator choices (ExpressPlay documents its license URLs' `ExpressPlayToken` parameter, not
  * its license endpoints' failures or replies): the ClearKey endpoint (`/hms/ck/*`; ExpressPlay
  * has no ClearKey service), `/hms/wv/certificate`, the token only from the `ExpressPlayToken`
@@ -42,8 +54,10 @@ import { METHODS_DEFAULT, send, type Done } from './http.js';
 import { buildPlayReadyLicenseResponse, playReadyChallengeKeyIds, readPlayReadyChallenge } from './playready-license.js';
 import type { EmulatorSettings } from './settings.js';
 import type { EmulatorDrm } from './types.js';
+import { playReadyExpirationOf, type EmulatedLicensePolicy } from '../license-policy.js';
 import {
   buildWidevineLicense,
+  buildWidevineRenewalLicense,
   emulatorServiceCertificate,
   emulatorServiceCertificateResponse,
   readWidevineChallenge,
@@ -63,8 +77,10 @@ interface LicenseKeyPair {
 interface LicenseBody {
   /** Requested key IDs, lower-case hex, request order (duplicates possible). */
   kids: string[];
-  /** The success answer for the granted keys (deduplicated, request order). */
-  answer(keys: readonly LicenseKeyPair[], now: number): { contentType: string; body: string | Uint8Array };
+  /** A renewal (Widevine RENEWAL request): it names a license, not keys; no grant is checked. */
+  renewal?: boolean;
+  /** The success answer for the granted keys (deduplicated, request order) under the token's policy. */
+  answer(keys: readonly LicenseKeyPair[], now: number, policy?: EmulatedLicensePolicy): { contentType: string; body: string | Uint8Array };
 }
 
 /**
@@ -75,10 +91,24 @@ interface LicenseBody {
 function readLicenseBody(drm: EmulatorDrm, body: Uint8Array, req: IncomingMessage): LicenseBody {
   if (drm === 'wv') {
     const challenge = readWidevineChallenge(body);
+    if (challenge.kind === 'renewal-request') {
+      const { request, licenseId } = challenge;
+      return {
+        kids: [],
+        renewal: true,
+        answer: (_keys, now, policy) => ({
+          contentType: 'application/octet-stream',
+          body: buildWidevineRenewalLicense(request, licenseId, now, policy),
+        }),
+      };
+    }
     if (challenge.kind !== 'license-request') throw new EmulatedMessageError('WRONG_TYPE', 'not a license request');
     return {
       kids: challenge.kids,
-      answer: (keys, now) => ({ contentType: 'application/octet-stream', body: buildWidevineLicense(challenge.request, keys, now) }),
+      answer: (keys, now, policy) => ({
+        contentType: 'application/octet-stream',
+        body: buildWidevineLicense(challenge.request, keys, now, policy),
+      }),
     };
   }
   if (drm === 'pr') {
@@ -86,11 +116,12 @@ function readLicenseBody(drm: EmulatorDrm, body: Uint8Array, req: IncomingMessag
     const challenge = readPlayReadyChallenge(body, Array.isArray(soapAction) ? soapAction[0] : soapAction);
     return {
       kids: challenge.header.keyIds,
-      answer: (keys) => ({
+      answer: (keys, now, policy) => ({
         contentType: 'text/xml; charset=utf-8',
         body: buildPlayReadyLicenseResponse(
           challenge,
           keys.map(({ hex, key }) => ({ kid: hex, key })),
+          playReadyExpirationOf(policy, now),
         ),
       }),
     };
@@ -211,11 +242,17 @@ export async function handleLicense(
       ),
     );
   }
+  if (parsed.renewal) {
+    const answer = parsed.answer([], settings.clock(), payload.policy);
+    send(res, METHODS_DEFAULT, 200, answer.contentType, answer.body);
+    done(200, { hadToken, kind: 'renewal' });
+    return;
+  }
   // A content-id-only Widevine request names no KIDs: the token names the content's keys.
   const requested = parsed.kids.length > 0 ? parsed.kids : payload.keys.map((entry) => entry.kid);
   const pairs = grantedPairs(payload, requested);
   if (pairs instanceof ApiError) return refuse(pairs);
-  const answer = parsed.answer(pairs, settings.clock());
+  const answer = parsed.answer(pairs, settings.clock(), payload.policy);
   send(res, METHODS_DEFAULT, 200, answer.contentType, answer.body);
   done(200, { hadToken, kids: requested });
 }

@@ -52,17 +52,19 @@ export function playReadyChallengeKeyIds(body: Uint8Array): string[] | undefined
 
 /**
  * Builds the `AcquireLicenseResponse`: one emulated license per key (key
- * **in clear**), the challenge's nonce echoed.
+ * **in clear**, with the expiration object when the token's policy has a
+ * duration), the challenge's nonce echoed.
  *
  * @param keys key ID (32 hex digits, big-endian) and content key bytes, in order
  */
 export function buildPlayReadyLicenseResponse(
   challenge: PlayReadyChallenge,
   keys: ReadonlyArray<{ kid: string; key: Uint8Array }>,
+  expiration?: { begin: number; end: number },
 ): string {
   const cipher = challenge.header.algorithm === 'AESCBC' ? EmulatedXmrCipher.AES_128_CBC : EmulatedXmrCipher.AES_128_CTR;
   const licenses = keys.map(({ kid, key }) =>
-    encodeEmulatedLicense({ keyId: kid, key, cipher, rightsId: Uint8Array.from(randomBytes(16)) }),
+    encodeEmulatedLicense({ keyId: kid, key, cipher, rightsId: Uint8Array.from(randomBytes(16)), ...(expiration ? { expiration } : {}) }),
   );
   return buildAcquireLicenseResponse({
     licenses,

@@ -40,6 +40,10 @@
  * - `cookie` length counts code points; an empty cookie is absent. Range checks only where the
  *   reference gives ranges; presence only of the required parameters above; other parameters
  *   (`licenseDuration` aside) are ignored.
+ * - License lifecycle (`../license-policy.ts`): `licenseDuration` (documented for Widevine; the
+ *   emulator also applies it to PlayReady) and the emulator's own `renewalDelay`,
+ *   `renewalRetryInterval` (seconds) and `renewalServerUrl` (Widevine) are sealed in the token and
+ *   written into the license; a value that is not a number of seconds (or a URL) is -7007.
  * - PlayReady success is `application/json` (the reference's table says `text/uri-list`, its
  *   sample is JSON); `text/uri-list` bodies carry one URL without a line break.
  *
@@ -52,6 +56,7 @@ import { URLSearchParams } from 'node:url';
 
 import { normalizeHex16 } from '../encoding.js';
 import { readBodyToEnd } from '../http-kit.js';
+import { readLicensePolicy, type EmulatedLicensePolicy } from '../license-policy.js';
 import { sealToken, type TokenKeyEntry } from '../token-seal.js';
 import { ApiError, clip, ExpressPlayErrorCode, methodNotAllowed, sendFormattedError, tooLarge, type ErrorFormat } from './errors.js';
 import { parseExpirationTime } from './expiration-time.js';
@@ -196,21 +201,26 @@ function grantKeys(params: URLSearchParams, kids: readonly string[], storage: Re
   return granted;
 }
 
-/** The DRM-specific options: the required ones present and in range, then the optional ranges. */
-function checkDrmOptions(params: URLSearchParams, drm: EmulatorDrm): void {
+/** The DRM-specific options: the required ones present and in range, then the optional ranges; the license policy. */
+function checkDrmOptions(params: URLSearchParams, drm: EmulatorDrm): EmulatedLicensePolicy | undefined {
   for (const required of REQUIRED_PARAMS[drm]) {
     const value = params.get(required.name);
     if (value === null || value === '') throw bad(required.missing, required.missingMessage);
     if (!required.pattern.test(value)) throw bad(required.invalid, required.invalidMessage);
   }
-  if (drm === 'wv') {
-    const duration = params.get('licenseDuration');
-    if (duration !== null && !/^\d{1,10}$/.test(duration)) {
-      throw bad(ExpressPlayErrorCode.INVALID_LICENSE_DURATION, 'Invalid license duration specified');
-    }
-  } else if (drm === 'pr' && params.get('rightsType') === 'Rental') {
+  if (drm === 'pr' && params.get('renewalServerUrl')) {
+    throw bad(ExpressPlayErrorCode.INVALID_LICENSE_DURATION, 'Invalid license policy: renewalServerUrl is Widevine only');
+  }
+  if (drm === 'pr' && params.get('rightsType') === 'Rental') {
     const end = params.get('rental.periodEndTime');
     if (end === null || end === '') throw bad(ExpressPlayErrorCode.MISSING_RENTAL_PERIOD_END_TIME, 'Missing rental period end time');
+  }
+  if (drm !== 'wv' && drm !== 'pr') return undefined;
+  try {
+    return readLicensePolicy(params);
+  } catch (error) {
+    const what = error instanceof RangeError ? `: ${error.message}` : '';
+    throw bad(ExpressPlayErrorCode.INVALID_LICENSE_DURATION, `Invalid license duration specified${what}`);
   }
 }
 
@@ -243,11 +253,11 @@ function mint(
   if (cookie !== null && Array.from(cookie).length > MAX_COOKIE_LENGTH) {
     throw bad(ExpressPlayErrorCode.INVALID_COOKIE, `Invalid cookie: longer than ${MAX_COOKIE_LENGTH} characters`);
   }
-  checkDrmOptions(params, drm);
+  const policy = checkDrmOptions(params, drm);
 
   const keys: TokenKeyEntry[] = [...granted].map(([kid, key]) => ({ kid, key }));
   const token = sealToken(
-    { v: 1, drm, keys, exp, iat: issuedAt, ...(cookie !== null && cookie !== '' ? { cookie } : {}) },
+    { v: 1, drm, keys, exp, iat: issuedAt, ...(cookie !== null && cookie !== '' ? { cookie } : {}), ...(policy ? { policy } : {}) },
     settings.secret,
   );
   const base = settings.baseFor(req);

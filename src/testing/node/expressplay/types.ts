@@ -64,8 +64,12 @@ export interface EmulatorRequestRecord {
   path: string;
   /** DRM of the endpoint, or null for other paths. */
   drm: EmulatorDrm | null;
-  /** Token API, license endpoint, Widevine service certificate (the endpoint, or `08 04` at the license URL), or anything else (unknown paths). */
-  kind: 'token' | 'license' | 'certificate' | 'other';
+  /**
+   * Token API, license endpoint, a Widevine renewal answered (a RENEWAL request at a license path),
+   * Widevine service certificate (the endpoint, or `08 04` at the license URL), or anything else
+   * (unknown paths).
+   */
+  kind: 'token' | 'license' | 'renewal' | 'certificate' | 'other';
   /** HTTP status answered. */
   status: number;
   /**

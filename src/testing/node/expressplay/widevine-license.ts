@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { decodeWidevinePsshData } from '../../../pssh/widevine';
 import { EmulatedMessageError } from '../../message-error';
+import { widevinePolicyOf, type EmulatedLicensePolicy } from '../license-policy.js';
 import {
   decodeLicenseRequest,
   decodeSignedMessage,
@@ -23,7 +24,9 @@ import {
   isServiceCertificateRequest,
   licenseRequestContent,
   LICENSE_TYPE_STREAMING,
+  REQUEST_TYPE_RENEWAL,
   WidevineMessageType,
+  type WidevineLicenseId,
   type WidevineLicenseRequest,
   type WidevineServiceCertificate,
 } from '../../widevine-messages';
@@ -64,6 +67,12 @@ export type WidevineChallenge =
       kids: string[];
       /** The Widevine content id (hex), or null. */
       contentId: string | null;
+    }
+  | {
+      kind: 'renewal-request';
+      request: WidevineLicenseRequest;
+      /** The license being renewed (`content_id.existing_license.license_id`). */
+      licenseId: WidevineLicenseId;
     };
 
 /**
@@ -86,6 +95,13 @@ export function readWidevineChallenge(body: Uint8Array): WidevineChallenge {
     throw new EmulatedMessageError('MALFORMED', 'the request signature (SHA-256 of msg) is missing or does not match');
   }
   const request = decodeLicenseRequest(signed.msg);
+  if (request.type === REQUEST_TYPE_RENEWAL) {
+    // A renewal names its license; a CDM signs it with the session's keys and sends no client id.
+    if (request.contentId.kind !== 'existing-license' || request.contentId.licenseId.sessionId.length === 0) {
+      throw new EmulatedMessageError('MISSING_FIELD', 'a RENEWAL request must name the license (content_id.existing_license)');
+    }
+    return { kind: 'renewal-request', request, licenseId: request.contentId.licenseId };
+  }
   if (request.encryptedClientId) {
     if (!equal(request.encryptedClientId.serviceCertificateSerialNumber, EMULATOR_SERVICE_CERTIFICATE.serialNumber)) {
       throw new EmulatedMessageError('UNSUPPORTED', 'the client identification is encrypted for another service certificate');
@@ -134,14 +150,36 @@ export function buildWidevineLicense(
   request: WidevineLicenseRequest,
   keys: ReadonlyArray<{ kid: Uint8Array; key: Uint8Array }>,
   now: number,
+  policy?: EmulatedLicensePolicy,
 ): Uint8Array {
   const protectionScheme = protectionSchemeOf(request);
   const msg = encodeLicense({
     id: { requestId: request.contentId.requestId, sessionId: Uint8Array.from(randomBytes(16)), type: LICENSE_TYPE_STREAMING, version: 0 },
-    policy: { canPlay: true, canPersist: false, canRenew: false, licenseDurationSeconds: 0 },
+    policy: widevinePolicyOf(policy),
     keys: keys.map(({ kid, key }) => ({ keyId: kid, key })),
     licenseStartTime: request.requestTime > 0 ? request.requestTime : Math.floor(now / 1000),
     ...(protectionScheme !== undefined ? { protectionScheme } : {}),
+  });
+  return encodeSignedMessage({ type: WidevineMessageType.LICENSE, msg, signature: sha256(msg) });
+}
+
+/**
+ * Builds the renewal license: the renewed license's id with the next
+ * version, the token's policy counted from the renewal's request time, and
+ * no keys (a real renewal carries only key control blocks; the test CDM
+ * keeps the keys it has).
+ */
+export function buildWidevineRenewalLicense(
+  request: WidevineLicenseRequest,
+  licenseId: WidevineLicenseId,
+  now: number,
+  policy?: EmulatedLicensePolicy,
+): Uint8Array {
+  const msg = encodeLicense({
+    id: { ...licenseId, version: licenseId.version + 1 },
+    policy: widevinePolicyOf(policy),
+    keys: [],
+    licenseStartTime: request.requestTime > 0 ? request.requestTime : Math.floor(now / 1000),
   });
   return encodeSignedMessage({ type: WidevineMessageType.LICENSE, msg, signature: sha256(msg) });
 }

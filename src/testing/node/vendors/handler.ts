@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { EmulatedLicensePolicy } from '../license-policy.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { createRequestLog, normalizeBasePath, readBody, sendReply, setCommonHeaders } from '../http-kit.js';
@@ -30,6 +31,12 @@ export interface VendorHandlerOptions {
   now?: () => number;
   /** The emulators to mount. Default {@link VENDOR_EMULATORS}. */
   emulators?: readonly VendorEmulator[];
+  /**
+   * The terms in time of every Widevine and PlayReady license the emulators issue (a test option:
+   * the duration, renewal delay and retry interval in seconds, a renewal URL), for renewal tests
+   * under the test CDM; renewals are answered under it. Default: none (unlimited, not renewed).
+   */
+  licensePolicy?: EmulatedLicensePolicy;
 }
 
 /** The handler's log. */
@@ -60,7 +67,8 @@ function send(res: ServerResponse, reply: VendorReply): void {
 /** The vendor emulators' handler, for the demo server and tests. */
 export function createVendorHandler(options: VendorHandlerOptions): VendorHandler & VendorLogAccess {
   const basePath = normalizeBasePath(options.basePath ?? '/vendors');
-  const kit = createVendorKit(keyStore(options.keys), options.secret ?? 'shaka-keyflow vendor emulators: test secret', options.now);
+  const secret = options.secret ?? 'shaka-keyflow vendor emulators: test secret';
+  const kit = createVendorKit(keyStore(options.keys), secret, options.now, options.licensePolicy);
   const emulators = new Map((options.emulators ?? VENDOR_EMULATORS).map((emulator) => [emulator.name, emulator]));
   const log = createRequestLog<VendorRecord>();
 

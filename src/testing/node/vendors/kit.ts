@@ -6,6 +6,11 @@
  * service in this folder) follows its service's documentation for URLs, headers, bodies, replies
  * and errors, and never imports the preset it tests.
  *
+ * License lifecycle: the handler's `licensePolicy` option (a test option; no service documents one
+ * here) gives every Widevine and PlayReady license the same terms in time (`../license-policy.ts`),
+ * and Widevine RENEWAL requests are answered with renewal licenses under it (any license id: no
+ * record of issued licenses is kept).
+ *
  * What no vendor emulator can prove: the services' real token cryptography (their keys are not
  * public), their real licenses (these carry keys in clear for the test CDM, see
  * `src/testing/widevine-messages.ts`, `playready-messages.ts` and `fairplay-messages.ts`), and anything their documentation
@@ -23,10 +28,12 @@ import { EmulatedMessageError } from '../../message-error';
 import { buildPlayReadyLicenseResponse, playReadyChallengeKeyIds, readPlayReadyChallenge } from '../expressplay/playready-license.js';
 import {
   buildWidevineLicense,
+  buildWidevineRenewalLicense,
   emulatorServiceCertificateResponse,
   readWidevineChallenge,
   widevineChallengeKeyIds,
 } from '../expressplay/widevine-license.js';
+import { playReadyExpirationOf, type EmulatedLicensePolicy } from '../license-policy.js';
 
 /** The DRMs the emulators answer, as the test CDM speaks them. */
 export type VendorDrm = 'wv' | 'pr' | 'ck' | 'fp';
@@ -187,6 +194,7 @@ function widevineAnswer(
   body: Uint8Array,
   granted: readonly string[] | undefined,
   now: number,
+  policy: EmulatedLicensePolicy | undefined,
 ): LicenseAnswer {
   let challenge;
   try {
@@ -197,18 +205,29 @@ function widevineAnswer(
   if (challenge.kind === 'certificate-request') {
     return { ok: true, body: emulatorServiceCertificateResponse(), contentType: 'application/octet-stream', kids: [] };
   }
+  if (challenge.kind === 'renewal-request') {
+    // Any license id is renewed (no record of issued licenses is kept), under the emulators' policy.
+    const renewal = buildWidevineRenewalLicense(challenge.request, challenge.licenseId, now, policy);
+    return { ok: true, body: renewal, contentType: 'application/octet-stream', kids: [] };
+  }
   // A content-id-only request names no KIDs: the service resolves them (here: what the token grants, else every key).
   const kids = challenge.kids.length > 0 ? challenge.kids : [...(granted ?? store.keys())];
   const keys = grant(store, kids, granted);
   if (!keys.ok) return keys;
-  return { ok: true, body: buildWidevineLicense(challenge.request, keys.pairs, now), contentType: 'application/octet-stream', kids };
+  return {
+    ok: true,
+    body: buildWidevineLicense(challenge.request, keys.pairs, now, policy),
+    contentType: 'application/octet-stream',
+    kids,
+  };
 }
 
 function playReadyAnswer(
   store: Map<string, Uint8Array>,
   body: Uint8Array,
   soapAction: string | undefined,
-  granted?: readonly string[],
+  granted: readonly string[] | undefined,
+  expiration: { begin: number; end: number } | undefined,
 ): LicenseAnswer {
   let challenge;
   try {
@@ -222,6 +241,7 @@ function playReadyAnswer(
   const xml = buildPlayReadyLicenseResponse(
     challenge,
     keys.pairs.map(({ kid, key }) => ({ kid: Buffer.from(kid).toString('hex'), key })),
+    expiration,
   );
   return { ok: true, body: new TextEncoder().encode(xml), contentType: 'text/xml; charset=utf-8', kids };
 }
@@ -288,14 +308,21 @@ function clearKeyAnswer(store: Map<string, Uint8Array>, body: Uint8Array, grante
  * The kit for a key store.
  *
  * @param store content keys by KID (32 lower-case hex digits)
+ * @param policy the terms in time of every Widevine and PlayReady license (duration, renewals; a
+ *   test option: no service documents one), none by default
  */
-export function createVendorKit(store: Map<string, Uint8Array>, secret: string, now: () => number = Date.now): VendorKit {
+export function createVendorKit(
+  store: Map<string, Uint8Array>,
+  secret: string,
+  now: () => number = Date.now,
+  policy?: EmulatedLicensePolicy,
+): VendorKit {
   return {
     secret,
     now,
     license(drm, body, { soapAction, granted } = {}) {
-      if (drm === 'wv') return widevineAnswer(store, body, granted, now());
-      if (drm === 'pr') return playReadyAnswer(store, body, soapAction, granted);
+      if (drm === 'wv') return widevineAnswer(store, body, granted, now(), policy);
+      if (drm === 'pr') return playReadyAnswer(store, body, soapAction, granted, playReadyExpirationOf(policy, now()));
       if (drm === 'fp') return fairPlayAnswer(store, body, granted);
       return clearKeyAnswer(store, body, granted);
     },
