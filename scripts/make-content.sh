@@ -13,6 +13,7 @@
 #     and no key IDs)
 #   content/hls-content-id/ (HLS, cbcs, only the content-id-only Widevine PSSH)
 #   content/hls-cenc/ (HLS, cenc: SAMPLE-AES-CTR, Widevine and PlayReady EXT-X-KEYs)
+#   content/sd-hd/ (DASH, cenc, 4 s: an SD and an HD rendition under different keys)
 #   content/hls/master.m3u8 + video.m3u8 audio.m3u8 + video/ audio/  (fMP4 HLS, cbcs; FairPlay,
 #     Widevine and PlayReady EXT-X-KEYs), hls/master-session-keys.m3u8 (EXT-X-SESSION-KEY),
 #     hls/fairplay-test.cer (a stand-in FairPlay application certificate), hls/master-identity.m3u8
@@ -239,6 +240,45 @@ done
 sed -e 's/^video\.m3u8$/video-identity.m3u8/' -e 's/URI="audio\.m3u8"/URI="audio-identity.m3u8"/' \
   "$OUT/hls/master.m3u8" >"$OUT/hls/master-identity.m3u8"
 
+# --- 2c. DASH with an SD and an HD rendition under different keys ------------
+# For key statuses per rendition (an HD-only output restriction must leave SD playing): 4 s of the
+# same pattern at 320x180 (SD, the video key) and 640x360 (HD, its own key), audio with the audio
+# key; cenc, CommonSystem + Widevine + PlayReady PSSH, like cenc/.
+HD_KID="5d2f8d7ab4c34e1f9a0b6c7d8e9f0a1b"
+HD_KEY="0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+"$FFMPEG" -hide_banner -loglevel error -nostdin -y \
+  -f lavfi -i "testsrc2=size=640x360:rate=25" -f lavfi -i "sine=frequency=440:sample_rate=44100" \
+  -t 4 -map 0:v:0 -map 1:a:0 \
+  -threads 1 -fflags +bitexact -flags:v +bitexact -flags:a +bitexact -map_metadata -1 \
+  -c:v libx264 -profile:v main -level:v 3.0 -preset medium -pix_fmt yuv420p -b:v 300k -maxrate 300k -bufsize 600k \
+  -g 50 -keyint_min 50 -sc_threshold 0 -x264-params "threads=1" \
+  -c:a aac -b:a 64k -ac 2 -ar 44100 "$TMP/source-hd.mp4"
+"$FFMPEG" -hide_banner -loglevel error -nostdin -y -i "$TMP/source-hd.mp4" -an \
+  -threads 1 -fflags +bitexact -flags:v +bitexact -map_metadata -1 -vf scale=320:180 \
+  -c:v libx264 -profile:v main -level:v 3.0 -preset medium -pix_fmt yuv420p -b:v 150k -maxrate 150k -bufsize 300k \
+  -g 50 -keyint_min 50 -sc_threshold 0 -x264-params "threads=1" "$TMP/source-sd.mp4"
+dir="$OUT/sd-hd"
+rm -rf "$dir"
+mkdir -p "$dir/sd" "$dir/hd" "$dir/audio"
+cmd=("$PACKAGER"
+  "in=$TMP/source-sd.mp4,stream=video,init_segment=$dir/sd/init.mp4,segment_template=$dir/sd/seg-\$Number\$.m4s,drm_label=SD"
+  "in=$TMP/source-hd.mp4,stream=video,init_segment=$dir/hd/init.mp4,segment_template=$dir/hd/seg-\$Number\$.m4s,drm_label=HD"
+  "in=$TMP/source-hd.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/seg-\$Number\$.m4s,drm_label=AUDIO"
+  --enable_raw_key_encryption
+  --keys "label=SD:key_id=${VIDEO_KID}:key=${VIDEO_KEY},label=HD:key_id=${HD_KID}:key=${HD_KEY},label=AUDIO:key_id=${AUDIO_KID}:key=${AUDIO_KEY}"
+  --iv "$IV"
+  --protection_scheme cenc
+  --protection_systems CommonSystem,Widevine,PlayReady
+  --clear_lead 0
+  --segment_duration 2
+  --generate_static_live_mpd
+  --use_fake_clock_for_muxer
+  --mpd_output "$dir/manifest.mpd"
+)
+echo "== packaging SD + HD (separate keys):"
+show_cmd "${cmd[@]}"
+"${cmd[@]}" >"$TMP/packager-sd-hd.log" 2>&1 || { cat "$TMP/packager-sd-hd.log" >&2; exit 1; }
+
 # --- 3. keys.json + README --------------------------------------------------
 cat >"$OUT/keys.json" <<JSON
 {
@@ -320,6 +360,13 @@ ClearKey in HLS: Shaka's HLS parser knows it only as `KEYFORMAT="identity"` (it 
 16-octet key from the URI and builds the ClearKey license itself; no license server).
 `hls/master-identity.m3u8` (with `video-identity.m3u8`, `audio-identity.m3u8`) plays the same
 segments that way; `hls/identity-keys/video.key` and `audio.key` are the raw test keys.
+
+## SD and HD under different keys (`sd-hd/`)
+
+4 s of the same pattern as DASH `cenc` with two video renditions, 320x180 (~150 kbit/s, the video
+key above) and 640x360 (~300 kbit/s, its own key: KID `5d2f8d7ab4c34e1f9a0b6c7d8e9f0a1b`, key
+`0f1e2d3c4b5a69788796a5b4c3d2e1f0`), and the audio with the audio key: for key statuses per
+rendition (an HD-only output restriction leaves SD playing).
 
 `hls-cenc/` is the same clip as HLS in `cenc` (`METHOD=SAMPLE-AES-CTR`) with Widevine and
 PlayReady `#EXT-X-KEY`s (FairPlay is `cbcs` only).
@@ -475,6 +522,11 @@ for track in video audio; do
   [ "$got" = "$key" ] || fail "hls/identity-keys/$track.key is not the $track key (16 octets): $got"
   grep -q "URI=\"identity-keys/$track.key\".*KEYFORMAT=\"identity\"" "$OUT/hls/$track-identity.m3u8" || fail "$track-identity.m3u8 lacks its identity key"
 done
+for kid in "$VIDEO_KID" "$HD_KID" "$AUDIO_KID"; do
+  dashed="${kid:0:8}-${kid:8:4}-${kid:12:4}-${kid:16:4}-${kid:20:12}"
+  grep -q "cenc:default_KID=\"$dashed\"" "$OUT/sd-hd/manifest.mpd" || fail "sd-hd/manifest.mpd lacks default_KID $dashed"
+done
+grep -q 'height="360"' "$OUT/sd-hd/manifest.mpd" && grep -q 'height="180"' "$OUT/sd-hd/manifest.mpd" || fail "sd-hd: not an SD and an HD rendition"
 grep -q '#EXT-X-SESSION-KEY' "$OUT/hls/master-session-keys.m3u8" || fail "master-session-keys.m3u8 lacks EXT-X-SESSION-KEY"
 if grep -q '#EXT-X-SESSION-KEY' "$OUT/hls/master.m3u8"; then fail "master.m3u8 has session keys"; fi
 for folder in hls hls-cenc; do
