@@ -202,8 +202,9 @@
   }
 
   async function load() {
-    const keySystem = keySystemSelect.value;
-    const manifest = manifestFor(schemeSelect.value, keySystem);
+    const wrongKeySystem = faultSelect.value === 'wrong-key-system';
+    const keySystem = wrongKeySystem ? WRONG_KEY_SYSTEM.keySystem : keySystemSelect.value;
+    const manifest = wrongKeySystem ? WRONG_KEY_SYSTEM.manifest : manifestFor(schemeSelect.value, keySystem);
     state.phase = 'loading';
     state.error = null;
     setStatus('Loading ' + manifest + '…');
@@ -233,7 +234,15 @@
   const FAULTS = {
     'server-down': { status: 503, body: 'Service Unavailable' },
     malformed: { garbage: true },
+    // A ClearKey license of the right shape whose key is not base64url: keyflow passes it on, the CDM refuses it.
+    'cdm-rejects': {
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ keys: [{ kty: 'oct', kid: 'qJAgclMSEuhxfyruuYzqHA', k: '@@@@' }], type: 'temporary' }),
+    },
   };
+  /** The "wrong key system" fault: content only for Widevine, in this browser's real CDMs (no test CDM). */
+  const WRONG_KEY_SYSTEM = { keySystem: 'org.w3.clearkey', manifest: 'content/cenc-content-id/manifest.mpd' };
   async function armFault(fault) {
     await fetch('_faults', { method: 'DELETE' });
     if (FAULTS[fault]) {

@@ -38,6 +38,8 @@ describe('demo page', () => {
     ['not-entitled', 'license-request', 'NOT_ENTITLED'],
     ['server-down', 'license-request', 'LICENSE_SERVER_ERROR'],
     ['malformed', 'license', 'MALFORMED_RESPONSE'],
+    ['cdm-rejects', 'license', 'LICENSE_REJECTED'],
+    ['wrong-key-system', 'key-system', 'NO_KEY_SYSTEM'],
   ];
   for (const [fault, phase, code] of FAULTS) {
     it(`fault menu: "${fault}" fails the load with ${code}, explained in plain words`, async () => {
