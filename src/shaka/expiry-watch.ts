@@ -16,6 +16,8 @@
 import type { ExpiringEvent } from '../api/events';
 import { tokenExpiry } from '../tokens/expiry';
 
+/** The longest delay setTimeout takes (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 /** What the watch reads and uses of keyflow. */
 export interface ExpiryContext {
   /** `renewal.warnBeforeMs` (0: no warnings). */
@@ -80,11 +82,20 @@ export class ExpiryWatch {
     Object.assign(watched, { expiresAt, timer: null, warned: false });
     const warnBeforeMs = this.ctx_.warnBeforeMs();
     if (expiresAt === null || warnBeforeMs <= 0) return;
-    const wait = Math.max(0, expiresAt - warnBeforeMs - Date.now());
-    watched.timer = setTimeout(() => {
-      watched.timer = null;
-      this.check_(watched, what);
-    }, wait);
+    this.arm_(watched, what);
+  }
+
+  /** Waits for the warning time; a wait past setTimeout's limit (24.8 days) is taken in steps. */
+  private arm_(watched: Watched, what: ExpiringEvent['what']): void {
+    const wait = Math.max(0, (watched.expiresAt ?? 0) - this.ctx_.warnBeforeMs() - Date.now());
+    watched.timer = setTimeout(
+      () => {
+        watched.timer = null;
+        if (wait > MAX_TIMEOUT_MS) this.arm_(watched, what);
+        else this.check_(watched, what);
+      },
+      Math.min(wait, MAX_TIMEOUT_MS),
+    );
   }
 
   /** Warns about `watched` once, when its warning time has come and no renewal is in sight. */

@@ -52,6 +52,8 @@ interface ActingPlayer {
 export class KeyStatusActions {
   /** The assets (resolved) already reloaded for a key status. */
   private readonly reloaded_ = new Set<string>();
+  /** A renewLicense() keyflow asked for has not been answered yet: no second one until a renewal is. */
+  private renewing_ = false;
 
   /** @param keyflow_ the configuration in force and the player */
   constructor(private readonly keyflow_: () => KeyStatusContext) {}
@@ -69,9 +71,16 @@ export class KeyStatusActions {
     return action ? { keys, action } : { keys };
   }
 
+  /** A renewal was answered: an `expired` key may ask for renewLicense() again. */
+  renewed(): void {
+    this.renewing_ = false;
+  }
+
+  /** Renews once per answered renewal (then, still expired, reloads once per asset): never a storm of requests. */
   private renew_(player: ActingPlayer): 'renew' | 'reload' | null {
     const keySystem = player.keySystem?.() ?? '';
-    if (typeof player.renewLicense === 'function' && /^com\.(microsoft\.playready|apple\.fps)/.test(keySystem)) {
+    if (!this.renewing_ && typeof player.renewLicense === 'function' && /^com\.(microsoft\.playready|apple\.fps)/.test(keySystem)) {
+      this.renewing_ = true;
       player.renewLicense();
       return 'renew';
     }

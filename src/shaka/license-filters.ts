@@ -284,8 +284,8 @@ export class LicenseFilters {
     if (exchange.kind === 'certificate' || exchange.isCertificateChallenge) {
       this.ctx_.playerConfig.keepCertificate(exchange.keySystem, license);
       this.ctx_.telemetry.certificateFetched(exchange.keySystem, exchange.respondedAt - exchange.startedAt);
-    } else {
-      this.ctx_.telemetry.licenseDelivered(exchange, license.byteLength);
+    } else if (!exchange.renewal) {
+      this.ctx_.telemetry.licenseDelivered(exchange, license.byteLength); // renewals: counted as renewals, no load timing
     }
     this.ctx_.emit.licenseresponse({
       kind: exchange.kind,

@@ -80,17 +80,29 @@ export function readWidevineRenewalPolicy(reply: Uint8Array): WidevineRenewalPol
 }
 
 /**
- * Whether keyflow may send renewals to `renewalUrl`, named by a license got
- * from `licenseUrl`: an https URL, or one on the license URL's origin (a
- * license must not send the token to a server the app did not choose, in
- * clear).
+ * Whether keyflow may send renewals (and the token with them) to
+ * `renewalUrl`, named by a license of the session whose license went to
+ * `licenseOrigin` (the origin of the license URL the app or the preset
+ * configured, never one a license named): an http(s) URL on that origin, or
+ * an https URL on one of the app's `renewal.renewalOrigins`. A license reply
+ * must not be able to send the token anywhere else.
  */
-export function isAllowedRenewalUrl(renewalUrl: string, licenseUrl: string): boolean {
+export function isAllowedRenewalUrl(renewalUrl: string, licenseOrigin: string | null, allowedOrigins: readonly string[] = []): boolean {
   try {
     const renewal = new URL(renewalUrl);
     if (renewal.username || renewal.password) return false;
-    return renewal.protocol === 'https:' || renewal.origin === new URL(licenseUrl).origin;
+    if (renewal.protocol !== 'https:' && renewal.protocol !== 'http:') return false;
+    if (renewal.origin === licenseOrigin) return true;
+    return renewal.protocol === 'https:' && allowedOrigins.includes(renewal.origin);
   } catch {
     return false;
   }
+}
+
+/**
+ * `url` with `{` and `}` percent-encoded: a URL a license named is sent as it
+ * is, never expanded as a template (a `{token}` in it must not place the token).
+ */
+export function literalUrl(url: string): string {
+  return url.replace(/\{/g, '%7B').replace(/\}/g, '%7D');
 }

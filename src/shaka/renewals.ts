@@ -7,8 +7,10 @@
  *
  * - where a session's renewals go: the renewal server its Widevine license
  *   named (`renewal_server_url`, read from the license reply), when the app
- *   allows it (`renewal.useLicenseRenewalUrl`) and the URL is https or on
- *   the license URL's origin; else the license URL;
+ *   allows it (`renewal.useLicenseRenewalUrl`) and the URL is on the origin
+ *   of the session's configured license URL or one of `renewalOrigins`
+ *   (never judged against an earlier renewal server), sent as a literal URL;
+ *   else the license URL;
  * - the `renewal` event and count when one is answered, the
  *   `renewalfailed` event (a `RENEWAL_FAILED` error, its cause the typed
  *   failure) and count when one fails for good, once per renewal.
@@ -24,7 +26,7 @@ import type { NormalizedConfig } from './config-types';
 import type { Exchange } from './exchanges';
 import { ExpiryWatch } from './expiry-watch';
 import { KeyStatusActions } from './key-status-actions';
-import { isAllowedRenewalUrl, readWidevineRenewalPolicy } from './license-renewal-url';
+import { isAllowedRenewalUrl, literalUrl, readWidevineRenewalPolicy } from './license-renewal-url';
 import type { ShakaPlayer, ShakaRequest } from './types';
 
 /** Where the tracker emits keyflow's `renewal`, `renewalfailed` and `expiring` events. */
@@ -37,6 +39,8 @@ const MAX_SESSIONS = 32;
 export class RenewalTracker {
   /** Session id → the renewal server its license named. */
   private readonly urls_ = new Map<string, string>();
+  /** Session id → the origin of its (configured) license URL, which a renewal server is judged against. */
+  private readonly licenseOrigins_ = new Map<string, string>();
   private readonly failed_ = new WeakSet<Exchange>();
   /** The `expiring` warnings (told whether a renewal is in sight). */
   readonly expiry: ExpiryWatch;
@@ -68,12 +72,14 @@ export class RenewalTracker {
   /** A license (or renewal) reply reached the CDM: remember the renewal server it names; report a renewal. */
   answered(exchange: Exchange, license: Uint8Array): void {
     if (exchange.kind !== 'license' || exchange.isCertificateChallenge) return;
-    // Where urlFor() sent it (before this reply can name another renewal server).
-    const toLicenseRenewalUrl =
-      !!exchange.sessionId && this.keyflow_().config.renewal.useLicenseRenewalUrl && this.urls_.has(exchange.sessionId);
-    if (exchange.keySystem.startsWith('com.widevine.') && exchange.sessionId) this.remember_(exchange, license);
+    // Where it went (judged before this reply can name another renewal server).
+    const remembered = exchange.sessionId ? this.urls_.get(exchange.sessionId) : undefined;
+    const toLicenseRenewalUrl = !!remembered && sameEndpoint(exchange.sentUrl, remembered);
+    const policy = exchange.keySystem.startsWith('com.widevine.') && exchange.sessionId ? this.remember_(exchange, license) : null;
     if (!exchange.renewal) return;
-    this.expiry.renewable(true);
+    // A renewal license may say it is the last (can_renew false): then an expiry warning is due.
+    this.expiry.renewable(policy ? policy.canRenew : true);
+    this.keys.renewed();
     this.keyflow_().telemetry.renewal(true);
     this.emitter_.emit('renewal', {
       keySystem: exchange.keySystem,
@@ -103,17 +109,37 @@ export class RenewalTracker {
   /** keyflow is destroyed or the content unloaded: the sessions are gone, nothing expires. */
   clear(): void {
     this.urls_.clear();
+    this.licenseOrigins_.clear();
     this.expiry.stop();
+    this.keys.renewed();
   }
 
-  private remember_(exchange: Exchange, license: Uint8Array): void {
+  /** Reads the license's policy; keeps the renewal server it names when allowed. */
+  private remember_(exchange: Exchange, license: Uint8Array): { canRenew: boolean } | null {
     const policy = readWidevineRenewalPolicy(license);
     if (policy && !exchange.renewal) this.expiry.renewable(policy.canRenew);
-    const url = policy?.renewalServerUrl;
     const sessionId = exchange.sessionId!;
-    if (!url || !isAllowedRenewalUrl(url, exchange.sentUrl)) return;
-    this.urls_.delete(sessionId);
-    this.urls_.set(sessionId, url);
-    if (this.urls_.size > MAX_SESSIONS) this.urls_.delete(this.urls_.keys().next().value!);
+    if (!exchange.renewal && exchange.licenseOrigin) keep(this.licenseOrigins_, sessionId, exchange.licenseOrigin);
+    const url = policy?.renewalServerUrl;
+    const allowed = this.keyflow_().config.renewal.renewalOrigins;
+    if (url && isAllowedRenewalUrl(url, this.licenseOrigins_.get(sessionId) ?? null, allowed)) keep(this.urls_, sessionId, literalUrl(url));
+    return policy;
+  }
+}
+
+/** Sets `key` as the newest entry; the oldest go past {@link MAX_SESSIONS}. */
+function keep(map: Map<string, string>, key: string, value: string): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > MAX_SESSIONS) map.delete(map.keys().next().value!);
+}
+
+/** The same scheme, host, port and path (queries carry tokens and differ). */
+function sameEndpoint(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a), new URL(b)];
+    return x.origin === y.origin && x.pathname === y.pathname;
+  } catch {
+    return false;
   }
 }

@@ -1,6 +1,6 @@
 /** Counts and sums keyflow keeps per load (reset when a new load starts). */
 export interface KeyflowStats {
-  /** License request attempts sent (retries included). */
+  /** License request attempts sent (retries and renewals included). */
   licenseRequests: number;
   /** Service-certificate fetches seen (certificate URI requests and Widevine `08 04` exchanges). */
   certificateRequests: number;
@@ -10,9 +10,9 @@ export interface KeyflowStats {
   retries: number;
   /** Errors keyflow reported. */
   failures: number;
-  /** Bytes of licenses passed to the CDM. */
+  /** Bytes of licenses passed to the CDM (renewals left out). */
   licenseBytes: number;
-  /** Sum of the network time of license exchanges (request sent → reply), ms. */
+  /** Sum of the network time of license exchanges (request sent → reply; renewals left out), ms. */
   licenseNetworkMs: number;
   /** Sum of the time token fetches took, ms. */
   tokenFetchMs: number;

@@ -128,16 +128,16 @@ export class SessionLifecycle {
     if (this.entries_().some(([id]) => bytesToHex(id) === keyId)) this.session_.dispatchEvent(new Event('keystatuseschange'));
   }
 
+  /** Runs `run` after `ms` (in steps past setTimeout's 2^31 - 1 ms limit); a fired timer leaves the list. */
   private after_(ms: number, run: () => void): void {
-    this.timers_.push(
-      setTimeout(
-        () => {
-          if (this.hooks_.closed()) this.closed();
-          else run();
-        },
-        Math.max(0, ms),
-      ),
-    );
+    const step = Math.min(Math.max(0, ms), 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      this.timers_.splice(this.timers_.indexOf(timer), 1);
+      if (this.hooks_.closed()) this.closed();
+      else if (ms > step) this.after_(ms - step, run);
+      else run();
+    }, step);
+    this.timers_.push(timer);
   }
 
   private renew_(retryMs: number): void {

@@ -190,23 +190,43 @@ describe('License renewal under the test CDM', () => {
 
   it('Widevine: a renewal rejected for an expired token gets a fresh token and is sent again', async () => {
     let minted = 0;
-    // The first token expires a second after minting, long before the first renewal; later ones last.
+    // The first token expires 6 s after minting: after the license (a busy machine still gets it
+    // out by then), before the first renewal (10 s after the license); later ones last.
     useKeyflow(WV, () => {
       minted++;
-      const params = { securityLevel: '1', hdcpOutputControl: '0', ...policy(8, 3) };
-      return mintToken({ drm: 'wv', params, expirationTime: minted === 1 ? '+1' : '+600' });
+      const params = { securityLevel: '1', hdcpOutputControl: '0', ...policy(16, 10) };
+      return mintToken({ drm: 'wv', params, expirationTime: minted === 1 ? '+6' : '+600' });
     });
     await player.load(at(CENC));
-    await waitFor(() => log.renewals.length >= 1, 'a renewal after the token refresh', 20000);
-    // The emulator refused a renewal with the expired token (403, ExpressPlay -4010), then renewed.
+    await waitFor(() => log.renewals.length >= 1, 'a renewal after the token refresh', 25000);
+    // The license went out with the fresh token; the emulator refused a renewal with the expired
+    // one (403, ExpressPlay -4010), then renewed.
     const posts = await licensePosts();
-    const refused = posts.findIndex((r) => r.status === 403);
+    expect(posts.filter((r) => r.kind === 'license').every((r) => r.status === 200))
+      .withContext(JSON.stringify(posts))
+      .toBeTrue();
+    const refused = posts.findIndex((r) => r.kind === 'renewal' && r.status === 403);
     expect(refused).toBeGreaterThan(-1);
     expect(posts.slice(refused + 1).some((r) => r.kind === 'renewal' && r.status === 200)).toBeTrue();
     expect(log.tokenRequests.some((r) => r.reason === 'rejected')).toBeTrue();
     expect(minted).toBeGreaterThanOrEqual(2);
     expect(log.errors.every((e) => e.code === 'TOKEN_INVALID')).toBeTrue();
     expect(keyflow!.getStats().renewals).toBeGreaterThanOrEqual(1);
+  });
+
+  it('Widevine: a token keyflow knows has expired is refreshed before the renewal goes out (no refusal)', async () => {
+    const bare = bareToken(policy(9, 4));
+    // The token says it expires 2.5 s after it was fetched: long before the first renewal (4 s).
+    useKeyflow(WV, async () => JSON.stringify({ token: await bare(), expiresAt: Date.now() + 2500 }), { tokenRefreshMarginMs: 0 });
+    await player.load(at(CENC));
+    await waitFor(() => log.renewals.length >= 1, 'a renewal', 20000);
+    expect(log.tokenRequests.map((r) => r.reason)).toContain('expired');
+    expect(log.tokenRequests.some((r) => r.reason === 'rejected')).toBeFalse();
+    const posts = await licensePosts();
+    expect(posts.every((r) => r.status === 200))
+      .withContext(JSON.stringify(posts.map((r) => [r.kind, r.status])))
+      .toBeTrue();
+    expect(posts.some((r) => r.kind === 'renewal')).toBeTrue();
   });
 
   it('Widevine: a renewal that never succeeds: renewalfailed, then expiring, then the expiry error, each explained', async () => {
@@ -231,6 +251,14 @@ describe('License renewal under the test CDM', () => {
     expect(explain(expired).evidence.shakaCode).toBe(6014);
     expect(keyflow!.getStats().renewalFailures).toBeGreaterThanOrEqual(1);
     expect(keyflow!.getStats().renewals).toBe(0);
+  });
+
+  it('a license naming a renewal server on another origin is not followed: the token stays with the license server', async () => {
+    useKeyflow(WV, bareToken(policy(5, 1, { renewalServerUrl: 'https://renewals.elsewhere.test/collect' })));
+    await player.load(at(CENC));
+    await waitFor(() => log.renewals.length >= 1, 'a renewal');
+    expect(log.renewals.every((r) => !r.toLicenseRenewalUrl && r.url.startsWith(at('hms/wv/rights/')))).toBeTrue();
+    expect(log.requests.every((r) => r.url.startsWith(at('hms/wv/rights/')))).toBeTrue();
   });
 
   it('renewal.useLicenseRenewalUrl: false keeps renewals on the license URL', async () => {
@@ -276,7 +304,12 @@ describe('License renewal under the test CDM', () => {
       const position = video.currentTime;
       await video.play().catch(() => undefined); // a reload may leave the element paused (Shaka 4.x)
       await waitFor(() => video.currentTime > position + 1, 'playback to go on after the reload');
+      // The same failure again on the same asset: reported, never a second reload.
+      cdm.setKeyStatus(CONTENT_KEYS.audio.kid, 'internal-error');
+      const failing = () => log.keyStatuses.filter((e) => statusOf(e, CONTENT_KEYS.audio.kid)?.status === 'internal-error').length;
+      await waitFor(() => failing() >= 2, 'the second internal-error');
       expect(log.keyStatuses.filter((e) => e.action === 'reload').length).toBe(1);
+      cdm.setKeyStatus(CONTENT_KEYS.audio.kid, null);
     });
 
     it("onExpired: 'renew' renews now (Shaka 5: renewLicense for PlayReady; Shaka 4: a reload)", async () => {

@@ -4,7 +4,7 @@
 // tools' Widevine renewal messages and PlayReady expiration object.
 import { normalizeRenewalOptions } from '../../src/api/renewal-options';
 import { ExpiryWatch } from '../../src/shaka/expiry-watch';
-import { isAllowedRenewalUrl, readWidevineRenewalPolicy } from '../../src/shaka/license-renewal-url';
+import { isAllowedRenewalUrl, literalUrl, readWidevineRenewalPolicy } from '../../src/shaka/license-renewal-url';
 import type { ExpiringEvent } from '../../src/api/events';
 import { decodeEmulatedLicense, encodeEmulatedLicense } from '../../src/testing/playready-messages';
 import { decodeLicense, decodeLicenseRequest, encodeLicense, encodeLicenseRequest } from '../../src/testing/widevine-messages';
@@ -64,15 +64,24 @@ describe('Widevine renewal policy (keyflow reads the license reply)', () => {
 });
 
 describe('isAllowedRenewalUrl', () => {
-  const license = 'http://127.0.0.1:8090/hms/wv/rights/';
-  it('accepts https anywhere and http on the license URL origin only', () => {
-    expect(isAllowedRenewalUrl('https://renew.example/x', license)).toBeTrue();
-    expect(isAllowedRenewalUrl('http://127.0.0.1:8090/renew', license)).toBeTrue();
-    expect(isAllowedRenewalUrl('http://127.0.0.1:9999/renew', license)).toBeFalse();
-    expect(isAllowedRenewalUrl('http://renew.example/x', license)).toBeFalse();
-    expect(isAllowedRenewalUrl('https://user:pass@renew.example/x', license)).toBeFalse();
-    expect(isAllowedRenewalUrl('javascript:alert(1)', license)).toBeFalse();
-    expect(isAllowedRenewalUrl('not a url', license)).toBeFalse();
+  const licenseOrigin = 'http://127.0.0.1:8090';
+  it('accepts the configured license URL origin only, and https origins the app allows; nothing a license invents', () => {
+    expect(isAllowedRenewalUrl('http://127.0.0.1:8090/renew', licenseOrigin)).toBeTrue();
+    // a license reply naming any other host is not followed: the token would go where the app never said
+    expect(isAllowedRenewalUrl('https://renew.example/x', licenseOrigin)).toBeFalse();
+    expect(isAllowedRenewalUrl('https://renew.example/x', licenseOrigin, ['https://renew.example'])).toBeTrue();
+    expect(isAllowedRenewalUrl('http://renew.example/x', licenseOrigin, ['https://renew.example'])).toBeFalse();
+    expect(isAllowedRenewalUrl('http://127.0.0.1:9999/renew', licenseOrigin)).toBeFalse();
+    expect(isAllowedRenewalUrl('https://user:pass@127.0.0.1:8090/x', 'https://127.0.0.1:8090')).toBeFalse();
+    expect(isAllowedRenewalUrl('blob:http://127.0.0.1:8090/7f1c', licenseOrigin)).toBeFalse();
+    expect(isAllowedRenewalUrl('javascript:alert(1)', licenseOrigin)).toBeFalse();
+    expect(isAllowedRenewalUrl('not a url', licenseOrigin)).toBeFalse();
+    expect(isAllowedRenewalUrl('http://127.0.0.1:8090/renew', null)).toBeFalse();
+  });
+
+  it('a license-named URL is sent as a literal: braces are percent-encoded, never a template', () => {
+    expect(literalUrl('https://l.test/renew/{token}?x={token.url}')).toBe('https://l.test/renew/%7Btoken%7D?x=%7Btoken.url%7D');
+    expect(literalUrl('https://l.test/renew?a=1')).toBe('https://l.test/renew?a=1');
   });
 });
 
@@ -80,16 +89,29 @@ describe('the renewal option', () => {
   it('defaults: renewal URL from the license, warnings 30 s ahead, key statuses only reported', () => {
     expect(normalizeRenewalOptions(undefined)).toEqual({
       useLicenseRenewalUrl: true,
+      renewalOrigins: [],
       warnBeforeMs: 30000,
       onExpired: 'report',
       onInternalError: 'report',
     });
     const chosen = { useLicenseRenewalUrl: false, warnBeforeMs: 0, onExpired: 'renew', onInternalError: 'reload' } as const;
-    expect(normalizeRenewalOptions(chosen)).toEqual(chosen);
+    expect(normalizeRenewalOptions(chosen)).toEqual({ ...chosen, renewalOrigins: [] });
+    expect(normalizeRenewalOptions({ renewalOrigins: ['https://Renew.Example.com/'] }).renewalOrigins).toEqual([
+      'https://renew.example.com',
+    ]);
   });
 
   it('refuses wrong types and unknown names with INVALID_CONFIG', () => {
-    const bads = [{ useLicenseRenewalUrl: 'no' }, { warnBeforeMs: -1 }, { warnBeforeMs: NaN }, { warnBefore: 1 }, { onExpired: 'reload' }];
+    const bads: unknown[] = [
+      { useLicenseRenewalUrl: 'no' },
+      { warnBeforeMs: -1 },
+      { warnBeforeMs: NaN },
+      { warnBefore: 1 },
+      { onExpired: 'reload' },
+    ];
+    bads.push(
+      ...[{ renewalOrigins: 'https://a.test' }, { renewalOrigins: ['http://a.test'] }, { renewalOrigins: ['https://a.test/path'] }],
+    );
     for (const bad of [...bads, { onInternalError: 'renew' }, 'yes', []]) {
       expect(() => normalizeRenewalOptions(bad)).toThrowMatching((e: unknown) => (e as { code?: string }).code === 'INVALID_CONFIG');
     }
@@ -123,6 +145,31 @@ describe('ExpiryWatch (the expiring event)', () => {
     expect(events).toEqual([{ what: 'license', expiresAt: NOW + 60_000, inMs: 10_000 }]);
     jasmine.clock().tick(20_000);
     expect(events.length).toBe(1);
+  });
+
+  it('a license of 30 days (past setTimeout’s 24.8-day limit): warned on time, never at once', () => {
+    // A browser runs a longer setTimeout delay at once: the delays asked for are recorded (the
+    // clock's own setTimeout does not emulate that limit), and put back before the clock goes.
+    const delays: number[] = [];
+    const mocked = window.setTimeout;
+    window.setTimeout = ((run: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return mocked(run, ms);
+    }) as typeof window.setTimeout;
+    try {
+      const thirtyDays = 30 * 24 * 3600_000;
+      watch.licenseExpiration({ expiration: NOW + thirtyDays });
+      jasmine.clock().tick(thirtyDays - 10_001);
+      expect(events).toEqual([]);
+      jasmine.clock().tick(1);
+      expect(events).toEqual([{ what: 'license', expiresAt: NOW + thirtyDays, inMs: 10_000 }]);
+      expect(delays.length).toBeGreaterThan(1);
+      expect(delays.every((ms) => ms <= 2 ** 31 - 1))
+        .withContext(JSON.stringify(delays))
+        .toBeTrue();
+    } finally {
+      window.setTimeout = mocked;
+    }
   });
 
   it('a renewable license: no warning while renewals are in sight; one once a renewal failed', () => {

@@ -230,7 +230,9 @@ export async function handleLicense(
   // Parsed before the token checks for the record; a parse failure is answered after them.
   const { parsed, error: parseError, kids } = parseForRecord(drm, body.body, req);
   const recordKids = kids ? { kids } : {};
-  const refuse = (error: ApiError): void => done(sendLicenseError(res, drm, error), { hadToken, errorCode: error.code, ...recordKids });
+  const recordKind = parsed?.renewal ? { kind: 'renewal' as const } : {};
+  const refuse = (error: ApiError): void =>
+    done(sendLicenseError(res, drm, error), { hadToken, errorCode: error.code, ...recordKids, ...recordKind });
   const payload = checkToken(tokens, drm, settings);
   if (payload instanceof ApiError) return refuse(payload);
   if (parsed === undefined) {
