@@ -178,6 +178,7 @@ export const keyflowFailures = (): Readonly<Record<KeyflowErrorCode, FailureEntr
       'The renewal was refused: its cause says why (expired or invalid token, not entitled any more, server error).',
       'The renewal server the license named (Widevine renewal_server_url) is unreachable or refuses keyflow’s request.',
       'The network failed while the license was being renewed.',
+      'The CDM rejected the renewal license (cause LICENSE_REJECTED): the server answered with something that is not a renewal for this session.',
     ],
     fixes: [
       'Look at the error’s cause: explain(error.cause) names the failed exchange.',

@@ -84,6 +84,8 @@ export interface FailureContext extends RecoveryContext {
   keySystemFacts(): KeySystemFacts;
   /** Redacts, emits once (keyflow's `error` event) and returns the error; a renewal's failure is reported as one. */
   fail(error: KeyflowError, secrets: readonly string[], exchange?: Exchange): KeyflowError;
+  /** The renewal whose license the CDM rejected, when the last license answered was one. */
+  rejectedRenewal(): Exchange | undefined;
 }
 
 /** Types, decides on and reports the failures of keyflow's license exchanges. */
@@ -194,7 +196,7 @@ export class FailureHandler {
       const reason = typeof error.data[0] === 'string' ? `: ${error.data[0]}` : '';
       keyflowError = new KeyflowError('LICENSE_REJECTED', `The CDM rejected the license${reason}`, { keySystem: lastKeySystem });
       attachKeyflowError(error, keyflowError);
-      this.ctx_.fail(keyflowError, []);
+      this.ctx_.fail(keyflowError, [], this.ctx_.rejectedRenewal()); // a rejected renewal license: renewalfailed too
     }
     if (keyflowError) attachKeyflowError(error, keyflowError);
   };

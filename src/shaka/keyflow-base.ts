@@ -144,6 +144,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       playerConfig: this.playerConfig_,
       decodeInitData: this.decodeInitData_,
       renewals: this.renewals_,
+      rejectedRenewal: () => this.renewals_.rejectedRenewal(),
       emit: {
         licenserequest: (event) => this.emit('licenserequest', event),
         licenseresponse: (event) => this.emit('licenseresponse', event),
@@ -238,7 +239,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
   private readonly playerListeners_: ReadonlyArray<[string, () => void]> = [
     ['unloading', () => this.onUnloading_()],
     ['loading', this.onLoading_],
-    ['drmsessionupdate', () => this.destroyed_ || this.telemetry_.sessionUpdated()],
+    ['drmsessionupdate', () => this.destroyed_ || (this.renewals_.sessionUpdated(), this.telemetry_.sessionUpdated())],
     ['keystatuschanged', () => this.telemetry_.keyStatusesChanged()],
     ['expirationupdated', () => this.telemetry_.expirationChanged()],
   ];

@@ -42,6 +42,8 @@ export class RenewalTracker {
   /** Session id → the origin of its (configured) license URL, which a renewal server is judged against. */
   private readonly licenseOrigins_ = new Map<string, string>();
   private readonly failed_ = new WeakSet<Exchange>();
+  /** The last renewal answered whose license the CDM has not taken yet (no session update since). */
+  private unconfirmed_: Exchange | null = null;
   /** The `expiring` warnings (told whether a renewal is in sight). */
   readonly expiry: ExpiryWatch;
   /** Key status explanations and actions. */
@@ -77,6 +79,7 @@ export class RenewalTracker {
     const toLicenseRenewalUrl = !!remembered && sameEndpoint(exchange.sentUrl, remembered);
     const policy = exchange.keySystem.startsWith('com.widevine.') && exchange.sessionId ? this.remember_(exchange, license) : null;
     if (!exchange.renewal) return;
+    this.unconfirmed_ = exchange;
     // A renewal license may say it is the last (can_renew false): then an expiry warning is due.
     this.expiry.renewable(policy ? policy.canRenew : true);
     this.keys.renewed();
@@ -106,10 +109,23 @@ export class RenewalTracker {
     return error;
   }
 
+  /** The CDM took a license (Shaka's `drmsessionupdate`): the last renewal is confirmed. */
+  sessionUpdated(): void {
+    this.unconfirmed_ = null;
+  }
+
+  /** The renewal whose license the CDM just rejected (Shaka 6008), if the last license answered was one. */
+  rejectedRenewal(): Exchange | undefined {
+    const exchange = this.unconfirmed_ ?? undefined;
+    this.unconfirmed_ = null;
+    return exchange;
+  }
+
   /** keyflow is destroyed or the content unloaded: the sessions are gone, nothing expires. */
   clear(): void {
     this.urls_.clear();
     this.licenseOrigins_.clear();
+    this.unconfirmed_ = null;
     this.expiry.stop();
     this.keys.renewed();
   }

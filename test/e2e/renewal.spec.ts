@@ -21,6 +21,8 @@ import {
   at,
   CONTENT_KEYS,
   clearEmulatorRequests,
+  clearFaults,
+  queueFaults,
   emulatorRequests,
   mintToken,
   waitFor,
@@ -76,6 +78,7 @@ describe('License renewal under the test CDM', () => {
   afterEach(async () => {
     keyflow?.destroy();
     await dispose();
+    await clearFaults();
     expect(sweep.leaks().join('\n')).toBe('');
   });
 
@@ -259,6 +262,25 @@ describe('License renewal under the test CDM', () => {
     await waitFor(() => log.renewals.length >= 1, 'a renewal');
     expect(log.renewals.every((r) => !r.toLicenseRenewalUrl && r.url.startsWith(at('hms/wv/rights/')))).toBeTrue();
     expect(log.requests.every((r) => r.url.startsWith(at('hms/wv/rights/')))).toBeTrue();
+  });
+
+  it('Widevine: a renewal license the CDM rejects is a renewalfailed (cause LICENSE_REJECTED), explained; the next renewal goes on', async () => {
+    useKeyflow(WV, bareToken(policy(8, 2)));
+    await player.load(at(CENC));
+    await expectPlaysPast(video, 1);
+    // The next answer on the license path (the first renewal) is 200 but no Widevine license: keyflow
+    // passes it on (ExpressPlay's Widevine replies are opaque), the CDM refuses it (Shaka 6008).
+    await queueFaults({ pathPrefix: '/hms/wv/rights', status: 200, body: 'this is not a Widevine license' });
+    await waitFor(() => log.failures.length >= 1, 'renewalfailed', 20000);
+    const failure = log.failures[0]!.error;
+    expect(failure.code).toBe('RENEWAL_FAILED');
+    expect((failure.cause as KeyflowError).code).toBe('LICENSE_REJECTED');
+    expect(explain(failure).causes.join(' ')).toContain('The CDM rejected the renewal license');
+    expect(explain(failure.cause as KeyflowError).summary).toBe('The CDM rejected the license.');
+    expect(log.shakaErrors.map((e) => e.code)).toContain(6008);
+    // The CDM retries its renewal (renewal_retry_interval_seconds): that one is accepted.
+    await waitFor(() => log.renewals.length >= 2, 'the next renewal', 20000);
+    expect(keyflow!.getStats().renewalFailures).toBe(1);
   });
 
   it('renewal.useLicenseRenewalUrl: false keeps renewals on the license URL', async () => {
