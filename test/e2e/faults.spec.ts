@@ -4,6 +4,7 @@
 import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
 import type { LicenseRequestEvent, TokenRequestEvent } from '../../src/api/events';
+import { explain } from '../../src/diagnostics/explain';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import type { TokenContext } from '../../src/tokens/source';
@@ -112,6 +113,20 @@ describe('fault injection (license server and token source)', () => {
     await expectPlaysPast(video, 1);
     expect((await licenseLog()).length).toBe(2);
     expect(log.errors).toEqual([]);
+  });
+
+  it('no answer on any attempt (three timeouts): LICENSE_REQUEST_FAILED, explained as the license request failing', async () => {
+    await queueFaults({ delayMs: 4000 }, { delayMs: 4000 }, { delayMs: 4000 });
+    useKeyflow();
+    const { shakaError, keyflowError } = await loadExpectingError(player, at(CENC));
+    expect(shakaError.code).toBe(6007);
+    expect(keyflowError?.code).toBe('LICENSE_REQUEST_FAILED');
+    expect(keyflowError?.httpStatus).toBeUndefined();
+    const explanation = explain(keyflowError!);
+    expect(explanation.phase).toBe('license-request');
+    expect(explanation.evidence.keyflowCode).toBe('LICENSE_REQUEST_FAILED');
+    expect(log.errors.map((e) => e.code)).toEqual(['LICENSE_REQUEST_FAILED']);
+    expect(video.currentTime).toBe(0);
   });
 
   it('401 "expired token", then a fresh token: plays after exactly one refresh', async () => {
