@@ -1,6 +1,8 @@
 import type { KeyflowError } from './errors';
 import type { DecodedSystem } from '../pssh/init-data';
 import type { TimingEvent } from '../telemetry/stats';
+
+export type { TimingEvent };
 import type { TokenFetchReason } from '../tokens/cache';
 
 /** Payload of the `licenserequest` event: a license or certificate request is about to go out. */

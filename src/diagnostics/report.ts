@@ -8,6 +8,7 @@
  * @module
  */
 import type { KeyflowError } from '../api/errors';
+import type { TimingEvent } from '../api/events';
 import type { KeySystemFacts } from '../api/key-system-errors';
 import { KEYFLOW_VERSION } from '../api/version';
 import { redactDeep } from '../util/redact';
@@ -29,22 +30,10 @@ export interface ReportedExchange {
   durationMs: number;
 }
 
-/** Where the time of one license exchange went (keyflow's `timing` event), ms. */
-export interface ReportedTiming {
+/** Where the time of one license exchange went (keyflow's `timing` event, without the load's first frame), ms. */
+export interface ReportedTiming extends Omit<TimingEvent, 'firstFrameMs'> {
   /** When the keys became usable (ISO 8601). */
   at: string;
-  /** The key system. */
-  keySystem: string;
-  /** Waiting for the app's token. */
-  tokenWaitMs: number;
-  /** The service-certificate fetch before it, if any. */
-  certificateMs?: number;
-  /** The license request on the network (last attempt). */
-  networkMs: number;
-  /** The CDM taking the license. */
-  cdmMs: number;
-  /** keyflow seeing the request → keys usable, retries and waits included. */
-  totalMs: number;
 }
 
 /** One call to the app's token source (keyflow's `tokenrequest` event). */
