@@ -86,27 +86,35 @@ show_cmd() {
   echo "  ${out# }"
 }
 
+# The sample's video and audio stream descriptors into DIR (DIR/video/, DIR/audio/), one per line;
+# with "hls", the playlist names and the audio rendition group too.
+streams() {
+  local dir="$1" video="" audio=""
+  if [ "${2:-}" = hls ]; then video=",playlist_name=video.m3u8"; audio=",playlist_name=audio.m3u8,hls_group_id=audio,hls_name=en"; fi
+  printf '%s\n' \
+    "in=$TMP/source.mp4,stream=video,init_segment=$dir/video/init.mp4,segment_template=$dir/video/seg-\$Number\$.m4s$video,drm_label=VIDEO" \
+    "in=$TMP/source.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/seg-\$Number\$.m4s$audio,drm_label=AUDIO"
+}
+
+# Runs the packager on the given streams and options plus what every package here shares (raw
+# keys, the fixed IV, no clear lead, 2 s segments, the fake clock); prints the command line, keeps
+# its log in $TMP/packager-NAME.log and stops the script when it fails.
+package() {
+  local name="$1" title="$2"
+  shift 2
+  local cmd=("$PACKAGER" "$@" --enable_raw_key_encryption --iv "$IV" --clear_lead 0 --segment_duration 2 --use_fake_clock_for_muxer)
+  echo "== packaging $title:"
+  show_cmd "${cmd[@]}"
+  "${cmd[@]}" >"$TMP/packager-$name.log" 2>&1 || { cat "$TMP/packager-$name.log" >&2; exit 1; }
+}
+
 rm -rf "$OUT/cenc" "$OUT/cbcs"
 for scheme in cenc cbcs; do
   dir="$OUT/$scheme"
   mkdir -p "$dir/video" "$dir/audio"
-  cmd=("$PACKAGER"
-    "in=$TMP/source.mp4,stream=video,init_segment=$dir/video/init.mp4,segment_template=$dir/video/seg-\$Number\$.m4s,drm_label=VIDEO"
-    "in=$TMP/source.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/seg-\$Number\$.m4s,drm_label=AUDIO"
-    --enable_raw_key_encryption
-    --keys "$KEYS"
-    --iv "$IV"
-    --protection_scheme "$scheme"
-    --protection_systems CommonSystem,Widevine,PlayReady
-    --clear_lead 0
-    --segment_duration 2
-    --generate_static_live_mpd
-    --use_fake_clock_for_muxer
-    --mpd_output "$dir/manifest.mpd"
-  )
-  echo "== packaging $scheme:"
-  show_cmd "${cmd[@]}"
-  "${cmd[@]}" >"$TMP/packager-$scheme.log" 2>&1 || { cat "$TMP/packager-$scheme.log" >&2; exit 1; }
+  mapfile -t descriptors < <(streams "$dir")
+  package "$scheme" "$scheme" "${descriptors[@]}" --keys "$KEYS" --protection_scheme "$scheme" \
+    --protection_systems CommonSystem,Widevine,PlayReady --generate_static_live_mpd --mpd_output "$dir/manifest.mpd"
 done
 
 # Segment/manifest paths in the MPD must be relative to the MPD.
@@ -125,23 +133,9 @@ WV_CONTENT_ID_PSSH="000000397073736800000000edef8ba979d64acea3c827dcd51d21ed0000
 dir="$OUT/cenc-content-id"
 rm -rf "$dir"
 mkdir -p "$dir/video" "$dir/audio"
-cmd=("$PACKAGER"
-  "in=$TMP/source.mp4,stream=video,init_segment=$dir/video/init.mp4,segment_template=$dir/video/seg-\$Number\$.m4s,drm_label=VIDEO"
-  "in=$TMP/source.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/seg-\$Number\$.m4s,drm_label=AUDIO"
-  --enable_raw_key_encryption
-  --keys "$KEYS"
-  --iv "$IV"
-  --protection_scheme cenc
-  --pssh "$WV_CONTENT_ID_PSSH"
-  --clear_lead 0
-  --segment_duration 2
-  --generate_static_live_mpd
-  --use_fake_clock_for_muxer
-  --mpd_output "$dir/manifest.mpd"
-)
-echo "== packaging cenc with a content-id-only Widevine PSSH:"
-show_cmd "${cmd[@]}"
-"${cmd[@]}" >"$TMP/packager-cenc-content-id.log" 2>&1 || { cat "$TMP/packager-cenc-content-id.log" >&2; exit 1; }
+mapfile -t descriptors < <(streams "$dir")
+package cenc-content-id "cenc with a content-id-only Widevine PSSH" "${descriptors[@]}" --keys "$KEYS" \
+  --protection_scheme cenc --pssh "$WV_CONTENT_ID_PSSH" --generate_static_live_mpd --mpd_output "$dir/manifest.mpd"
 
 # --- 2b. HLS (fMP4, cbcs) for FairPlay, Widevine and PlayReady --------------
 # The same keys and IV. `--protection_systems` leaves CommonSystem out: in HLS the packager writes
@@ -155,70 +149,27 @@ for variant in plain session-keys; do
   dir="$OUT/hls"; extra=()
   if [ "$variant" = session-keys ]; then dir="$TMP/hls-session-keys"; extra=(--create_session_keys); fi
   mkdir -p "$dir/video" "$dir/audio"
-  cmd=("$PACKAGER"
-    "in=$TMP/source.mp4,stream=video,init_segment=$dir/video/init.mp4,segment_template=$dir/video/seg-\$Number\$.m4s,playlist_name=video.m3u8,drm_label=VIDEO"
-    "in=$TMP/source.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/seg-\$Number\$.m4s,playlist_name=audio.m3u8,hls_group_id=audio,hls_name=en,drm_label=AUDIO"
-    --enable_raw_key_encryption
-    --keys "$KEYS"
-    --iv "$IV"
-    --protection_scheme cbcs
-    --protection_systems FairPlay,Widevine,PlayReady
-    --hls_key_uri "$SKD_URI"
-    --clear_lead 0
-    --segment_duration 2
-    --use_fake_clock_for_muxer
-    --hls_playlist_type VOD
-    --hls_master_playlist_output "$dir/master.m3u8"
-    "${extra[@]}"
-  )
-  echo "== packaging HLS ($variant):"
-  show_cmd "${cmd[@]}"
-  "${cmd[@]}" >"$TMP/packager-hls-$variant.log" 2>&1 || { cat "$TMP/packager-hls-$variant.log" >&2; exit 1; }
+  mapfile -t descriptors < <(streams "$dir" hls)
+  package "hls-$variant" "HLS ($variant)" "${descriptors[@]}" --keys "$KEYS" --protection_scheme cbcs \
+    --protection_systems FairPlay,Widevine,PlayReady --hls_key_uri "$SKD_URI" --hls_playlist_type VOD \
+    --hls_master_playlist_output "$dir/master.m3u8" "${extra[@]}"
 done
 cp "$TMP/hls-session-keys/master.m3u8" "$OUT/hls/master-session-keys.m3u8"
 # HLS with only the content-id-only Widevine PSSH of 2a (its EXT-X-KEY carries that box).
 dir="$OUT/hls-content-id"
 rm -rf "$dir"
 mkdir -p "$dir/video" "$dir/audio"
-cmd=("$PACKAGER"
-  "in=$TMP/source.mp4,stream=video,init_segment=$dir/video/init.mp4,segment_template=$dir/video/seg-\$Number\$.m4s,playlist_name=video.m3u8,drm_label=VIDEO"
-  "in=$TMP/source.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/seg-\$Number\$.m4s,playlist_name=audio.m3u8,hls_group_id=audio,hls_name=en,drm_label=AUDIO"
-  --enable_raw_key_encryption
-  --keys "$KEYS"
-  --iv "$IV"
-  --protection_scheme cbcs
-  --pssh "$WV_CONTENT_ID_PSSH"
-  --clear_lead 0
-  --segment_duration 2
-  --use_fake_clock_for_muxer
-  --hls_playlist_type VOD
-  --hls_master_playlist_output "$dir/master.m3u8"
-)
-echo "== packaging HLS with a content-id-only Widevine PSSH:"
-show_cmd "${cmd[@]}"
-"${cmd[@]}" >"$TMP/packager-hls-content-id.log" 2>&1 || { cat "$TMP/packager-hls-content-id.log" >&2; exit 1; }
+mapfile -t descriptors < <(streams "$dir" hls)
+package hls-content-id "HLS with a content-id-only Widevine PSSH" "${descriptors[@]}" --keys "$KEYS" \
+  --protection_scheme cbcs --pssh "$WV_CONTENT_ID_PSSH" --hls_playlist_type VOD --hls_master_playlist_output "$dir/master.m3u8"
 # HLS in cenc (METHOD=SAMPLE-AES-CTR), which Shaka plays with Widevine and PlayReady (FairPlay
 # is cbcs only, so no FairPlay tag): the same clip, keys and IV.
 dir="$OUT/hls-cenc"
 rm -rf "$dir"
 mkdir -p "$dir/video" "$dir/audio"
-cmd=("$PACKAGER"
-  "in=$TMP/source.mp4,stream=video,init_segment=$dir/video/init.mp4,segment_template=$dir/video/seg-\$Number\$.m4s,playlist_name=video.m3u8,drm_label=VIDEO"
-  "in=$TMP/source.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/seg-\$Number\$.m4s,playlist_name=audio.m3u8,hls_group_id=audio,hls_name=en,drm_label=AUDIO"
-  --enable_raw_key_encryption
-  --keys "$KEYS"
-  --iv "$IV"
-  --protection_scheme cenc
-  --protection_systems Widevine,PlayReady
-  --clear_lead 0
-  --segment_duration 2
-  --use_fake_clock_for_muxer
-  --hls_playlist_type VOD
-  --hls_master_playlist_output "$dir/master.m3u8"
-)
-echo "== packaging HLS in cenc:"
-show_cmd "${cmd[@]}"
-"${cmd[@]}" >"$TMP/packager-hls-cenc.log" 2>&1 || { cat "$TMP/packager-hls-cenc.log" >&2; exit 1; }
+mapfile -t descriptors < <(streams "$dir" hls)
+package hls-cenc "HLS in cenc" "${descriptors[@]}" --keys "$KEYS" --protection_scheme cenc \
+  --protection_systems Widevine,PlayReady --hls_playlist_type VOD --hls_master_playlist_output "$dir/master.m3u8"
 # The FairPlay "application certificate" the test tools use: any bytes (the test CDM cannot check
 # Apple's signature, and the emulators only hash it). Not a real certificate.
 printf 'shaka-keyflow test FairPlay application certificate: not issued by Apple, protects nothing\n' >"$OUT/hls/fairplay-test.cer"
@@ -260,24 +211,13 @@ HD_KEY="0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 dir="$OUT/sd-hd"
 rm -rf "$dir"
 mkdir -p "$dir/sd" "$dir/hd" "$dir/audio"
-cmd=("$PACKAGER"
-  "in=$TMP/source-sd.mp4,stream=video,init_segment=$dir/sd/init.mp4,segment_template=$dir/sd/seg-\$Number\$.m4s,drm_label=SD"
-  "in=$TMP/source-hd.mp4,stream=video,init_segment=$dir/hd/init.mp4,segment_template=$dir/hd/seg-\$Number\$.m4s,drm_label=HD"
-  "in=$TMP/source-hd.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/seg-\$Number\$.m4s,drm_label=AUDIO"
-  --enable_raw_key_encryption
-  --keys "label=SD:key_id=${VIDEO_KID}:key=${VIDEO_KEY},label=HD:key_id=${HD_KID}:key=${HD_KEY},label=AUDIO:key_id=${AUDIO_KID}:key=${AUDIO_KEY}"
-  --iv "$IV"
-  --protection_scheme cenc
-  --protection_systems CommonSystem,Widevine,PlayReady
-  --clear_lead 0
-  --segment_duration 2
-  --generate_static_live_mpd
-  --use_fake_clock_for_muxer
+package sd-hd "SD + HD (separate keys)" \
+  "in=$TMP/source-sd.mp4,stream=video,init_segment=$dir/sd/init.mp4,segment_template=$dir/sd/seg-\$Number\$.m4s,drm_label=SD" \
+  "in=$TMP/source-hd.mp4,stream=video,init_segment=$dir/hd/init.mp4,segment_template=$dir/hd/seg-\$Number\$.m4s,drm_label=HD" \
+  "in=$TMP/source-hd.mp4,stream=audio,init_segment=$dir/audio/init.mp4,segment_template=$dir/audio/seg-\$Number\$.m4s,drm_label=AUDIO" \
+  --keys "label=SD:key_id=${VIDEO_KID}:key=${VIDEO_KEY},label=HD:key_id=${HD_KID}:key=${HD_KEY},label=AUDIO:key_id=${AUDIO_KID}:key=${AUDIO_KEY}" \
+  --protection_scheme cenc --protection_systems CommonSystem,Widevine,PlayReady --generate_static_live_mpd \
   --mpd_output "$dir/manifest.mpd"
-)
-echo "== packaging SD + HD (separate keys):"
-show_cmd "${cmd[@]}"
-"${cmd[@]}" >"$TMP/packager-sd-hd.log" 2>&1 || { cat "$TMP/packager-sd-hd.log" >&2; exit 1; }
 
 # --- 3. keys.json + README --------------------------------------------------
 cat >"$OUT/keys.json" <<JSON
