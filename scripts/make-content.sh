@@ -259,7 +259,8 @@ For ClearKey in Shaka Player:
 
 The segments are encrypted with a fixed IV (`--iv`) and the packager's fake
 clock (`--use_fake_clock_for_muxer`, zero creation times), so regeneration
-with the same ffmpeg build is byte-identical; fine for test content only.
+with the same ffmpeg build is byte-identical (but for the `sd-hd/` MPD, whose two video
+AdaptationSets the packager numbers in either order); fine for test content only.
 
 ## What the MPD carries
 
