@@ -152,38 +152,22 @@ export async function runNetworkBench(options, launchBrowser, log) {
     fatal: false,
   };
   try {
-    for (const rtt of options.rtts) {
+    /** The variants side by side at one RTT, summarized; `placement: 'page'` puts the token endpoint on the page's origin. */
+    const variantsAt = async (rtt, label, placement) => {
       network.setRtt(rtt);
-      const raw = await alternate({
-        browser,
-        network,
-        variants: options.variants,
-        runs: options.runs,
-        warmup: options.warmup,
-        extra: '',
-        log,
-        label: `RTT ${rtt} ms`,
-      });
-      const variants = summarizeRtt(raw);
+      const common = { browser, network, variants: options.variants, runs: options.runs, warmup: options.warmup, extra: '', log };
+      return summarizeRtt(await alternate({ ...common, label, placement }));
+    };
+    for (const rtt of options.rtts) {
+      const variants = await variantsAt(rtt, `RTT ${rtt} ms`);
       if (Object.values(variants).some((v) => !v.runs)) report.fatal = true;
       report.rtts[rtt] = { link: network.link, variants };
     }
     if (options.pageTokenRtt !== null) {
       // The same at one RTT with the token endpoint on the page's origin (its connection warm).
       const rtt = options.pageTokenRtt;
-      network.setRtt(rtt);
-      const raw = await alternate({
-        browser,
-        network,
-        variants: options.variants,
-        runs: options.runs,
-        warmup: options.warmup,
-        extra: '',
-        log,
-        label: `RTT ${rtt} ms, token on the page's origin`,
-        placement: 'page',
-      });
-      report.pageToken = { rtt, link: network.link, variants: summarizeRtt(raw) };
+      const variants = await variantsAt(rtt, `RTT ${rtt} ms, token on the page's origin`, 'page');
+      report.pageToken = { rtt, link: network.link, variants };
     }
     if (options.titles >= 2 && options.zapRuns > 0) {
       network.setRtt(options.zapRtt);
