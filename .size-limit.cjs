@@ -46,32 +46,34 @@
 // license origin or renewal.renewalOrigins (checked), sent as literal URLs, can_renew of renewal
 // licenses, waits past setTimeout's limit, one renewLicense() per answered renewal.
 // Every row by 0.05 kB (UMD 0.1 kB) for a renewal license the CDM rejects reported as renewalfailed.
+// Every row by 0.05 kB for prepare() (issue 16: warm-up and a service token before the load) and
+// warm-up links put in again at each load.
 module.exports = [
   {
     name: 'full UMD (every preset, decoders included)',
     path: 'dist/shaka-keyflow.umd.min.js',
     gzip: true,
-    limit: '49.55 kB',
+    limit: '49.6 kB',
   },
   {
     name: 'core + ExpressPlay (ESM, tree-shaken)',
     path: 'dist/core.mjs',
     import: '{ Keyflow, expressPlay }',
     gzip: true,
-    limit: '26.9 kB',
+    limit: '26.95 kB',
   },
   {
     name: 'core + ExpressPlay + clearkey (ESM, tree-shaken)',
     path: 'dist/core.mjs',
     import: '{ Keyflow, expressPlay, clearKeyProvider }',
     gzip: true,
-    limit: '27.4 kB',
+    limit: '27.45 kB',
   },
   {
     name: 'core + ExpressPlay + custom (ESM, tree-shaken)',
     path: 'dist/core.mjs',
     import: '{ Keyflow, expressPlay, customProvider }',
     gzip: true,
-    limit: '38.75 kB',
+    limit: '38.8 kB',
   },
 ];

@@ -40,7 +40,7 @@ export interface LicenseResponseEvent {
 /** Payload of the `tokenrequest` event: keyflow is calling the app's token source. */
 export interface TokenRequestEvent {
   /**
-   * Why: `prefetch` (a load started), `license` (a license request needs one
+   * Why: `prefetch` (a load started, or `prepare()`), `license` (a license request needs one
    * and none was cached), `expired` (the cached one is about to expire),
    * `rejected` (the license server rejected the previous one).
    */

@@ -220,19 +220,22 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
     return this.reports_.data(eme);
   }
 
+  /** Warms the license connections before a load; with `tokenScope: 'service'` fetches the token now, settling as it does. */
+  async prepare(): Promise<void> {
+    this.assertAlive_('prepare');
+    return this.loads_.prepare();
+  }
+
   /** Counts and sums since the current load started (a copy). */
   getStats(): KeyflowStats {
     return this.telemetry_.stats();
   }
 
-  // --- load lifecycle -------------------------------------------------------------
-
   private readonly onLoading_ = (): void => {
     this.playerConfig_.forgetSnapshot();
     this.filters_.newLoad();
     this.loads_.loading();
-    const media = (this.player_ as { getMediaElement?: () => HTMLMediaElement | null } | null)?.getMediaElement?.() ?? null;
-    this.telemetry_.loadStarted(media);
+    this.telemetry_.loadStarted((this.player_ as { getMediaElement?: () => HTMLMediaElement | null } | null)?.getMediaElement?.() ?? null);
   };
 
   /** The player events keyflow follows (added in the constructor, removed by destroy()). */

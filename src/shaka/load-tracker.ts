@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { KeyflowError, redactKeyflowError } from '../api/errors';
 import type { KeySystemFacts } from '../api/key-system-errors';
 import { keySystemsSignalledBy } from '../api/key-system-errors';
 import { guessKeySystem, KeySystemSupport, PROBED_KEY_SYSTEMS } from '../eme/key-system-probe';
@@ -41,6 +42,8 @@ export interface LoadContext {
   manifestChanged(): void;
   /** The configuration in force (warm-up, token origin). */
   config(): NormalizedConfig;
+  /** The secrets keyflow knows, to redact from a failed `prepare()`'s error. */
+  readonly secrets: { knownSecrets(): readonly string[] };
 }
 
 /** The current load and what keyflow learnt about it. */
@@ -95,24 +98,44 @@ export class LoadTracker {
       this.manifestUri_ = uri;
       this.ctx_.manifestChanged();
     }
+    this.getReady_(uri, true).catch(() => {}); // a failed prefetch is fetched again when the license needs it
+  }
+
+  /**
+   * `prepare()`: the warm-up of a load start before there is one, and the
+   * token when tokens cover the service (a title's token needs its manifest:
+   * `player.preload()` fetches that). Settles as that token does.
+   */
+  async prepare(): Promise<void> {
+    await this.getReady_(null, this.ctx_.config().tokenScope === 'service').catch((error: unknown) => {
+      // Not emitted (no license failed): the caller gets it, redacted as keyflow's `error` events are.
+      if (error instanceof KeyflowError) redactKeyflowError(error, this.ctx_.secrets.knownSecrets());
+      throw error;
+    });
+  }
+
+  /**
+   * Probes EME, warms the connections of the key system Shaka will most
+   * likely choose and, when `prefetch` is allowed, fetches its token for
+   * `uri` (null: any title, tokens covering the service).
+   */
+  private getReady_(uri: string | null, prefetch: boolean): Promise<unknown> {
     const candidates = Object.keys(this.ctx_.wantedServers());
     // Probe what this browser supports now, to explain a failed key system choice later (6001/6012).
     this.support_.probe([...PROBED_KEY_SYSTEMS, ...candidates]);
     const player = this.ctx_.player();
     const { warmUp, tokenOrigin } = this.ctx_.config();
     if (warmUp) this.warmUp_.preconnect([tokenOrigin]);
-    if ((!this.ctx_.prefetches() && !warmUp) || !player) return;
+    const fetchesToken = prefetch && this.ctx_.prefetches();
+    if ((!fetchesToken && !warmUp) || !player) return Promise.resolve();
     const drm = (player.getConfiguration() as { drm: { preferredKeySystems?: string[]; clearKeys?: object } }).drm;
     // The app's drm.clearKeys: Shaka licenses the content itself, no token or license server is needed.
-    if (Object.keys(drm.clearKeys ?? {}).length) return;
-    const preferred = drm.preferredKeySystems ?? [];
-    guessKeySystem(candidates, preferred, this.support_.probes)
-      .then((keySystem) => {
-        if (!keySystem || this.ctx_.isDestroyed()) return;
-        if (warmUp) this.warmUp_.preconnect([this.ctx_.wantedServers()[keySystem], certificateUriOf(player, keySystem)]);
-        if (this.ctx_.prefetches()) this.ctx_.tokens.prefetch({ keySystem, manifestUri: uri, keyIds: [] });
-      })
-      .catch(() => {});
+    if (Object.keys(drm.clearKeys ?? {}).length) return Promise.resolve();
+    return guessKeySystem(candidates, drm.preferredKeySystems ?? [], this.support_.probes).then((keySystem) => {
+      if (!keySystem || this.ctx_.isDestroyed()) return undefined;
+      if (warmUp) this.warmUp_.preconnect([this.ctx_.wantedServers()[keySystem], certificateUriOf(player, keySystem)]);
+      return fetchesToken ? this.ctx_.tokens.prefetch({ keySystem, manifestUri: uri, keyIds: [] }) : undefined;
+    });
   }
 
   /** keyflow is destroyed: the warm-up links it added are taken out. */

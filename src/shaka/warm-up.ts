@@ -10,31 +10,42 @@
  *
  * Only origins are ever put in a link: no path, no query, no token, no body.
  * The page's own origin is skipped (its connection is warm already), as is
- * anything that is not http(s). Nothing happens without a `document`.
+ * anything that is not http(s), and an origin the app preconnects itself.
+ * Nothing happens without a `document`.
+ *
+ * Each warm-up puts keyflow's own link for an origin in again: a browser
+ * closes a preconnected connection nobody used after a while (Chromium's
+ * socket pools: 10 s, `net/socket/client_socket_pool.cc`), so a load long
+ * after `prepare()` or an earlier load asks again. Where the connection is
+ * still open, the browser opens no second one (the bench counts them).
  *
  * @module
  */
 
 /** The links keyflow added, to take out on destroy(). */
 export class ConnectionWarmUp {
-  private readonly added_ = new Set<HTMLLinkElement>();
+  /** keyflow's own links, by origin. */
+  private readonly added_ = new Map<string, HTMLLinkElement>();
 
   /**
    * Preconnects to the origins of `urls` (relative ones resolved against the
-   * page) that have no preconnect link yet; returns the origins it added.
+   * page) the app does not preconnect itself; returns the origins it (re)added.
    */
   preconnect(urls: Iterable<string | null | undefined>): string[] {
     if (typeof document === 'undefined' || !document.head) return [];
     const origins: string[] = [];
     for (const url of urls) {
       const origin = originOf(url);
-      if (!origin || origins.includes(origin) || hasPreconnect(origin)) continue;
+      if (!origin || origins.includes(origin)) continue;
+      const own = this.added_.get(origin);
+      if (own) own.remove();
+      else if (hasPreconnect(origin)) continue;
       const link = document.createElement('link');
       link.rel = 'preconnect';
       link.href = origin;
       link.crossOrigin = 'anonymous';
       document.head.appendChild(link);
-      this.added_.add(link);
+      this.added_.set(origin, link);
       origins.push(origin);
     }
     return origins;
@@ -42,7 +53,7 @@ export class ConnectionWarmUp {
 
   /** Takes out every link keyflow added. */
   remove(): void {
-    for (const link of this.added_) link.remove();
+    for (const link of this.added_.values()) link.remove();
     this.added_.clear();
   }
 }

@@ -63,9 +63,12 @@ export class TokenBroker {
     return this.cache_;
   }
 
-  /** Fetches a token for a load that is starting, unless one for `key` is cached or on its way. */
-  prefetch(key: TokenKey): void {
-    if (!this.cache_.find(key)) this.fetch_(key, this.cache_.hasExpired(key) ? 'expired' : 'prefetch', 0);
+  /**
+   * Fetches a token for a load that is starting (or `prepare()`), unless one
+   * for `key` is cached or on its way; settles as that token does.
+   */
+  prefetch(key: TokenKey): Promise<unknown> {
+    return (this.cache_.find(key) ?? this.fetch_(key, this.cache_.hasExpired(key) ? 'expired' : 'prefetch', 0)).promise;
   }
 
   /** The token for a license request: cached, joined in flight, or fetched now. */

@@ -4,7 +4,7 @@ import { KeyflowError } from '../api/errors';
 export interface TokenContext {
   /** The EME key system Shaka chose, e.g. `com.widevine.alpha`. */
   keySystem: string;
-  /** The manifest URI being played, when known. */
+  /** The manifest URI being played, when known (null for `prepare()`: a token for any title). */
   manifestUri: string | null;
   /** Key IDs of the content, lower-case hex, when known (from the manifest or init data). */
   keyIds: string[];

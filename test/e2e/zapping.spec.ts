@@ -11,6 +11,8 @@ import type S from 'shaka-player';
 import { Keyflow } from '../../src/keyflow';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import type { TokenRequestEvent } from '../../src/api/events';
+import type { KeyflowError } from '../../src/api/errors';
+import type { TokenContext } from '../../src/tokens/source';
 import { at, clearEmulatorRequests, clearFaults, emulatorRequests, mintToken, queueFaults, waitFor } from '../helpers/env';
 import { shakaMajor } from '../helpers/shaka-version';
 import { expectPlaysPast } from '../helpers/playback';
@@ -140,6 +142,62 @@ describe('zapping: five titles of one service in one player', () => {
     expect(column(costs, 'token')).toEqual([1, 1, 0, 0, 0]);
     expect(column(costs, 'certificate')).toEqual([1, 0, 0, 0, 0]);
     expect(column(costs, 'license')).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it("prepare() with tokenScope 'service': the token is fetched before the first load, which fetches none", async () => {
+    useKeyflow('service', () => Date.now() + 600_000);
+    const contexts: Array<string | null> = [];
+    const reasons: TokenRequestEvent['reason'][] = [];
+    keyflow!.on('tokenrequest', (e) => reasons.push(e.reason));
+    const source = keyflow!.getConfiguration().token as (ctx: TokenContext) => Promise<{ token: string }>;
+    keyflow!.configure({ token: (ctx) => (contexts.push(ctx.manifestUri), source(ctx)) });
+    await keyflow!.prepare();
+    expect(tokenCalls).toBe(1);
+    expect(contexts).toEqual([null]);
+    tokenCalls = 0; // the playlist counts from here
+    const costs = await playPlaylist();
+    expect(column(costs, 'token')).toEqual([0, 0, 0, 0, 0]);
+    expect(column(costs, 'license')).toEqual([1, 1, 1, 1, 1]);
+    expect(reasons).toEqual(['prefetch']);
+  });
+
+  it('prepare() rejects with the token source’s failure, redacted and not an error event; the next load fetches again', async () => {
+    useKeyflow('service', () => Date.now() + 600_000);
+    const errors: string[] = [];
+    keyflow!.on('error', (e) => errors.push(e.code));
+    const source = keyflow!.getConfiguration().token as (ctx: TokenContext) => Promise<{ token: string }>;
+    let used = '';
+    keyflow!.configure({
+      token: async (ctx) => {
+        const token = await source(ctx);
+        used = token.token;
+        return token;
+      },
+    });
+    await player.load(at(TITLES[0]!));
+    await expectPlaysPast(video, 1);
+    let fail = true;
+    // The backend's error quotes the token keyflow used before (a secret it knows).
+    keyflow!.configure({
+      token: (ctx) => {
+        if (!fail) return source(ctx);
+        fail = false;
+        throw new Error(`backend refused to renew ${used}`);
+      },
+    });
+    const error = (await keyflow!.prepare().then(
+      () => null,
+      (e: unknown) => e,
+    )) as KeyflowError | null;
+    expect(error?.code).toBe('TOKEN_SOURCE_FAILED');
+    expect(error?.message).toContain('backend refused to renew');
+    expect(used.length).toBeGreaterThan(8);
+    expect(error?.message).not.toContain(used);
+    expect(String((error?.cause as Error | undefined)?.message)).not.toContain(used);
+    expect(errors).toEqual([]);
+    await player.load(at(TITLES[1]!));
+    await expectPlaysPast(video, 1);
+    expect(tokenCalls).toBe(2);
   });
 
   // A service-wide token may not cover every title: the server refuses the keys (403, NOT_ENTITLED).

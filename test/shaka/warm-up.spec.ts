@@ -95,6 +95,45 @@ describe('Connection warm-up', () => {
     expect(preconnects()).toEqual(['https://lic.warm.test/ null']);
   });
 
+  it('prepare() warms the same origins before any load, and fetches no title-scoped token', async () => {
+    useKeyflow();
+    await keyflow!.prepare();
+    expect(preconnects().sort()).toEqual(['https://api.warm.test/ anonymous', 'https://lic.warm.test/ anonymous']);
+    expect(tokenRequests).toBe(0);
+  });
+
+  it('each load puts keyflow’s own links in again (a connection nobody used is closed), one per origin', async () => {
+    useKeyflow();
+    await keyflow!.prepare();
+    const before = Array.from(document.head.querySelectorAll('link[rel="preconnect"]'));
+    player.load(at('content/cenc/manifest.mpd')).catch(() => {});
+    await waitFor(() => tokenRequests > 0, 'the token prefetch');
+    await waitFor(() => preconnects().length === 2 && !before.some((link) => link.isConnected), 'the links put in again');
+    expect(preconnects().sort()).toEqual(['https://api.warm.test/ anonymous', 'https://lic.warm.test/ anonymous']);
+  });
+
+  it('prepare() with warmUp: false and per-title tokens does nothing; with drm.clearKeys no token either', async () => {
+    useKeyflow({ warmUp: false });
+    await keyflow!.prepare();
+    expect(preconnects()).toEqual([]);
+    expect(tokenRequests).toBe(0);
+    keyflow!.destroy();
+    useKeyflow({ warmUp: false, tokenScope: 'service' });
+    player.configure({ drm: { clearKeys: { '00112233445566778899aabbccddeeff': '00112233445566778899aabbccddeeff' } } });
+    await keyflow!.prepare();
+    expect(tokenRequests).toBe(0);
+  });
+
+  it('prepare() after destroy() rejects with DESTROYED', async () => {
+    useKeyflow();
+    keyflow!.destroy();
+    const error = await keyflow!.prepare().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((error as { code?: string } | null)?.code).toBe('DESTROYED');
+  });
+
   it('refuses a tokenOrigin that is not an http(s) URL', () => {
     const error = keyflowErrorOf(
       () =>
