@@ -93,6 +93,8 @@ function summarizeRtt(raw) {
       runs: runs.length,
       failures: failures.length,
       failureMessages: failures,
+      // What went on the wire after the page was ready and before load(): prepare() in e and f.
+      beforeLoad: runs.length ? wireOf(runs.map((r) => ({ counts: r.wireBeforeLoad }))) : null,
       load1: runs.length ? load(0) : null,
       load2: runs.length ? load(1) : null,
     };
@@ -133,7 +135,7 @@ function summarizePlaylist(raw, titles) {
  * Runs the network mode.
  *
  * @param {{ rtts: number[], runs: number, warmup: number, variants: string[], titles: number,
- *   zapRtt: number, zapRuns: number, pageTokenRtt: number | null }} options
+ *   zapRtt: number, zapRuns: number, pageTokenRtt: number | null, thinkMs: number }} options
  * @param log progress lines (stderr)
  */
 export async function runNetworkBench(options, launchBrowser, log) {
@@ -151,11 +153,13 @@ export async function runNetworkBench(options, launchBrowser, log) {
     zapping: null,
     fatal: false,
   };
+  // Every variant's user presses play thinkMs after the player is ready (prepare() has run in e, f).
+  const think = `&thinkMs=${options.thinkMs ?? 0}`;
   try {
     /** The variants side by side at one RTT, summarized; `placement: 'page'` puts the token endpoint on the page's origin. */
     const variantsAt = async (rtt, label, placement) => {
       network.setRtt(rtt);
-      const common = { browser, network, variants: options.variants, runs: options.runs, warmup: options.warmup, extra: '', log };
+      const common = { browser, network, variants: options.variants, runs: options.runs, warmup: options.warmup, extra: think, log };
       return summarizeRtt(await alternate({ ...common, label, placement }));
     };
     for (const rtt of options.rtts) {
@@ -178,7 +182,7 @@ export async function runNetworkBench(options, launchBrowser, log) {
         variants: zapVariants,
         runs: options.zapRuns,
         warmup: 0,
-        extra: `&titles=${options.titles}`,
+        extra: `&titles=${options.titles}${think}`,
         log,
         label: `zapping, RTT ${options.zapRtt} ms`,
       });

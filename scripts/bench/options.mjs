@@ -3,13 +3,18 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_RTTS, parseRtts } from './net-model.mjs';
 import { SCENARIOS } from './server.mjs';
 
-/** The four variants of the load benchmark. */
+/** The variants of the load benchmark: a–d in both modes, e and f (prepare()) in the network mode. */
 export const VARIANTS = {
   a: 'bound (token known)',
   b: 'Shaka filter (token at license)',
   c: 'token first, then load()',
   d: 'keyflow (prefetch)',
+  e: 'keyflow + prepare()',
+  f: 'keyflow + prepare(), service token',
 };
+
+/** prepare() opens connections before the load: only the network mode models connections. */
+const LOOPBACK_VARIANTS = ['a', 'b', 'c', 'd'];
 
 // --- options -------------------------------------------------------------------------------------
 
@@ -31,7 +36,7 @@ function parseArgsOrThrow(argv) {
     runs: Number(env.BENCH_RUNS ?? 10),
     warmup: Number(env.BENCH_WARMUP ?? 1),
     scenarios: Object.keys(SCENARIOS),
-    variants: Object.keys(VARIANTS),
+    variants: null, // per mode: abcd (loopback), abcdef (network)
     scheme: 'cenc',
     overrides: {},
     slowTokenMs: SCENARIOS['slow-token'].token,
@@ -47,6 +52,7 @@ function parseArgsOrThrow(argv) {
     zapRtt: 50,
     zapRuns: 3,
     pageTokenRtt: 50,
+    thinkMs: 500,
   };
   const num = (name, value) => {
     const n = Number(value);
@@ -119,9 +125,14 @@ function parseArgsOrThrow(argv) {
         options[key] = Math.round(num(flag, value()));
         break;
       }
-      case '--page-token-rtt':
-        options.pageTokenRtt = value() === 'none' ? null : Math.round(num(flag, value()));
+      case '--think-ms':
+        options.thinkMs = Math.round(num(flag, value()));
         break;
+      case '--page-token-rtt': {
+        const rtt = value();
+        options.pageTokenRtt = rtt === 'none' ? null : Math.round(num(flag, rtt));
+        break;
+      }
       case '--quick':
         Object.assign(options, { runs: 2, netRuns: 2, warmup: 0, zapRuns: 1, filterIterations: 0, bundle: false });
         break;
@@ -141,7 +152,9 @@ function parseArgsOrThrow(argv) {
     }
   }
   for (const s of options.scenarios) if (!SCENARIOS[s]) throw new Error(`unknown scenario ${s}: ${Object.keys(SCENARIOS).join(', ')}`);
-  for (const v of options.variants) if (!VARIANTS[v]) throw new Error(`unknown variant ${v}: a, b, c, d`);
+  for (const v of options.variants ?? []) if (!VARIANTS[v]) throw new Error(`unknown variant ${v}: ${Object.keys(VARIANTS).join(', ')}`);
+  options.loopbackVariants = options.variants ?? LOOPBACK_VARIANTS;
+  options.variants ??= Object.keys(VARIANTS);
   if (!['cenc', 'cbcs'].includes(options.scheme)) throw new Error('--scheme is cenc or cbcs');
   if (!['network', 'loopback', 'all'].includes(options.mode)) throw new Error('--mode is network, loopback or all');
   return options;

@@ -150,8 +150,10 @@
         mark('tokenReady');
         player.configure({ drm: { servers: { [CLEARKEY]: url } } });
       };
-    } else if (variant === 'd') {
-      // (d) keyflow with an async token source (the app's token endpoint).
+    } else if (variant === 'd' || variant === 'e' || variant === 'f') {
+      // (d) keyflow with an async token source (the app's token endpoint). (e) the same, and the app
+      // calls keyflow.prepare() when the player is ready (per-title tokens: the connections only).
+      // (f) tokens that cover the service, and prepare(): the token is fetched then.
       keyflow = new shakaKeyflow.Keyflow(player, {
         provider: 'expressplay',
         token: (ctx) => fetchTokenUrl(tokenEndpoint, ctx.signal),
@@ -159,10 +161,11 @@
         // The token backend's origin, warmed with the license origin (a no-op when it is this page's).
         tokenOrigin: tokenEndpoint,
         // The bench's tokens carry the keys of every title: one token covers the playlist.
-        ...(playlist ? { tokenScope: 'service' } : {}),
+        ...(playlist || variant === 'f' ? { tokenScope: 'service' } : {}),
       });
       keyflow.on('tokenrequest', () => mark('tokenRequested'));
       keyflow.on('token', () => mark('tokenReady'));
+      if (variant !== 'd') await keyflow.prepare();
     } else {
       throw new Error(`unknown variant ${variant}`);
     }
@@ -178,7 +181,10 @@
     net.registerRequestFilter((type) => {
       if (type === NE.RequestType.LICENSE) mark('licenseSent');
     });
-    await counts(); // start from zero
+    // &thinkMs=N: the user presses play N ms after the player is ready (every variant alike). What
+    // went on the wire before the load (prepare()'s connections and token) is kept apart.
+    await new Promise((resolve) => setTimeout(resolve, Number(params.get('thinkMs') ?? 0)));
+    const wireBeforeLoad = await counts(); // and start the loads from zero
 
     async function measuredLoad(manifestUri) {
       marks = {};
@@ -244,7 +250,7 @@
     }
     const diagnostics = keyflow ? await measureReport(keyflow) : null;
     await player.destroy();
-    return { mode: 'load', variant, scheme, loads, errors, diagnostics };
+    return { mode: 'load', variant, scheme, wireBeforeLoad, loads, errors, diagnostics };
   }
 
   /** keyflow.report() after the loads: how long it takes (EME probe included) and what it sends (nothing). */

@@ -22,7 +22,8 @@
 //   --runs N               measured runs per variant and scenario (default 10) [BENCH_RUNS]
 //   --warmup N             discarded rounds (a b c d) per scenario before measuring (default 1) [BENCH_WARMUP]
 //   --scenario NAME[,..]   default, slow-token (default: both)
-//   --variants abcd        which variants (default abcd; ratios need a and the ones compared)
+//   --variants abcd        which variants (default abcd, network mode abcdef; ratios need a and
+//                          the ones compared)
 //   --scheme cenc|cbcs     which sample (default cenc)
 //   --manifest-ms, --token-ms, --license-ms, --segment-ms   override a latency in every scenario
 //   --slow-token-ms N      the slow-token scenario's token latency (default 400)
@@ -36,6 +37,8 @@
 //   --net-runs N           measured runs per variant and RTT (default 5; --runs sets the loopback's)
 //   --titles N             titles in the zapping playlist (default 5; 0 skips it)
 //   --zap-rtt N, --zap-runs N   the playlist's RTT (default 50) and runs (default 3)
+//   --think-ms N           the user presses play N ms after the player is ready, in every variant
+//                          (default 500: prepare() has run in e and f)
 //   --page-token-rtt N|none  also run the variants at RTT N with the token endpoint on the page's
 //                          own origin (default 50)
 //   --quick                fewer runs everywhere (2 per variant, 1 playlist), no warm-up round,
@@ -94,11 +97,11 @@ async function runLoopback(options, log, started) {
     for (const name of options.scenarios) {
       const latencies = latenciesFor(name, options);
       server.setLatencies(latencies);
-      const raw = Object.fromEntries(options.variants.map((v) => [v, { runs: [], failures: [] }]));
+      const raw = Object.fromEntries(options.loopbackVariants.map((v) => [v, { runs: [], failures: [] }]));
       const total = options.warmup + options.runs;
       for (let round = 0; round < total; round++) {
         const warm = round < options.warmup;
-        for (const v of options.variants) {
+        for (const v of options.loopbackVariants) {
           const url = `${server.url}?variant=${v}&scheme=${options.scheme}&run=${round}`;
           let result;
           try {
@@ -213,8 +216,12 @@ async function main() {
     fatal ||= loopback.fatal;
   }
   if (options.mode !== 'loopback') {
-    const { netRuns: runs, warmup, rtts, variants, titles, zapRtt, zapRuns, pageTokenRtt } = options;
-    const network = await runNetworkBench({ runs, warmup, rtts, variants, titles, zapRtt, zapRuns, pageTokenRtt }, launchBrowser, log);
+    const { netRuns: runs, warmup, rtts, variants, titles, zapRtt, zapRuns, pageTokenRtt, thinkMs } = options;
+    const network = await runNetworkBench(
+      { runs, warmup, rtts, variants, titles, zapRtt, zapRuns, pageTokenRtt, thinkMs },
+      launchBrowser,
+      log,
+    );
     network.targets = networkTargets(network);
     network.meta = { date: new Date().toISOString().slice(0, 10), durationS: Math.round((performance.now() - started) / 100) / 10 };
     out.network = network;
