@@ -48,12 +48,15 @@
 // Every row by 0.05 kB (UMD 0.1 kB) for a renewal license the CDM rejects reported as renewalfailed.
 // Every row by 0.05 kB for prepare() (issue 16: warm-up and a service token before the load) and
 // warm-up links put in again at each load.
+// The UMD row now measures the published file as shipped (the esbuild plugin is off for it: it
+// re-bundled and re-minified the file, adding 1.3 kB that no user downloads); limit 49.6 -> 48.35 kB.
 module.exports = [
   {
     name: 'full UMD (every preset, decoders included)',
     path: 'dist/shaka-keyflow.umd.min.js',
+    disablePlugins: ['@size-limit/esbuild'],
     gzip: true,
-    limit: '49.6 kB',
+    limit: '48.35 kB',
   },
   {
     name: 'core + ExpressPlay (ESM, tree-shaken)',
