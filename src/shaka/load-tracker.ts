@@ -71,9 +71,10 @@ export class LoadTracker {
     return isPreload ? this.preloadManifestUri_ : (this.assetUri() ?? this.manifestUri_);
   }
 
-  /** A load started (Shaka's `loading`): nothing is known of its content yet. */
+  /** A load started (Shaka's `loading`): nothing is known of its content yet; its warm-up asks again. */
   loading(): void {
     this.signalled_ = [];
+    this.warmUp_.rearm();
   }
 
   /** What the content signals, what has a license URL (keyflow's and the app's), and what this browser supports. */
@@ -107,11 +108,13 @@ export class LoadTracker {
    * `player.preload()` fetches that). Settles as that token does.
    */
   async prepare(): Promise<void> {
+    this.warmUp_.rearm();
     await this.getReady_(null, this.ctx_.config().tokenScope === 'service').catch((error: unknown) => {
       // Not emitted (no license failed): the caller gets it, redacted as keyflow's `error` events are.
       if (error instanceof KeyflowError) redactKeyflowError(error, this.ctx_.secrets.knownSecrets());
       throw error;
     });
+    if (this.ctx_.isDestroyed()) throw new KeyflowError('DESTROYED', 'Abandoned: keyflow was destroyed');
   }
 
   /**
@@ -124,13 +127,14 @@ export class LoadTracker {
     // Probe what this browser supports now, to explain a failed key system choice later (6001/6012).
     this.support_.probe([...PROBED_KEY_SYSTEMS, ...candidates]);
     const player = this.ctx_.player();
-    const { warmUp, tokenOrigin } = this.ctx_.config();
-    if (warmUp) this.warmUp_.preconnect([tokenOrigin]);
-    const fetchesToken = prefetch && this.ctx_.prefetches();
-    if ((!fetchesToken && !warmUp) || !player) return Promise.resolve();
+    if (!player) return Promise.resolve();
     const drm = (player.getConfiguration() as { drm: { preferredKeySystems?: string[]; clearKeys?: object } }).drm;
     // The app's drm.clearKeys: Shaka licenses the content itself, no token or license server is needed.
     if (Object.keys(drm.clearKeys ?? {}).length) return Promise.resolve();
+    const { warmUp, tokenOrigin } = this.ctx_.config();
+    if (warmUp) this.warmUp_.preconnect([tokenOrigin]);
+    const fetchesToken = prefetch && this.ctx_.prefetches();
+    if (!fetchesToken && !warmUp) return Promise.resolve();
     return guessKeySystem(candidates, drm.preferredKeySystems ?? [], this.support_.probes).then((keySystem) => {
       if (!keySystem || this.ctx_.isDestroyed()) return undefined;
       if (warmUp) this.warmUp_.preconnect([this.ctx_.wantedServers()[keySystem], certificateUriOf(player, keySystem)]);

@@ -13,11 +13,14 @@
  * anything that is not http(s), and an origin the app preconnects itself.
  * Nothing happens without a `document`.
  *
- * Each warm-up puts keyflow's own link for an origin in again: a browser
- * closes a preconnected connection nobody used after a while (Chromium's
- * socket pools: 10 s, `net/socket/client_socket_pool.cc`), so a load long
- * after `prepare()` or an earlier load asks again. Where the connection is
- * still open, the browser opens no second one (the bench counts them).
+ * A load start (and `prepare()`) puts keyflow's own link for an origin in
+ * again ({@link ConnectionWarmUp.rearm}): a browser closes a preconnected
+ * connection nobody used after a while (Chromium's socket pools: 10 s,
+ * `net/socket/client_socket_pool.cc`), so a load long after `prepare()` or
+ * an earlier load asks again. Within one load (a live manifest's updates
+ * are manifest requests too) each origin is asked once. Where the
+ * connection is still open, the browser opens no second one (the bench
+ * counts them).
  *
  * @module
  */
@@ -26,6 +29,13 @@
 export class ConnectionWarmUp {
   /** keyflow's own links, by origin. */
   private readonly added_ = new Map<string, HTMLLinkElement>();
+  /** Origins asked since the last {@link rearm}: not asked again. */
+  private readonly asked_ = new Set<string>();
+
+  /** A load starts (or `prepare()`): the next warm-up puts keyflow's links in again. */
+  rearm(): void {
+    this.asked_.clear();
+  }
 
   /**
    * Preconnects to the origins of `urls` (relative ones resolved against the
@@ -36,7 +46,8 @@ export class ConnectionWarmUp {
     const origins: string[] = [];
     for (const url of urls) {
       const origin = originOf(url);
-      if (!origin || origins.includes(origin)) continue;
+      if (!origin || this.asked_.has(origin)) continue;
+      this.asked_.add(origin);
       const own = this.added_.get(origin);
       if (own) own.remove();
       else if (hasPreconnect(origin)) continue;

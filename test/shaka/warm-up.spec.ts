@@ -112,26 +112,46 @@ describe('Connection warm-up', () => {
     expect(preconnects().sort()).toEqual(['https://api.warm.test/ anonymous', 'https://lic.warm.test/ anonymous']);
   });
 
-  it('prepare() with warmUp: false and per-title tokens does nothing; with drm.clearKeys no token either', async () => {
+  it('a manifest request of the same load (a live update) does not put the links in again', async () => {
+    useKeyflow();
+    const uri = at('content/cenc/manifest.mpd');
+    player.load(uri).catch(() => {});
+    await waitFor(() => tokenRequests > 0 && preconnects().length === 2, 'the token prefetch and both links');
+    const links = Array.from(document.head.querySelectorAll('link[rel="preconnect"]'));
+    const net = player.getNetworkingEngine()!;
+    const manifestType = shaka.net.NetworkingEngine.RequestType.MANIFEST;
+    const update = shaka.net.NetworkingEngine.makeRequest([uri], shaka.net.NetworkingEngine.defaultRetryParameters());
+    await net.request(manifestType, update).promise;
+    expect(links.every((link) => link.isConnected)).toBe(true);
+    expect(preconnects().length).toBe(2);
+  });
+
+  it('prepare() with warmUp: false and per-title tokens does nothing; with drm.clearKeys no link and no token', async () => {
     useKeyflow({ warmUp: false });
     await keyflow!.prepare();
     expect(preconnects()).toEqual([]);
     expect(tokenRequests).toBe(0);
     keyflow!.destroy();
-    useKeyflow({ warmUp: false, tokenScope: 'service' });
+    useKeyflow({ tokenScope: 'service' });
     player.configure({ drm: { clearKeys: { '00112233445566778899aabbccddeeff': '00112233445566778899aabbccddeeff' } } });
     await keyflow!.prepare();
+    expect(preconnects()).toEqual([]);
     expect(tokenRequests).toBe(0);
   });
 
-  it('prepare() after destroy() rejects with DESTROYED', async () => {
+  it('prepare() after destroy(), or destroyed while it runs, rejects with DESTROYED', async () => {
+    const codeOf = (promise: Promise<void>) =>
+      promise.then(
+        () => null,
+        (e: unknown) => (e as { code?: string }).code,
+      );
     useKeyflow();
     keyflow!.destroy();
-    const error = await keyflow!.prepare().then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect((error as { code?: string } | null)?.code).toBe('DESTROYED');
+    expect(await codeOf(keyflow!.prepare())).toBe('DESTROYED');
+    useKeyflow();
+    const running = codeOf(keyflow!.prepare());
+    keyflow!.destroy();
+    expect(await running).toBe('DESTROYED');
   });
 
   it('refuses a tokenOrigin that is not an http(s) URL', () => {
