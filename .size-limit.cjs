@@ -48,6 +48,7 @@
 // Every row by 0.05 kB (UMD 0.1 kB) for a renewal license the CDM rejects reported as renewalfailed.
 // Every row by 0.05 kB for prepare() (issue 16: warm-up and a service token before the load) and
 // warm-up links put in again at each load.
+// The ESM rows by 0.05 kB for prepare()'s review fixes (warm-up once per load, DESTROYED while running).
 // The UMD row now measures the published file as shipped (the esbuild plugin is off for it: it
 // re-bundled and re-minified the file, adding 1.3 kB that no user downloads); limit 49.6 -> 48.35 kB.
 module.exports = [
@@ -63,20 +64,20 @@ module.exports = [
     path: 'dist/core.mjs',
     import: '{ Keyflow, expressPlay }',
     gzip: true,
-    limit: '26.95 kB',
+    limit: '27 kB',
   },
   {
     name: 'core + ExpressPlay + clearkey (ESM, tree-shaken)',
     path: 'dist/core.mjs',
     import: '{ Keyflow, expressPlay, clearKeyProvider }',
     gzip: true,
-    limit: '27.45 kB',
+    limit: '27.5 kB',
   },
   {
     name: 'core + ExpressPlay + custom (ESM, tree-shaken)',
     path: 'dist/core.mjs',
     import: '{ Keyflow, expressPlay, customProvider }',
     gzip: true,
-    limit: '38.8 kB',
+    limit: '38.85 kB',
   },
 ];
