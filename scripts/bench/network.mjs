@@ -95,6 +95,8 @@ function summarizeRtt(raw) {
       failureMessages: failures,
       // What went on the wire after the page was ready and before load(): prepare() in e and f.
       beforeLoad: runs.length ? wireOf(runs.map((r) => ({ counts: r.wireBeforeLoad }))) : null,
+      // Runs where prepare() had settled when the user pressed play (e, f).
+      preparedBeforePlay: runs.filter((r) => r.preparedBeforePlay === true).length,
       load1: runs.length ? load(0) : null,
       load2: runs.length ? load(1) : null,
     };
@@ -146,6 +148,7 @@ export async function runNetworkBench(options, launchBrowser, log) {
   const { browser, close } = await launchBrowser([...network.chromiumArgs, `--disable-features=${PREDICTOR_FEATURES}`]);
   const report = {
     serverMs: NETWORK_SERVER_MS,
+    thinkMs: options.thinkMs ?? 0,
     origins: network.origins,
     browser: (await browser.version()).replace('/', ' '),
     rtts: {},
@@ -153,7 +156,7 @@ export async function runNetworkBench(options, launchBrowser, log) {
     zapping: null,
     fatal: false,
   };
-  // Every variant's user presses play thinkMs after the player is ready (prepare() has run in e, f).
+  // Every variant's user presses play thinkMs after the player is ready (e and f call prepare() then).
   const think = `&thinkMs=${options.thinkMs ?? 0}`;
   try {
     /** The variants side by side at one RTT, summarized; `placement: 'page'` puts the token endpoint on the page's origin. */

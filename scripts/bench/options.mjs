@@ -52,7 +52,7 @@ function parseArgsOrThrow(argv) {
     zapRtt: 50,
     zapRuns: 3,
     pageTokenRtt: 50,
-    thinkMs: 500,
+    thinkMs: 1000,
   };
   const num = (name, value) => {
     const n = Number(value);

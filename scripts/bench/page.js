@@ -116,6 +116,7 @@
     // Per-variant setup, all before the clock starts. `beforeLoad` runs inside the measured window.
     let beforeLoad = async () => {};
     let keyflow = null;
+    let prepared = null;
     if (variant === 'a') {
       // (a) bound: the tokenized license URL is already known (minted before the measurement).
       const bound = (await (await fetch('/bench/bound', { cache: 'no-store' })).text()).trim();
@@ -165,7 +166,8 @@
       });
       keyflow.on('tokenrequest', () => mark('tokenRequested'));
       keyflow.on('token', () => mark('tokenReady'));
-      if (variant !== 'd') await keyflow.prepare();
+      // Not awaited: the user's think time below runs from the same moment in every variant.
+      if (variant !== 'd') prepared = keyflow.prepare().catch((error) => errors.push(`prepare(): ${error.code ?? error}`));
     } else {
       throw new Error(`unknown variant ${variant}`);
     }
@@ -181,9 +183,13 @@
     net.registerRequestFilter((type) => {
       if (type === NE.RequestType.LICENSE) mark('licenseSent');
     });
-    // &thinkMs=N: the user presses play N ms after the player is ready (every variant alike). What
-    // went on the wire before the load (prepare()'s connections and token) is kept apart.
+    // &thinkMs=N: the user presses play N ms after the player is ready (every variant alike, from
+    // the same moment). What went on the wire before the load (prepare()'s connections and token)
+    // is kept apart; whether prepare() had settled by then is recorded.
+    let prepareDone = false;
+    prepared?.then(() => (prepareDone = true));
     await new Promise((resolve) => setTimeout(resolve, Number(params.get('thinkMs') ?? 0)));
+    const preparedBeforePlay = prepared ? prepareDone : null;
     const wireBeforeLoad = await counts(); // and start the loads from zero
 
     async function measuredLoad(manifestUri) {
@@ -250,7 +256,7 @@
     }
     const diagnostics = keyflow ? await measureReport(keyflow) : null;
     await player.destroy();
-    return { mode: 'load', variant, scheme, wireBeforeLoad, loads, errors, diagnostics };
+    return { mode: 'load', variant, scheme, wireBeforeLoad, preparedBeforePlay, loads, errors, diagnostics };
   }
 
   /** keyflow.report() after the loads: how long it takes (EME probe included) and what it sends (nothing). */

@@ -38,7 +38,7 @@
 //   --titles N             titles in the zapping playlist (default 5; 0 skips it)
 //   --zap-rtt N, --zap-runs N   the playlist's RTT (default 50) and runs (default 3)
 //   --think-ms N           the user presses play N ms after the player is ready, in every variant
-//                          (default 500: prepare() has run in e and f)
+//                          (default 1000; e and f call prepare() when the player is ready)
 //   --page-token-rtt N|none  also run the variants at RTT N with the token endpoint on the page's
 //                          own origin (default 50)
 //   --quick                fewer runs everywhere (2 per variant, 1 playlist), no warm-up round,

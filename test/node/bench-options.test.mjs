@@ -9,7 +9,7 @@ test('by default the loopback runs a–d and the network mode every variant, pre
   assert.deepEqual(options.loopbackVariants, ['a', 'b', 'c', 'd']);
   assert.deepEqual(options.variants, ['a', 'b', 'c', 'd', 'e', 'f']);
   assert.deepEqual(Object.keys(VARIANTS), ['a', 'b', 'c', 'd', 'e', 'f']);
-  assert.equal(options.thinkMs, 500);
+  assert.equal(options.thinkMs, 1000);
 });
 
 test('--variants chooses for both modes; an unknown one is a usage error naming the known ones', () => {
