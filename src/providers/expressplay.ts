@@ -125,11 +125,20 @@ const EXPRESSPLAY_WIRE: WireSpec = {
  */
 const EXPRESSPLAY_HOST = /(^|\.)(expressplay\.com|expressplay\.cn)$|^expressplay-licensing\.axprod\.net$/i;
 
-/** `url` with `https:` when it is an `http:` URL on one of ExpressPlay's hosts. */
+/**
+ * `url` with `https:` when it is an `http:` URL on one of ExpressPlay's hosts.
+ * An explicit `:80` is dropped (the https default port applies): the FairPlay
+ * token API answers `http://fp.service.expressplay.com:80/hms/fp/rights/?…`,
+ * and TLS on port 80 cannot work. (The token is not in `url`: it is set on the
+ * result afterwards, byte for byte.)
+ */
 function upgradeExpressPlayUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.protocol === 'http:' && EXPRESSPLAY_HOST.test(parsed.hostname)) return `https:${url.slice(url.indexOf(':') + 1)}`;
+    if (parsed.protocol === 'http:' && EXPRESSPLAY_HOST.test(parsed.hostname)) {
+      parsed.protocol = 'https:'; // the URL standard drops a port that is the new scheme's default (or was the old one's)
+      return parsed.href;
+    }
   } catch {
     // not a URL: left for the caller's checks
   }
