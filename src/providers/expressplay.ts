@@ -10,7 +10,11 @@ import { TOKEN_ONLY_PARTS } from './engine/parts';
 import type { ErrorReply, ErrorRule, ProviderErrorFields } from './engine/errors';
 import type { TokenPlacement, WireSpec } from './engine/spec';
 
-/** The query parameter ExpressPlay license servers read the token from. */
+/**
+ * The query parameter ExpressPlay license servers read the token from: the token APIs answer
+ * `…/rights/?ExpressPlayToken=…` (Adobe Primetime `…/license-token-req-resp-ref/{widevine,playready,fairplay}-license-token-request.md`),
+ * and Adobe's dash.js sample puts it on `LicensingService.ashx?ExpressPlayToken=`.
+ */
 export const EXPRESSPLAY_TOKEN_PARAM = 'ExpressPlayToken';
 
 /**
@@ -52,9 +56,13 @@ export interface ExpressPlayOptions {
 }
 
 /**
- * ExpressPlay's production license URLs (Intertrust REST API; Adobe Primetime
- * multi-DRM docs). The test environment and local emulators are configured
- * through `servers`.
+ * ExpressPlay's production license URLs (Intertrust REST API; Adobe Primetime multi-DRM docs);
+ * the test environment and local emulators are configured through `servers`. Widevine is
+ * documented so; PlayReady as `http://pr.service.expressplay.com/playready/RightsManager.asmx`
+ * (intertrust.com PlayReady apps) or `https://expressplay-licensing.axprod.net/LicensingService.ashx`
+ * (Adobe's PlayReady token response sample), FairPlay as `http://fp.service.expressplay.com:80/hms/fp/rights/`
+ * (Adobe's FairPlay token reference). The https forms are keyflow's choice (a token never
+ * travels in clear); they matter only for bare tokens.
  */
 export const EXPRESSPLAY_DEFAULT_SERVERS: LicenseServers = /* @__PURE__ */ serversOn('service.expressplay.com');
 
@@ -98,7 +106,11 @@ export const EXPRESSPLAY_ERROR_RULES: readonly ErrorRule[] = [
   { providerCode: [-7008, -6004], means: 'LICENSE_SERVER_ERROR' },
 ];
 
-/** ExpressPlay's wire: the token in the `ExpressPlayToken` query parameter; the rest is Shaka's. */
+/**
+ * ExpressPlay's wire: the token in the `ExpressPlayToken` query parameter; the rest is Shaka's.
+ * No default certificate: the FairPlay certificate is the customer's own, hosted by the app
+ * (Adobe Primetime `t-psdk-browser-tvsdk-2.4-drm-enable-fairplay-safari.md`).
+ */
 const EXPRESSPLAY_WIRE: WireSpec = {
   query: { ExpressPlayToken: '{token}' },
   errors: { rules: EXPRESSPLAY_ERROR_RULES },
@@ -116,20 +128,30 @@ const EXPRESSPLAY_WIRE: WireSpec = {
 };
 
 /**
- * ExpressPlay's own hosts: the token APIs answer `http://` license URLs for
- * PlayReady and FairPlay (Intertrust's REST API examples), and keyflow must
- * never send the token in clear, so these hosts are always upgraded to
- * `https:` (they serve it). Production `*.service.expressplay.com` and
- * `*.service.expressplay.cn`, test `*.test.expressplay.com`, and the
- * PlayReady licensing host `expressplay-licensing.axprod.net`.
+ * ExpressPlay's own hosts: the token APIs answer `http://` license URLs for PlayReady and
+ * FairPlay (Intertrust's REST API examples), and keyflow must never send the token in clear, so
+ * these hosts are always upgraded to `https:` (they serve it). Production `*.service.expressplay.com`
+ * and `*.service.expressplay.cn` (site.expressplay.cn restapi); test `*.test.expressplay.com` (the
+ * token API's test hosts are `*-gen.test.expressplay.com` in Adobe's token references: that test
+ * license URLs share the domain is keyflow's reading); the PlayReady licensing host
+ * `expressplay-licensing.axprod.net` (Adobe's PlayReady token response and HTML5 TVSDK samples).
  */
 const EXPRESSPLAY_HOST = /(^|\.)(expressplay\.com|expressplay\.cn)$|^expressplay-licensing\.axprod\.net$/i;
 
-/** `url` with `https:` when it is an `http:` URL on one of ExpressPlay's hosts. */
+/**
+ * `url` with `https:` when it is an `http:` URL on one of ExpressPlay's hosts.
+ * An explicit `:80` is dropped (the https default port applies): the FairPlay
+ * token API answers `http://fp.service.expressplay.com:80/hms/fp/rights/?…`,
+ * and TLS on port 80 cannot work. (The token is not in `url`: it is set on the
+ * result afterwards, byte for byte.)
+ */
 function upgradeExpressPlayUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.protocol === 'http:' && EXPRESSPLAY_HOST.test(parsed.hostname)) return `https:${url.slice(url.indexOf(':') + 1)}`;
+    if (parsed.protocol === 'http:' && EXPRESSPLAY_HOST.test(parsed.hostname)) {
+      parsed.protocol = 'https:'; // the URL standard drops a port that is the new scheme's default (or was the old one's)
+      return parsed.href;
+    }
   } catch {
     // not a URL: left for the caller's checks
   }

@@ -127,6 +127,8 @@ export interface Provider<Options, Token> {
   sessionHooks?(options: Options): SessionHooks | null;
   /** `per-request` when this provider's tokens are single use (never reused or shared); `cached` by default. */
   tokenReuse?(options: Options): 'cached' | 'per-request';
+  /** When `token` expires (ms since the epoch) as this provider reads it, or null to leave it to keyflow's generic reader. */
+  tokenExpiry?(token: Token, options: Options): number | null;
   /** Whether this provider, so configured, shapes certificate requests too (and needs a token for them). */
   handlesCertificates(options: Options): boolean;
   /** Throws an `INVALID_CONFIG` {@link KeyflowError} when options are unusable. */

@@ -3,7 +3,7 @@
  * from the configuration at construction, its scope (per title, or
  * service-wide with `tokenScope: 'service'`), the source and timeout from the
  * configuration in force; fetches counted by telemetry and announced
- * (`tokenrequest`, `token`), single-use tokens as the preset says.
+ * (`tokenrequest`, `token`), single-use tokens and token expiry as the preset says.
  *
  * @module
  */
@@ -40,6 +40,7 @@ export function createTokenBroker(initial: NormalizedConfig, lifetime: AbortSign
     refreshMarginMs: initial.tokenRefreshMarginMs,
     now: () => Date.now(),
     sharedAcrossTitles: () => glue.config().tokenScope === 'service',
+    expiryOf: (token) => glue.provider().tokenExpiry?.(token, glue.config()),
   });
   return new TokenBroker(cache, lifetime, {
     source: () => (glue.config() as { token?: TokenSource<unknown> }).token,

@@ -48,6 +48,8 @@ export interface TokenCacheOptions {
    * any other (and any KIDs) while it is fresh. Default: per manifest.
    */
   sharedAcrossTitles?: () => boolean;
+  /** The preset's own expiry reader (ms since the epoch, or null), asked before the generic one. */
+  expiryOf?: (token: unknown) => number | null | undefined;
 }
 
 function sameKeyIds(a: readonly string[], b: readonly string[]): boolean {
@@ -124,7 +126,7 @@ export class TokenCache {
     const promise = fetch(controller.signal).then(
       (value) => {
         entry.settled = true;
-        entry.expiresAt = tokenExpiry(value) ?? this.options.now() + this.options.maxAgeMs;
+        entry.expiresAt = this.options.expiryOf?.(value) ?? tokenExpiry(value) ?? this.options.now() + this.options.maxAgeMs;
         parentSignal.removeEventListener('abort', onParentAbort);
         return value;
       },

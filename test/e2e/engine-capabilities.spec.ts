@@ -3,10 +3,13 @@
 // (src/testing/node/wrapping-proxy.ts at /proxy/form/license) with a per-key-system override (the
 // spec's own JSON shape would be refused by this route), a form body, an encoded JSON header and a
 // template transform; others through the ExpressPlay emulator: the license URL from the token, an
-// error rule by message pattern, and a token's expiresAt.
+// error rule by message pattern, a token's expiresAt, and a preset's license URL computed from its
+// options (defaultServersFor, no servers configured).
 import type S from 'shaka-player';
 import type { KeyflowError } from '../../src/api/errors';
+import { Keyflow as CoreKeyflow } from '../../src/core';
 import { Keyflow } from '../../src/keyflow';
+import { definePreset } from '../../src/providers/engine/define-preset';
 import type { ShakaPlayer } from '../../src/shaka/types';
 import { at, clearEmulatorRequests, CONTENT_KEYS, emulatorRequests, mintToken } from '../helpers/env';
 import { proxyToken, SAMPLE, type ProxyRecord } from '../helpers/proxy';
@@ -149,5 +152,35 @@ describe('Engine capabilities, end to end (ClearKey CDM)', () => {
     await expectPlaysPast(video, 1);
     // Past expiresAt, long before tokenMaxAgeMs (10 min): a new token for the new load.
     expect(reasons.length).toBeGreaterThan(fetchesThen);
+  });
+
+  it('a preset’s defaultServersFor(options) gives the license URL when no servers are configured', async () => {
+    const errors: KeyflowError[] = [];
+    // A preset whose license host is an option (a tenant, a region): here the emulator's origin.
+    const acme = definePreset<{ token: () => Promise<string>; base: string }, string>({
+      name: 'acme',
+      optionNames: ['token', 'base'],
+      defaultServers: {},
+      defaultServersFor: ({ base }) => ({ [CK]: `${base}hms/ck/rights/` }),
+      wire: { query: { ExpressPlayToken: '{token}' } },
+      validate: () => {},
+    });
+    // shaka-keyflow/core's Keyflow: it takes preset objects.
+    const withPreset = new CoreKeyflow(player as unknown as ShakaPlayer, {
+      provider: acme,
+      base: at(''),
+      // A bare token: the license URL can only come from defaultServersFor.
+      token: async () => new URL(await mintToken({ drm: 'ck' })).searchParams.get('ExpressPlayToken') ?? '',
+    });
+    try {
+      withPreset.on('error', (e) => errors.push(e));
+      await player.load(at('content/cenc/manifest.mpd'));
+      await expectPlaysPast(video, 1);
+    } finally {
+      withPreset.destroy();
+    }
+    expect(errors).toEqual([]);
+    const licenses = (await emulatorRequests()).filter((r) => r.kind === 'license' && r.method === 'POST');
+    expect(licenses.map((r) => [r.path, r.status, r.hadToken])).toEqual([['/hms/ck/rights/', 200, true]]);
   });
 });

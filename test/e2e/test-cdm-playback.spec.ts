@@ -185,6 +185,26 @@ describe('Widevine and PlayReady through the test CDM, end to end', () => {
     });
   }
 
+  it('PlayReady: the token API’s JSON answer returned as text (a string) is read as the object it is; real playback', async () => {
+    player.configure({ drm: { preferredKeySystems: [PR] } });
+    keyflow = new Keyflow(player as unknown as ShakaPlayer, {
+      provider: 'expressplay',
+      // The text as the token API answered it: {"licenseAcquisitionUrl":"…/playready/RightsManager.asmx","token":"…"}
+      token: () => mintToken({ drm: 'pr' }),
+      // Not a license endpoint: only the licenseAcquisitionUrl inside the text can license this.
+      servers: { [PR]: at('hms/pr/not-a-license-endpoint/') },
+    });
+    const errors: KeyflowError[] = [];
+    keyflow.on('error', (e) => errors.push(e));
+    await player.load(at('content/cenc/manifest.mpd'));
+    await expectPlaysPast(video, 2);
+    expect(player.keySystem()).toBe(PR);
+    expect(errors).toEqual([]);
+    const pr = await posts('pr');
+    expect(pr.length).toBeGreaterThan(0);
+    expect(pr.every((r) => r.path === '/playready/RightsManager.asmx' && r.status === 200 && r.hadToken)).toBe(true);
+  });
+
   it('PlayReady: a SOAP Fault (forged token) surfaces as TOKEN_INVALID with the fault’s code', async () => {
     player.configure({ drm: { retryParameters: { maxAttempts: 1 } } });
     useKeyflow(PR, 'pr', async () => {

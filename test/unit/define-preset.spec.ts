@@ -85,6 +85,26 @@ describe('definePreset (the one engine)', () => {
     expect(raw.secrets).toEqual(['extra', 'a+b']);
   });
 
+  it("tokenExpiry: the preset's reader, given the token and the options; a throw or no finite number reads nothing", () => {
+    // A vendor-specific timestamp: base64 JSON with an issue time, valid for a window the options give.
+    const timed = definePreset<{ token: string; windowMs: number }, string>({
+      ...ACME,
+      optionNames: ['token', 'windowMs'],
+      tokenExpiry: (token, { windowMs }) => {
+        if (token === 'nan') return NaN;
+        if (token === 'none') return undefined;
+        return Date.parse((JSON.parse(atob(token)) as { timestamp: string }).timestamp) + windowMs;
+      },
+    });
+    const opts = { token: 'unused', windowMs: 600_000 };
+    const token = btoa(JSON.stringify({ timestamp: '2030-01-01T00:00:00Z' }));
+    expect(timed.tokenExpiry?.(token, opts)).toBe(Date.UTC(2030, 0, 1) + 600_000);
+    expect(timed.tokenExpiry?.('not base64 JSON', opts)).toBeNull(); // the reader threw
+    expect(timed.tokenExpiry?.('nan', opts)).toBeNull();
+    expect(timed.tokenExpiry?.('none', opts)).toBeNull();
+    expect(acme.tokenExpiry?.(token, options)).toBeNull(); // no reader
+  });
+
   describe('error rules', () => {
     const failure = (status: number, body: unknown) =>
       acme.decodeFailure({ kind: 'license', keySystem: WV, status, headers: {}, bodyText: JSON.stringify(body) }, options);

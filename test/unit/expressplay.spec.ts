@@ -79,6 +79,24 @@ describe('ExpressPlay provider', () => {
       expect(out.url).toBe('https://lic.test/r/?foo=bar&ExpressPlayToken=T1');
     });
 
+    it("upgrades ExpressPlay's http:// answers to https:, dropping the FairPlay token API's explicit :80", () => {
+      // FairPlay token API answer (Adobe Primetime fairplay-license-token-request.md): http on port 80.
+      // https on port 80 would be TLS to a plain-HTTP port, so the upgraded URL uses the https default port.
+      const fairPlay = rewrite(
+        'http://fp.service.expressplay.com:80/hms/fp/rights/?ExpressPlayToken=T',
+        request({ keySystem: 'com.apple.fps', url: 'https://configured.test/x' }),
+      );
+      expect(fairPlay.url).toBe('https://fp.service.expressplay.com/hms/fp/rights/?ExpressPlayToken=T');
+      const cn = rewrite('http://fp.service.expressplay.cn:80/hms/fp/rights/?ExpressPlayToken=A%2Bb');
+      expect(cn.url).toBe('https://fp.service.expressplay.cn/hms/fp/rights/?ExpressPlayToken=A%2Bb');
+      // PlayReady's licenseAcquisitionUrl as intertrust.com shows it: http, no port.
+      const playReady = rewrite(
+        { licenseAcquisitionUrl: 'http://pr.service.expressplay.com/playready/RightsManager.asmx', token: 'P' },
+        request({ keySystem: 'com.microsoft.playready' }),
+      );
+      expect(playReady.url).toBe('https://pr.service.expressplay.com/playready/RightsManager.asmx?ExpressPlayToken=P');
+    });
+
     it('without an ExpressPlayToken parameter is a TOKEN_MALFORMED error', () => {
       const error = keyflowErrorOf(() => rewrite('https://lic.test/r/?foo=bar'));
       expect(error.code).toBe('TOKEN_MALFORMED');

@@ -82,6 +82,35 @@ describe('TokenCache', () => {
     expect(entry.expiresAt).toBe(now + 60_000);
   });
 
+  it("asks the preset's expiry reader first; where it reads nothing, a JWT's exp, else tokenMaxAgeMs", async () => {
+    const seen: unknown[] = [];
+    // A vendor token whose expiry is a timestamp field (ms here), which the generic reader cannot see.
+    cache = new TokenCache({
+      maxAgeMs: 60_000,
+      refreshMarginMs: 5_000,
+      now: () => now,
+      expiryOf: (token) => {
+        seen.push(token);
+        return typeof token === 'object' && token !== null ? (token as { validUntil: number }).validUntil : null;
+      },
+    });
+    const vendor = { token: jwt({ exp: 2_000_000_000 }), validUntil: now + 20_000 };
+    const own = cache.start(key(['aa']), 'license', lifetime.signal, async () => vendor);
+    await own.promise;
+    expect(seen).toEqual([vendor]);
+    expect(own.expiresAt).toBe(now + 20_000); // the reader's answer, not the JWT's exp
+    const fromJwt = cache.start(key(['bb']), 'license', lifetime.signal, async () => jwt({ exp: 2_000_000_000 }));
+    await fromJwt.promise;
+    expect(fromJwt.expiresAt).toBe(2_000_000_000_000);
+    const opaque = cache.start(key(['cc']), 'license', lifetime.signal, async () => 'opaque');
+    await opaque.promise;
+    expect(opaque.expiresAt).toBe(now + 60_000);
+    now += 15_001; // within refreshMarginMs of the reader's expiry: not handed out any more
+    expect(cache.find(key(['aa']))).toBeNull();
+    expect(cache.hasExpired(key(['aa']))).toBeTrue();
+    expect(cache.find(key(['cc']))).toBe(opaque);
+  });
+
   it('keeps tokens apart by key system, manifest and KIDs; unknown KIDs match any', async () => {
     const prefetch = cache.start(key([]), 'prefetch', lifetime.signal, async () => 'P');
     await prefetch.promise;

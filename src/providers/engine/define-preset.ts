@@ -43,6 +43,11 @@ function guarded<T>(run: () => T, recover: (error: unknown) => T): T {
   }
 }
 
+/** A time that is a finite number, else null (a preset's expiry reader that read nothing). */
+const finiteOrNull = (time: unknown): number | null => (Number.isFinite(time) ? (time as number) : null);
+/** What a reader that threw read: nothing (the generic reader decides). */
+const readNothing = (): null => null;
+
 /**
  * The provider preset a spec describes.
  *
@@ -101,6 +106,7 @@ export function presetWith<Options, Token>(spec: PresetSpec<Options, Token>, par
     defaultCertificatesFor: (options) => guarded(() => spec.defaultCertificatesFor?.(options) ?? {}, hookFailed('defaultCertificatesFor')),
     handlesCertificates: (options) => wire(options).certificate !== undefined,
     tokenReuse: (options) => wire(options).tokenReuse ?? 'cached',
+    tokenExpiry: (token, options) => guarded(() => finiteOrNull(spec.tokenExpiry?.(token, options)), readNothing),
     sessionHooks: (options) => guarded(() => spec.session?.(options) ?? null, hookFailed('session')),
     fairPlayContentIdOf: (options) => {
       const rule = wire(options).fairPlayContentId;

@@ -203,6 +203,16 @@ export interface PresetSpec<Options, Token> {
    * need none.
    */
   session?(options: Options): SessionHooks | undefined;
+  /**
+   * When a token expires, in milliseconds since the epoch, for tokens that
+   * carry it in a vendor-specific form (a timestamp field, a lifetime from
+   * an issue time). The token cache asks it before its generic reader
+   * (`expiresAt`, a JWT's `exp`); `null`, `undefined`, a value that is not a
+   * finite number, or a throw leave the token to that reader.
+   *
+   * @param token what the token source returned
+   */
+  tokenExpiry?(token: Token, options: Options): number | null | undefined;
 }
 
 /** The wire of `spec` for `options`. */

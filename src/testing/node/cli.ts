@@ -206,9 +206,10 @@ function banner(
       : 'the built-in public test authenticator (no --keys: callers send their own content keys)';
   return [
     `ExpressPlay emulator listening on ${emulator.url}${isWildcardHost(host) ? ` (all interfaces: ${host})` : ''}`,
-    `  token API:        ${base}/hms/{wv,pr,ck}/token`,
+    `  token API:        ${base}/hms/{wv,pr,fp,ck}/token`,
     `  licenses:         ${base}/hms/ck/rights/ (ClearKey), ${base}/hms/wv/rights/ (Widevine),`,
-    `                    ${base}/playready/RightsManager.asmx (PlayReady); Widevine and PlayReady answer the test CDM's emulated messages`,
+    `                    ${base}/playready/RightsManager.asmx (PlayReady), ${base}/hms/fp/rights/ (FairPlay);`,
+    `                    Widevine, PlayReady and FairPlay answer the test CDM's emulated messages`,
     `  requests log:     ${base}/_emulator/requests`,
     `  authenticators:   ${authenticators}`,
     `  key storage:      ${keys?.length ?? 0} key(s)`,

@@ -3,12 +3,12 @@
  * carry them (JSON, an HTML page, a PlayReady SOAP Fault). The list with each code's status and
  * cause is in `docs/emulators.md` ("Errors").
  *
- * Documented by ExpressPlay (Adobe Primetime's "Widevine/PlayReady license token request /
- * response" reference, `…/license-token-req-resp-ref/{widevine,playready}-license-token-request.md`):
+ * Documented by ExpressPlay (Adobe Primetime's "Widevine/PlayReady/FairPlay license token request /
+ * response" reference, `…/license-token-req-resp-ref/{widevine,playready,fairplay}-license-token-request.md`):
  * the negative codes of the token API with their meanings ("Event Error Codes"), the token API's
  * statuses (400 invalid args, 401 auth failed, 404, 50x) and `errorFormat=html|json` with the
- * `text/html` / `application/json` content types. -4010 "Invalid token" is in the Widevine table
- * (not in the PlayReady one).
+ * `text/html` / `application/json` content types. -4010 "Invalid token" is in the Widevine and
+ * FairPlay tables (not in the PlayReady one).
  *
  * Emulator choices, not documented by ExpressPlay:
  * - the JSON error shape `{"errorCode":<negative int>,"errorMessage":"<text>"}` (the documented
@@ -20,6 +20,8 @@
  * - PlayReady license errors as SOAP 1.1 Faults with HTTP 500, as Microsoft's PlayReady license
  *   servers answer (`detail/Exception/StatusCode` a PlayReady server HRESULT, see
  *   `playready-license.ts`), with the ExpressPlay-style code in `detail/Exception/ErrorCode`;
+ * - -6003 (documented for an invalid FairPlay `iv`) also for a missing `iv`: the reference has no
+ *   separate code for it;
  * - the -9xxx codes (mirroring the HTTP status) and the 415 for a non-form POST body.
  *
  * @module

@@ -2,10 +2,10 @@
  * The ExpressPlay emulator's HTTP surface: which path is which endpoint, and replies with the
  * emulator's CORS headers, on the shared http kit.
  *
- * Paths follow the ExpressPlay REST API (`/hms/{wv,pr}/token`, `/hms/wv/rights/`) and Microsoft's
- * PlayReady license server path (`/playready/RightsManager.asmx`). Emulator choices, not
- * documented by ExpressPlay: `/hms/ck/token`, `/hms/ck/rights/` (ClearKey), `/hms/wv/certificate`
- * and `/_emulator/requests`; a trailing slash is optional everywhere and the PlayReady path is
+ * Paths follow the ExpressPlay REST API (`/hms/{wv,pr,fp}/token`, `/hms/wv/rights/`,
+ * `/hms/fp/rights/`) and Microsoft's PlayReady license server path (`/playready/RightsManager.asmx`).
+ * Emulator choices, not documented by ExpressPlay: `/hms/ck/token`, `/hms/ck/rights/` (ClearKey),
+ * `/hms/wv/certificate`, `/hms/wv/renewal/` (Widevine renewals) and `/_emulator/requests`; a trailing slash is optional everywhere and the PlayReady path is
  * matched in any case; unknown paths under `/hms/` and `/_emulator/` are the emulator's (404),
  * others are left to the host server. CORS: any origin (`*`, never credentials), methods `GET,
  * POST, OPTIONS` (`GET, DELETE, OPTIONS` under `/_emulator/`), headers `Content-Type,

@@ -1,15 +1,17 @@
 /**
- * The ExpressPlay emulator's token API (`/hms/{wv,pr,ck}/token`): checks a token request and
+ * The ExpressPlay emulator's token API (`/hms/{wv,pr,fp,ck}/token`): checks a token request and
  * answers a tokenized license URL, as the server-to-server ExpressPlay API does.
  *
- * Follows Adobe Primetime's "Widevine/PlayReady license token request / response" reference
- * (`help/digital-rights-management/multi-drm-workflows/license-token-req-resp-ref/
- * {widevine,playready}-license-token-request.md` in Adobe's primetime docs, e.g. the
+ * Follows Adobe Primetime's "Widevine/PlayReady/FairPlay license token request / response"
+ * reference (`help/digital-rights-management/multi-drm-workflows/license-token-req-resp-ref/
+ * {widevine,playready,fairplay}-license-token-request.md` in Adobe's primetime docs, e.g. the
  * isabella232/primetime.en copy on GitHub): `GET` with query parameters or `POST` with a form
  * body; `customerAuthenticator`, `kid`, `contentKey`, `expirationTime` (RFC 3339 Zulu or
  * `+seconds`, default and maximum 30 days), `cookie` (≤ 32 characters), `errorFormat=html|json`,
- * the Widevine and PlayReady ranges with their codes; 200 `text/uri-list` with the license URL
- * for Widevine, JSON `{"licenseAcquisitionUrl","token"}` for PlayReady.
+ * the Widevine, PlayReady and FairPlay ranges with their codes; 200 `text/uri-list` with the
+ * license URL for Widevine and FairPlay (`…/hms/fp/rights/?ExpressPlayToken=…`: the FairPlay
+ * reference shows `http://fp.service.expressplay.com:80/hms/fp/rights/?…`, the emulator answers
+ * its own origin), JSON `{"licenseAcquisitionUrl","token"}` for PlayReady.
  *
  * Required DRM parameters, as the reference's "Required?" column marks them, each with the
  * reference's code for missing / out of range:
@@ -21,10 +23,12 @@
  *   `uncompressedDigitalAudioOPL`, `uncompressedDigitalVideoOPL`, each 0–999 (-5006 "Missing OPL
  *   value" / -2034); `rental.periodEndTime` when `rightsType=Rental` (-2022 "Missing rental period
  *   end time"; its value is not checked).
+ * - FairPlay (`/hms/fp/token`) `iv`, 16 bytes in hex (-6003 "Invalid iv parameter specified").
  * - ClearKey (`/hms/ck/token`) is the emulator's own: none of these apply.
  *
  * Emulator choices, not documented by ExpressPlay:
  * - `/hms/ck/token` (ClearKey; ExpressPlay has no ClearKey service) answers like Widevine.
+ * - A missing FairPlay `iv` is -6003 as well: the reference has no separate "missing iv" code.
  * - Check order: method, body size, content type, `errorFormat`, `customerAuthenticator`,
  *   `kek`/`ek`, `kid`s, `contentKey`s, key storage, `expirationTime`, `cookie`, DRM options (in
  *   the order listed above, each parameter missing then out of range; then `licenseDuration`);
