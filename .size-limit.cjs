@@ -53,33 +53,35 @@
 // re-bundled and re-minified the file, adding 1.3 kB that no user downloads); limit 49.6 -> 48.35 kB.
 // Every row by 0.07 kB (UMD 0.08 kB) for a preset's own token expiry reader (issue 12 §1.7:
 // definePreset's tokenExpiry, asked by the token cache before its generic reader).
+// Every row by 0.08 kB (UMD 0.12 kB) for fetched tokens counted as secrets before they are sent
+// (tokens/secrets.ts: a token prepare() fetched, quoted by a later failure, was not redacted).
 module.exports = [
   {
     name: 'full UMD (every preset, decoders included)',
     path: 'dist/shaka-keyflow.umd.min.js',
     disablePlugins: ['@size-limit/esbuild'],
     gzip: true,
-    limit: '48.43 kB',
+    limit: '48.55 kB',
   },
   {
     name: 'core + ExpressPlay (ESM, tree-shaken)',
     path: 'dist/core.mjs',
     import: '{ Keyflow, expressPlay }',
     gzip: true,
-    limit: '27.07 kB',
+    limit: '27.17 kB',
   },
   {
     name: 'core + ExpressPlay + clearkey (ESM, tree-shaken)',
     path: 'dist/core.mjs',
     import: '{ Keyflow, expressPlay, clearKeyProvider }',
     gzip: true,
-    limit: '27.57 kB',
+    limit: '27.67 kB',
   },
   {
     name: 'core + ExpressPlay + custom (ESM, tree-shaken)',
     path: 'dist/core.mjs',
     import: '{ Keyflow, expressPlay, customProvider }',
     gzip: true,
-    limit: '38.92 kB',
+    limit: '39.02 kB',
   },
 ];

@@ -89,6 +89,7 @@ export class KeyflowBase<Config extends BaseConfig = BaseConfig, Update = Partia
       telemetry: this.telemetry_,
       tokenrequest: (event) => this.emit('tokenrequest', event),
       token: (event) => this.emit('token', this.renewals_.expiry.tokenUsed(this.tokenSource_(), event)),
+      remember: (secrets) => this.secrets_.remember(secrets),
     });
     markAttached(player, this);
     net.registerRequestFilter(this.requestFilter_);

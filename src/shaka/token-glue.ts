@@ -13,6 +13,7 @@ import type { TelemetryCollector } from '../telemetry/collector';
 import { TokenBroker } from '../tokens/broker';
 import { TokenCache } from '../tokens/cache';
 import type { TokenSource } from '../tokens/source';
+import { tokenSecrets } from '../tokens/secrets';
 import type { NormalizedConfig } from './config-types';
 
 /** What the token broker reads of keyflow and tells it. */
@@ -27,6 +28,8 @@ export interface TokenGlue {
   tokenrequest(event: TokenRequestEvent): void;
   /** keyflow's `token` event. */
   token(event: TokenEvent): void;
+  /** Notes secrets to redact (a fetched token's, sent or not). */
+  remember(secrets: readonly string[]): void;
 }
 
 /**
@@ -48,7 +51,14 @@ export function createTokenBroker(initial: NormalizedConfig, lifetime: AbortSign
     fetchStarting: (reason, keySystem) => {
       const started = glue.telemetry.tokenRequested();
       glue.tokenrequest({ reason, keySystem });
-      return started;
+      return (fetch) => {
+        started(fetch);
+        // A fetched token is a secret from now on, sent or not (prepare()'s waits unsent; a failure may quote it).
+        fetch.then(
+          (token) => glue.remember(tokenSecrets(token)),
+          () => {},
+        );
+      };
     },
     tokenReady: (event) => glue.token(event),
     singleUse: () => glue.provider().tokenReuse?.(glue.config()) === 'per-request',

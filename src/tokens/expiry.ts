@@ -5,6 +5,7 @@
  * the payload's `exp` in seconds); anything else is opaque and gets no
  * expiry of its own.
  */
+import { parsedObject, queryValues } from './secrets';
 
 function base64UrlToText(segment: string): string | null {
   if (!/^[A-Za-z0-9_-]+$/.test(segment)) return null;
@@ -40,22 +41,13 @@ export function jwtExpiry(token: string): number | null {
 export function tokenExpiry(value: unknown): number | null {
   if (typeof value === 'string' && value.trim().startsWith('{')) {
     // A token API's JSON answer given as text (ExpressPlay's PlayReady token API): read as the object.
-    const parsed = parseObject(value);
+    const parsed = parsedObject(value);
     return parsed ? tokenExpiry(parsed) : null;
   }
   if (typeof value === 'string') {
     const direct = jwtExpiry(value.trim());
     if (direct !== null) return direct;
-    const query = value.indexOf('?');
-    if (query < 0) return null;
-    for (const pair of value.slice(query + 1).split(/[&#]/)) {
-      const raw = pair.slice(pair.indexOf('=') + 1);
-      let decoded = raw;
-      try {
-        decoded = decodeURIComponent(raw);
-      } catch {
-        // keep the raw text
-      }
+    for (const decoded of queryValues(value)) {
       const fromParam = jwtExpiry(decoded);
       if (fromParam !== null) return fromParam;
     }
@@ -84,13 +76,4 @@ function expiryTime(value: unknown): number | null {
   const time = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : value;
   if (typeof time !== 'number' || !Number.isFinite(time) || time <= 0) return null;
   return time < SECONDS_BELOW ? time * 1000 : time;
-}
-
-function parseObject(text: string): object | null {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : null;
-  } catch {
-    return null;
-  }
 }

@@ -200,6 +200,37 @@ describe('zapping: five titles of one service in one player', () => {
     expect(tokenCalls).toBe(2);
   });
 
+  it('a token prepare() fetched and never sent is a secret: failures quoting it later are redacted', async () => {
+    useKeyflow('service', () => Date.now() + 600_000);
+    const errors: KeyflowError[] = [];
+    keyflow!.on('error', (e) => errors.push(e));
+    let prepared = '';
+    keyflow!.configure({
+      token: async () => {
+        // The backend refuses to refresh, quoting the token it gave before (never sent by keyflow).
+        if (prepared) throw new Error(`refresh of session token ${prepared} refused`);
+        const url = await mintToken({ drm: 'wv' });
+        prepared = new URL(url).searchParams.get('ExpressPlayToken')!;
+        return { token: url, expiresAt: Date.now() + 1_500 };
+      },
+    });
+    await keyflow!.prepare();
+    expect(prepared.length).toBeGreaterThan(8);
+    await new Promise((resolve) => setTimeout(resolve, 1_600)); // the prepared token expires unsent
+    const refused = (await keyflow!.prepare().then(
+      () => null,
+      (e: unknown) => e,
+    )) as KeyflowError | null;
+    expect(refused?.code).toBe('TOKEN_SOURCE_FAILED');
+    expect(refused?.message).toContain('refresh of session token');
+    player.load(at(TITLES[0]!)).catch(() => {});
+    await waitFor(() => errors.length > 0, 'the load to fail on its token');
+    for (const error of [refused!, ...errors]) {
+      expect(error.message).not.toContain(prepared);
+      expect(String((error.cause as Error | undefined)?.message)).not.toContain(prepared);
+    }
+  });
+
   // A service-wide token may not cover every title: the server refuses the keys (403, NOT_ENTITLED).
   // Then the borrowed token counts as rejected, once: a token for this title, the challenge again.
   for (const tokenScope of ['service', 'title'] as const) {
