@@ -5,15 +5,17 @@
 //   https://token.bench.test:<port>     the app backend's token endpoint (/api/token)
 //   https://license.bench.test:<port>   the ExpressPlay emulator's license server (/hms/ck/rights/)
 //
-// Chromium maps the names to 127.0.0.1 (`--host-resolver-rules`) and trusts the certificate made
-// here with openssl by its public key (`--ignore-certificate-errors-spki-list`), so it really does
-// TLS (1.3, HTTP/1.1: no HTTP/2 connection coalescing across the three names). Each origin is a TCP
+// Chromium maps the names to 127.0.0.1 (`--host-resolver-rules`) and trusts the certificates made
+// here with openssl by their public keys (`--ignore-certificate-errors-spki-list`), so it really does
+// TLS 1.3, and HTTP/2 (ALPN; `protocol: 'http/1.1'` for HTTP/1.1 only). Each name has a certificate
+// of its own, so HTTP/2 cannot coalesce the three origins onto one connection. Each origin is a TCP
 // proxy that holds a new connection's bytes for CONNECTION_SETUP_RTTS round trips before passing
 // them to an HTTPS server, which adds one RTT to every request. Each origin counts the connections
 // it accepted and the requests it answered (bench control paths /bench/* left out).
 import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
@@ -26,45 +28,51 @@ export const HOSTS = { content: 'content.bench.test', token: 'token.bench.test',
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /**
- * A self-signed certificate for the three names (openssl), and the base64 SHA-256 of its public
- * key, as `--ignore-certificate-errors-spki-list` takes it.
+ * A self-signed certificate per origin (openssl), each for its own name only, so HTTP/2 cannot
+ * coalesce the three origins onto one connection; with the base64 SHA-256 of each public key, as
+ * `--ignore-certificate-errors-spki-list` takes them.
  */
-export function makeCertificate() {
+export function makeCertificates() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'keyflow-bench-tls-'));
-  const keyFile = path.join(dir, 'key.pem');
-  const certFile = path.join(dir, 'cert.pem');
-  const names = Object.values(HOSTS)
-    .map((host) => `DNS:${host}`)
-    .join(',');
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'].concat([
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-      '-subj',
-      '/CN=keyflow bench',
-      '-addext',
-      `subjectAltName=${names}`,
-    ]),
-    { stdio: 'ignore' },
-  );
-  const key = readFileSync(keyFile);
-  const cert = readFileSync(certFile);
+  const result = {};
+  for (const [name, host] of Object.entries(HOSTS)) {
+    const keyFile = path.join(dir, `${name}.key.pem`);
+    const certFile = path.join(dir, `${name}.cert.pem`);
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2'].concat([
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-subj',
+        `/CN=${host}`,
+        '-addext',
+        `subjectAltName=DNS:${host}`,
+      ]),
+      { stdio: 'ignore' },
+    );
+    const cert = readFileSync(certFile);
+    const spki = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' });
+    result[name] = { key: readFileSync(keyFile), cert, spkiHash: createHash('sha256').update(spki).digest('base64') };
+  }
   rmSync(dir, { recursive: true, force: true });
-  const spki = new X509Certificate(cert).publicKey.export({ type: 'spki', format: 'der' });
-  return { key, cert, spkiHash: createHash('sha256').update(spki).digest('base64') };
+  return result;
 }
 
 /** One origin: an HTTPS server behind a latency proxy. */
-async function startOrigin(name, handle, tls, state) {
+async function startOrigin(name, handle, tls, state, protocol) {
   const stats = { connections: 0, requests: 0 };
   const sockets = new Set();
-  const upstream = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+  const onRequest = (req, res) => {
     if (!req.url.startsWith('/bench/')) stats.requests++;
     sleep(state.link.requestMs).then(() => handle(req, res));
-  });
+  };
+  // HTTP/2 (ALPN h2, as CDNs and license services answer today) or HTTP/1.1 only.
+  const upstream =
+    protocol === 'h2'
+      ? http2.createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: true }, onRequest)
+      : https.createServer({ key: tls.key, cert: tls.cert }, onRequest);
   upstream.keepAliveTimeout = 30_000;
   await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   const proxy = net.createServer((client) => {
@@ -108,15 +116,15 @@ async function startOrigin(name, handle, tls, state) {
 /**
  * Starts the three origins in front of `handle` (the bench server's request listener).
  *
- * @param {{ handle: (req, res) => void, rttMs: number }} options
+ * @param {{ handle: (req, res) => void, rttMs: number, protocol?: 'h2' | 'http/1.1' }} options
  */
-export async function startNetwork({ handle, rttMs }) {
-  const tls = makeCertificate();
+export async function startNetwork({ handle, rttMs, protocol = 'h2' }) {
+  const tls = makeCertificates();
   const state = { link: linkModel(rttMs) };
   const origins = {};
-  for (const name of Object.keys(HOSTS)) origins[name] = await startOrigin(name, handle, tls, state);
+  for (const name of Object.keys(HOSTS)) origins[name] = await startOrigin(name, handle, tls[name], state, protocol);
   return {
-    spkiHash: tls.spkiHash,
+    protocol,
     /** Origin per role: content, token, license. */
     origins: Object.fromEntries(Object.entries(origins).map(([name, o]) => [name, o.origin])),
     /** Chromium flags: the names to 127.0.0.1, the certificate trusted by its key. */
@@ -124,7 +132,9 @@ export async function startNetwork({ handle, rttMs }) {
       `--host-resolver-rules=${Object.values(HOSTS)
         .map((host) => `MAP ${host} 127.0.0.1`)
         .join(', ')}`,
-      `--ignore-certificate-errors-spki-list=${tls.spkiHash}`,
+      `--ignore-certificate-errors-spki-list=${Object.values(tls)
+        .map((t) => t.spkiHash)
+        .join(',')}`,
     ],
     get link() {
       return state.link;

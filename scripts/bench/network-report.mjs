@@ -161,7 +161,7 @@ function zappingLines(zapping) {
 export function networkLines(report) {
   const s = report.serverMs;
   const lines = [
-    `Real-network mode: three HTTPS origins (content, token backend, license server) behind a latency proxy; TLS 1.3, HTTP/1.1, ${report.browser}`,
+    `Real-network mode: three HTTPS origins (content, token backend, license server) behind a latency proxy; TLS 1.3, ${report.protocol === 'h2' ? 'HTTP/2 (a certificate per name: no connection coalescing)' : 'HTTP/1.1'}, ${report.browser}`,
     `  a new connection costs 2 RTT (TCP + TLS), every request 1 RTT, plus the server's own time: manifest ${s.manifest}, token ${s.token}, license ${s.license}, segment ${s.segment} ms; no bandwidth limit; a new tab per run, every connection closed between runs`,
     `  the user presses play ${report.thinkMs} ms after the player is ready, in every variant (e and f call keyflow.prepare() when it is ready); times run from load()`,
     '  requests / connections per origin: c = content, t = token backend, l = license server (medians; first load unless said)',

@@ -137,18 +137,19 @@ function summarizePlaylist(raw, titles) {
  * Runs the network mode.
  *
  * @param {{ rtts: number[], runs: number, warmup: number, variants: string[], titles: number,
- *   zapRtt: number, zapRuns: number, pageTokenRtt: number | null, thinkMs: number }} options
+ *   zapRtt: number, zapRuns: number, pageTokenRtt: number | null, thinkMs: number, protocol?: 'h2' | 'http/1.1' }} options
  * @param log progress lines (stderr)
  */
 export async function runNetworkBench(options, launchBrowser, log) {
   const server = await startBenchServer({ latencies: NETWORK_SERVER_MS });
-  const network = await startNetwork({ handle: server.handle, rttMs: options.rtts[0] });
+  const network = await startNetwork({ handle: server.handle, rttMs: options.rtts[0], protocol: options.protocol ?? 'h2' });
   server.useLicenseBase(network.origins.license);
   server.setExtraCounts((reset) => network.counts(reset));
   const { browser, close } = await launchBrowser([...network.chromiumArgs, `--disable-features=${PREDICTOR_FEATURES}`]);
   const report = {
     serverMs: NETWORK_SERVER_MS,
     thinkMs: options.thinkMs ?? 0,
+    protocol: network.protocol,
     origins: network.origins,
     browser: (await browser.version()).replace('/', ' '),
     rtts: {},

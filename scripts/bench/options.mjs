@@ -53,6 +53,7 @@ function parseArgsOrThrow(argv) {
     zapRuns: 3,
     pageTokenRtt: 50,
     thinkMs: 1000,
+    http: '2',
   };
   const num = (name, value) => {
     const n = Number(value);
@@ -125,6 +126,10 @@ function parseArgsOrThrow(argv) {
         options[key] = Math.round(num(flag, value()));
         break;
       }
+      case '--http':
+        options.http = value();
+        if (!['2', '1.1'].includes(options.http)) throw new Error('--http is 2 or 1.1');
+        break;
       case '--think-ms':
         options.thinkMs = Math.round(num(flag, value()));
         break;

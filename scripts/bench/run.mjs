@@ -37,6 +37,8 @@
 //   --net-runs N           measured runs per variant and RTT (default 5; --runs sets the loopback's)
 //   --titles N             titles in the zapping playlist (default 5; 0 skips it)
 //   --zap-rtt N, --zap-runs N   the playlist's RTT (default 50) and runs (default 3)
+//   --http 2|1.1           the origins' protocol (default 2: one connection per origin, as CDNs and
+//                          license services answer; 1.1: at most 6 per origin, set up one by one)
 //   --think-ms N           the user presses play N ms after the player is ready, in every variant
 //                          (default 1000; e and f call prepare() when the player is ready)
 //   --page-token-rtt N|none  also run the variants at RTT N with the token endpoint on the page's
@@ -216,9 +218,9 @@ async function main() {
     fatal ||= loopback.fatal;
   }
   if (options.mode !== 'loopback') {
-    const { netRuns: runs, warmup, rtts, variants, titles, zapRtt, zapRuns, pageTokenRtt, thinkMs } = options;
+    const { netRuns: runs, warmup, rtts, variants, titles, zapRtt, zapRuns, pageTokenRtt, thinkMs, http } = options;
     const network = await runNetworkBench(
-      { runs, warmup, rtts, variants, titles, zapRtt, zapRuns, pageTokenRtt, thinkMs },
+      { runs, warmup, rtts, variants, titles, zapRtt, zapRuns, pageTokenRtt, thinkMs, protocol: http === '1.1' ? 'http/1.1' : 'h2' },
       launchBrowser,
       log,
     );

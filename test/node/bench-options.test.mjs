@@ -10,6 +10,7 @@ test('by default the loopback runs a–d and the network mode every variant, pre
   assert.deepEqual(options.variants, ['a', 'b', 'c', 'd', 'e', 'f']);
   assert.deepEqual(Object.keys(VARIANTS), ['a', 'b', 'c', 'd', 'e', 'f']);
   assert.equal(options.thinkMs, 1000);
+  assert.equal(options.http, '2');
 });
 
 test('--variants chooses for both modes; an unknown one is a usage error naming the known ones', () => {
@@ -33,6 +34,14 @@ test('--think-ms sets when the user presses play; a negative value is refused', 
   assert.equal(parseArgs(['--think-ms', '1000']).thinkMs, 1000);
   assert.throws(
     () => parseArgs(['--think-ms', '-1']),
+    (error) => error.usage === true,
+  );
+});
+
+test('--http chooses HTTP/2 (default) or HTTP/1.1 for the origins; nothing else', () => {
+  assert.equal(parseArgs(['--http', '1.1']).http, '1.1');
+  assert.throws(
+    () => parseArgs(['--http', '3']),
     (error) => error.usage === true,
   );
 });
