@@ -17,8 +17,8 @@ import type { ShakaEvent, ShakaNetworkingEngine, ShakaPlayer, ShakaRequest, Shak
 /** How long the guards stay, at most, for requests still on the wire after `release()`. */
 const MAX_DRAIN_MS = 120_000;
 
-/** How many secrets are remembered to redact from errors that name no request. */
-const MAX_REMEMBERED_SECRETS = 64;
+/** How many secrets are remembered to redact from errors that name no request (each fetched token adds its forms). */
+const MAX_REMEMBERED_SECRETS = 128;
 
 /** What the guard needs to know of one of keyflow's requests. */
 export interface GuardedExchange {

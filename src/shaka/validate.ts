@@ -8,6 +8,7 @@
  */
 import { checkOptionNames, COMMON_OPTION_NAMES, normalizeCommonOptions } from '../api/config';
 import { KeyflowError } from '../api/errors';
+import { tokenSecrets } from '../tokens/secrets';
 import { isCleartextRemoteUrl } from '../util/url';
 import type { AnyProvider, BaseConfig, NormalizedConfig } from './config-types';
 import type { ShakaNetworkingEngine, ShakaPlayer } from './types';
@@ -77,10 +78,7 @@ export function validateConfig(config: unknown, provider: AnyProvider): Normaliz
 /** A token configured as a value (not a function): a secret before any request is made. */
 export function staticTokenSecrets(config: object): string[] {
   const token = (config as { token?: unknown }).token;
-  if (typeof token === 'string') return [token];
-  if (token && typeof token === 'object' && typeof (token as { token?: unknown }).token === 'string')
-    return [(token as { token: string }).token];
-  return [];
+  return typeof token === 'function' ? [] : tokenSecrets(token);
 }
 
 /**

@@ -16,9 +16,24 @@ describe('tokenSecrets', () => {
     expect(tokenSecrets(url)).toEqual([url, 'AbC+dEf/gHi', 'longvalue', 'frag-part-9']);
   });
 
+  it('reads the other string fields of an object token (8 characters or more, nested too), not its expiry or license URL', () => {
+    const custom = { userId: 'user-12345678', sessionId: 'sess-abcdefgh', merchant: 'acme', n: 42, inner: { key: 'nested-secret-1' } };
+    expect(tokenSecrets(custom)).toEqual(['user-12345678', 'sess-abcdefgh', 'nested-secret-1']);
+    const expressPlay = { licenseAcquisitionUrl: 'https://pr.example/rm.asmx', token: 'ep-tok', expiresAt: '2026-12-01T10:00:00Z' };
+    expect(tokenSecrets(expressPlay)).toEqual(['ep-tok']);
+  });
+
+  it('reads the values of a fragment without a query', () => {
+    expect(tokenSecrets('https://lic.example/acquire#t=fragment-token-1')).toEqual([
+      'https://lic.example/acquire#t=fragment-token-1',
+      'fragment-token-1',
+    ]);
+  });
+
   it('is nothing for what holds no token', () => {
     expect(tokenSecrets(undefined)).toEqual([]);
     expect(tokenSecrets('   ')).toEqual([]);
+    expect(tokenSecrets(12345678)).toEqual([]);
     expect(tokenSecrets({ licenseAcquisitionUrl: 'https://x.example/' })).toEqual([]);
     expect(tokenSecrets('{not json')).toEqual(['{not json']);
   });
