@@ -68,10 +68,11 @@ async function startOrigin(name, handle, tls, state, protocol) {
     if (!req.url.startsWith('/bench/')) stats.requests++;
     sleep(state.link.requestMs).then(() => handle(req, res));
   };
-  // HTTP/2 (ALPN h2, as CDNs and license services answer today) or HTTP/1.1 only.
+  // HTTP/2 only (ALPN h2, as CDNs and license services answer today: a browser that fell back to
+  // HTTP/1.1 would fail the run, not measure the other model), or HTTP/1.1 only.
   const upstream =
     protocol === 'h2'
-      ? http2.createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: true }, onRequest)
+      ? http2.createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: false }, onRequest)
       : https.createServer({ key: tls.key, cert: tls.cert }, onRequest);
   upstream.keepAliveTimeout = 30_000;
   await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));

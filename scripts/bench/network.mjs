@@ -97,6 +97,16 @@ function summarizeRtt(raw) {
       beforeLoad: runs.length ? wireOf(runs.map((r) => ({ counts: r.wireBeforeLoad }))) : null,
       // Runs where prepare() had settled when the user pressed play (e, f).
       preparedBeforePlay: runs.filter((r) => r.preparedBeforePlay === true).length,
+      // The most connections any run opened to each DRM origin, before load() and in the first load.
+      drmConnectionsMost: Object.fromEntries(
+        ['token', 'license'].map((o) => [
+          o,
+          Math.max(
+            0,
+            ...runs.map((r) => (r.wireBeforeLoad?.wire?.[o]?.connections ?? 0) + (r.loads[0].counts?.wire?.[o]?.connections ?? 0)),
+          ),
+        ]),
+      ),
       load1: runs.length ? load(0) : null,
       load2: runs.length ? load(1) : null,
     };
