@@ -113,6 +113,13 @@ describe('zapping: five titles of one service in one player', () => {
 
   const column = (costs: TitleCost[], name: keyof TitleCost): number[] => costs.map((cost) => cost[name]);
 
+  /** What keyflow.prepare() rejected with (null when it resolved). */
+  const prepareRejection = (): Promise<KeyflowError | null> =>
+    keyflow!.prepare().then(
+      () => null,
+      (e: unknown) => e as KeyflowError,
+    );
+
   it("tokenScope 'service': titles 2–5 make no token, certificate or probe request; one license each", async () => {
     useKeyflow('service', () => Date.now() + 600_000);
     const costs = await playPlaylist();
@@ -185,10 +192,7 @@ describe('zapping: five titles of one service in one player', () => {
         throw new Error(`backend refused to renew ${used}`);
       },
     });
-    const error = (await keyflow!.prepare().then(
-      () => null,
-      (e: unknown) => e,
-    )) as KeyflowError | null;
+    const error = await prepareRejection();
     expect(error?.code).toBe('TOKEN_SOURCE_FAILED');
     expect(error?.message).toContain('backend refused to renew');
     expect(used.length).toBeGreaterThan(8);
@@ -217,10 +221,7 @@ describe('zapping: five titles of one service in one player', () => {
     await keyflow!.prepare();
     expect(prepared.length).toBeGreaterThan(8);
     await new Promise((resolve) => setTimeout(resolve, 1_600)); // the prepared token expires unsent
-    const refused = (await keyflow!.prepare().then(
-      () => null,
-      (e: unknown) => e,
-    )) as KeyflowError | null;
+    const refused = await prepareRejection();
     expect(refused?.code).toBe('TOKEN_SOURCE_FAILED');
     expect(refused?.message).toContain('refresh of session token');
     player.load(at(TITLES[0]!)).catch(() => {});
