@@ -28,36 +28,27 @@ const timed = definePreset<{ token: () => string }, string>({
 });
 
 describe("A preset's token expiry reader on Shaka NetworkingEngine", () => {
-  let player: S.Player;
-  let fake: ReturnType<typeof installFakeHttps> | null = null;
-  let keyflow: Keyflow<typeof timed> | null = null;
-
-  beforeEach(() => {
-    player = new shaka.Player();
-  });
-
-  afterEach(async () => {
-    keyflow?.destroy();
-    keyflow = null;
-    fake?.uninstall();
-    fake = null;
-    await player.destroy();
-  });
-
   /** Two license requests one after the other, each token issued `issuedAgoMs` ago; the tokens the server saw. */
   async function twoRequests(issuedAgoMs: number): Promise<{ fetches: number; sent: string[] }> {
     let fetches = 0;
-    fake = installFakeHttps([{ status: 200, body: CK_LICENSE }]);
-    keyflow = new Keyflow(player as unknown as ShakaPlayer, {
+    const player = new shaka.Player();
+    const fake = installFakeHttps([{ status: 200, body: CK_LICENSE }]);
+    const keyflow = new Keyflow(player as unknown as ShakaPlayer, {
       provider: timed,
       token: () => btoa(JSON.stringify({ timestamp: new Date(Date.now() - issuedAgoMs).toISOString(), n: ++fetches })),
     });
-    const net = player.getNetworkingEngine()!;
-    for (let i = 0; i < 2; i++) {
-      const request = licenseRequest(CK, 'https://manifest.test/laurl', 1, new TextEncoder().encode(CK_CHALLENGE));
-      await net.request(LICENSE as S.net.NetworkingEngine.RequestType, request).promise;
+    try {
+      const net = player.getNetworkingEngine()!;
+      for (let i = 0; i < 2; i++) {
+        const request = licenseRequest(CK, 'https://manifest.test/laurl', 1, new TextEncoder().encode(CK_CHALLENGE));
+        await net.request(LICENSE as S.net.NetworkingEngine.RequestType, request).promise;
+      }
+      return { fetches, sent: fake.captured.map((r) => r.headers['X-Token'] ?? '') };
+    } finally {
+      keyflow.destroy();
+      fake.uninstall();
+      await player.destroy();
     }
-    return { fetches, sent: fake.captured.map((r) => r.headers['X-Token'] ?? '') };
   }
 
   it('reuses a token its timestamp says is valid for minutes', async () => {
