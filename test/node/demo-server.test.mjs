@@ -138,9 +138,12 @@ describe('demo server', () => {
 
     test('a file without read permission gets 403 and the server keeps answering', async () => {
       // Root reads files whatever their mode: as root (CI containers), a server of this test's own
-      // runs as the unprivileged `nobody` (65534), for whom the file is unreadable.
+      // runs without the capabilities that override file modes (setpriv, util-linux), so the file is
+      // unreadable to it; still root, it reaches a checkout in a directory only root may enter
+      // (`mktemp -d` makes one 0700), where the user `nobody` could not.
       const asRoot = process.getuid?.() === 0;
-      const server = asRoot ? await startDemoChild({ uid: 65534, gid: 65534 }) : demo;
+      const noOverride = ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'];
+      const server = asRoot ? await startDemoChild({ prefix: noOverride }) : demo;
       const file = path.join(ROOT, 'dist', `.node-test-noperm-${process.pid}.bin`);
       await fs.writeFile(file, 'secret');
       await fs.chmod(file, 0o000);

@@ -18,8 +18,10 @@ export function requireBuild() {
  * Starts a child process and collects its output. `waitFor(regex)` resolves with the first match
  * in stdout; `exited` resolves to `{ code, signal }`.
  */
-export function startChild(args, options = {}) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], ...options });
+export function startChild(args, { prefix = [], ...options } = {}) {
+  // `prefix`: a command that runs node (e.g. setpriv with its options and `--`), which execs it in place.
+  const [command, ...argv] = [...prefix, process.execPath, ...args];
+  const child = spawn(command, argv, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], ...options });
   let stdout = '';
   let stderr = '';
   const waiters = [];
